@@ -1,0 +1,76 @@
+"""Who may do what. Every view asks these functions; nothing is decided in templates.
+
+Central roles (administrator, director, finance) are on the person; school roles are on
+confirmed memberships. An unconfirmed membership grants nothing.
+"""
+
+from functools import wraps
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+
+from inspira.accounts.models import Membership, User
+
+
+def confirmed_memberships(user):
+    if not user.is_authenticated:
+        return Membership.objects.none()
+    return Membership.objects.filter(user=user, confirmed_at__isnull=False).select_related("school")
+
+
+def school_role(user, school) -> str | None:
+    """The person's confirmed role at ``school``, or None."""
+    if not user.is_authenticated or not user.is_active:
+        return None
+    # Memberships are few per person; cache them for the request's user object.
+    cache = getattr(user, "_inspira_roles", None)
+    if cache is None:
+        cache = dict(confirmed_memberships(user).values_list("school_id", "role"))
+        user._inspira_roles = cache
+    return cache.get(school.pk if hasattr(school, "pk") else school)
+
+
+def can_act_for_school(user, school) -> bool:
+    return school_role(user, school) is not None
+
+
+def is_principal_of(user, school) -> bool:
+    return school_role(user, school) == Membership.Role.PRINCIPAL
+
+
+def can_view_school(user, school) -> bool:
+    return user.is_authenticated and (user.is_central or can_act_for_school(user, school))
+
+
+def can_manage_members(user, school) -> bool:
+    """Confirm memberships and appoint site contacts: the school's principal or an administrator."""
+    return user.is_authenticated and (user.is_administrator or is_principal_of(user, school))
+
+
+def can_edit_school(user, school) -> bool:
+    return user.is_authenticated and user.is_administrator
+
+
+def require(condition: bool) -> None:
+    if not condition:
+        raise PermissionDenied
+
+
+def role_required(*roles: str):
+    """Allow only people with one of the central ``roles`` (User.Role values)."""
+
+    def decorator(view):
+        @login_required
+        @wraps(view)
+        def wrapped(request, *args, **kwargs):
+            if not request.user.is_active or request.user.role not in roles:
+                raise PermissionDenied
+            return view(request, *args, **kwargs)
+
+        return wrapped
+
+    return decorator
+
+
+administrator_required = role_required(User.Role.ADMINISTRATOR)
+central_required = role_required(User.Role.ADMINISTRATOR, User.Role.DIRECTOR, User.Role.FINANCE)

@@ -1,0 +1,12 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class CoreConfig(AppConfig):
+    name = "inspira.core"
+    label = "core"
+    verbose_name = _("Core")
+
+    def ready(self):
+        # Registers the outbox handlers that live in this app.
+        from inspira.core import emails  # noqa: F401

@@ -1,0 +1,19 @@
+from django import template
+
+from inspira.core.money import format_sek
+
+register = template.Library()
+
+
+@register.filter
+def sek(ore):
+    """Format an amount of öre Swedish style: ``{{ rule.visit_fee_ore|sek }}`` -> 2 000 kr."""
+    return format_sek(ore)
+
+
+@register.simple_tag(takes_context=True)
+def querystring_page(context, page_number):
+    """The current query string with ``page`` replaced, for pagination links."""
+    query = context["request"].GET.copy()
+    query["page"] = page_number
+    return "?" + query.urlencode()

@@ -1,0 +1,12 @@
+from django.urls import path
+
+from inspira.core import views
+
+app_name = "core"
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("min-sida/", views.dashboard, name="dashboard"),
+    path("utskick/", views.outbox_list, name="outbox"),
+    path("utskick/<int:item_id>/", views.outbox_detail, name="outbox_detail"),
+    path("utskick/<int:item_id>/forsok-igen/", views.outbox_retry, name="outbox_retry"),
+]

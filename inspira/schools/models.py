@@ -1,0 +1,92 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from inspira.schools.validators import validate_organisation_number, validate_unit_code
+
+
+class District(models.Model):
+    """An area of the municipality (stadsdelsområde), used to filter schools and sites."""
+
+    name = models.CharField(_("name"), max_length=100, unique=True)
+
+    class Meta:
+        verbose_name = _("district")
+        verbose_name_plural = _("districts")
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class SchoolForm(models.Model):
+    """A school form (skolform). The rows are fixed and created by a migration."""
+
+    class Code(models.TextChoices):
+        PRESCHOOL = "forskola", _("Preschool")
+        PRESCHOOL_CLASS = "forskoleklass", _("Preschool class")
+        COMPULSORY = "grundskola", _("Compulsory school")
+        COMPULSORY_ADAPTED = "anpassad_grundskola", _("Compulsory school for pupils with learning disabilities")
+        UPPER_SECONDARY = "gymnasieskola", _("Upper secondary school")
+        UPPER_SECONDARY_ADAPTED = "anpassad_gymnasieskola", _(
+            "Upper secondary school for pupils with learning disabilities"
+        )
+        LEISURE_CENTRE = "fritidshem", _("Leisure-time centre")
+        ADULT = "komvux", _("Municipal adult education")
+
+    code = models.CharField(_("code"), max_length=30, choices=Code.choices, unique=True)
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+
+    class Meta:
+        verbose_name = _("school form")
+        verbose_name_plural = _("school forms")
+        ordering = ["position"]
+
+    def __str__(self):
+        return str(self.get_code_display())
+
+
+class School(models.Model):
+    name = models.CharField(_("name"), max_length=200)
+    unit_code = models.CharField(
+        _("school unit code"), max_length=8, unique=True, validators=[validate_unit_code],
+        help_text=_("Skolverket's eight-digit code for the school unit."),
+    )
+    organisation_number = models.CharField(
+        _("organisation number"), max_length=11, validators=[validate_organisation_number],
+        help_text=_("The organisation that runs the school, e.g. 212000-0142. Schools of one "
+                    "municipality share it."),
+    )
+    school_forms = models.ManyToManyField(SchoolForm, verbose_name=_("school forms"), related_name="schools")
+    district = models.ForeignKey(
+        District, verbose_name=_("district"), on_delete=models.PROTECT, related_name="schools"
+    )
+    street_address = models.CharField(_("street address"), max_length=200)
+    postal_code = models.CharField(_("postal code"), max_length=6)
+    city = models.CharField(_("city"), max_length=100, default="Stockholm")
+    invoice_address = models.TextField(
+        _("invoice address"), help_text=_("The full postal address that invoices are sent to.")
+    )
+    invoice_reference = models.CharField(
+        _("invoice reference"), max_length=100,
+        help_text=_("The reference (e.g. a cost centre or a person's code) that must be on every invoice."),
+    )
+    invoice_email = models.EmailField(
+        _("email for invoices"), blank=True,
+        help_text=_("Where PDF invoices are emailed. Leave empty to use the contact email."),
+    )
+    contact_email = models.EmailField(_("contact email"))
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("school")
+        verbose_name_plural = _("schools")
+        ordering = ["name", "unit_code"]
+        indexes = [models.Index(fields=["name"], name="school_name")]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def billing_email(self) -> str:
+        return self.invoice_email or self.contact_email

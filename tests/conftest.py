@@ -1,0 +1,58 @@
+import pytest
+
+from inspira.accounts.models import Membership, User
+from tests.factories import MembershipFactory, SchoolFactory, UserFactory
+
+
+@pytest.fixture(autouse=True)
+def _media_and_mail(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    settings.Q_CLUSTER = {**settings.Q_CLUSTER, "sync": True}
+
+
+@pytest.fixture
+def school(db):
+    return SchoolFactory(name="Vasaskolan")
+
+
+@pytest.fixture
+def other_school(db):
+    return SchoolFactory(name="Katarina Norra skola")
+
+
+@pytest.fixture
+def administrator(db):
+    return UserFactory(email="admin@example.se", name="Anna Administratör", role=User.Role.ADMINISTRATOR)
+
+
+@pytest.fixture
+def director(db):
+    return UserFactory(email="direktor@example.se", name="Dan Direktör", role=User.Role.DIRECTOR)
+
+
+@pytest.fixture
+def finance(db):
+    return UserFactory(email="ekonomi@example.se", name="Eva Ekonomi", role=User.Role.FINANCE)
+
+
+@pytest.fixture
+def principal(school):
+    return MembershipFactory(school=school, role=Membership.Role.PRINCIPAL,
+                             user=UserFactory(email="rektor@example.se", name="Rut Rektor")).user
+
+
+@pytest.fixture
+def staff(school):
+    return MembershipFactory(school=school, user=UserFactory(email="larare@example.se", name="Lars Lärare")).user
+
+
+@pytest.fixture
+def client_for(client):
+    """Log the test client in as a person: ``client_for(user)``."""
+
+    def login(user):
+        client.force_login(user)
+        return client
+
+    return login
