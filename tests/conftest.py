@@ -1,14 +1,16 @@
 import pytest
+from django_q.conf import Conf
 
 from inspira.accounts.models import Membership, User
 from tests.factories import MembershipFactory, SchoolFactory, UserFactory
 
 
 @pytest.fixture(autouse=True)
-def _media_and_mail(settings, tmp_path):
+def _media_mail_and_jobs(settings, tmp_path, monkeypatch):
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
-    settings.Q_CLUSTER = {**settings.Q_CLUSTER, "sync": True}
+    # django-q2 reads its configuration once at import; run jobs inline in tests.
+    monkeypatch.setattr(Conf, "SYNC", True)
 
 
 @pytest.fixture

@@ -23,6 +23,7 @@ ORGANISATION_NUMBERS = ["212000-0142", "556036-0793", "802002-4280"]
 class SchoolFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = School
+        skip_postgeneration_save = True
 
     name = factory.Sequence(lambda n: f"Testskolan {n}")
     unit_code = factory.Sequence(lambda n: f"{10000000 + n:08d}")

@@ -19,6 +19,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from inspira.core.audit import audit_record
 from inspira.core.models import OutboxItem
 
 log = logging.getLogger(__name__)
@@ -116,7 +117,7 @@ def outbox_sweep(*, now=None) -> int:
     return len(ids)
 
 
-def outbox_retry(*, item: OutboxItem) -> None:
+def outbox_retry(*, item: OutboxItem, actor) -> None:
     """An administrator's retry of a failed item: give it fresh attempts and enqueue it."""
     with transaction.atomic():
         item = OutboxItem.objects.select_for_update().get(pk=item.pk)
@@ -126,4 +127,5 @@ def outbox_retry(*, item: OutboxItem) -> None:
         item.attempts = 0
         item.claimed_at = None
         item.save(update_fields=["state", "attempts", "claimed_at"])
+        audit_record(actor=actor, action="outbox.retry", obj=item, summary=str(item))
         transaction.on_commit(lambda: _dispatch(item.pk))

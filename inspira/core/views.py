@@ -70,7 +70,7 @@ def outbox_retry(request, item_id):
     if item.state != OutboxItem.State.FAILED:
         messages.info(request, _("Only failed items can be retried."))
     else:
-        outbox.outbox_retry(item=item)
+        outbox.outbox_retry(item=item, actor=request.user)
         messages.success(request, _("The item will be tried again shortly."))
     return redirect("core:outbox_detail", item_id=item.pk)
 
