@@ -47,3 +47,14 @@ def test_django_q_configuration_passes_its_own_checks(settings):
     assert q["timeout"] < q["retry"]
     assert 0 < q["max_attempts"] < 10
     assert settings.OUTBOX_STALE_AFTER > q["timeout"]
+
+
+def test_production_settings_pass_the_deploy_check():
+    env = {
+        "DEBUG": "0",
+        "SECRET_KEY": "a-long-random-production-secret-0123456789-abcdefghijklmnopqrstuvwxyz",
+        "ALLOWED_HOSTS": "inspira.example.se",
+    }
+    result = _manage("check", "--deploy", "--fail-level", "WARNING", env_extra=env)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout
