@@ -17,3 +17,12 @@ def querystring_page(context, page_number):
     query = context["request"].GET.copy()
     query["page"] = page_number
     return "?" + query.urlencode()
+
+
+@register.filter
+def total_minutes(delta):
+    """A timedelta as whole minutes, rounded up: ``{{ cooloff_timedelta|total_minutes }}``."""
+    if delta is None:
+        return ""
+    seconds = int(delta.total_seconds())
+    return -(-seconds // 60)

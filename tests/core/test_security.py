@@ -1,0 +1,56 @@
+"""Security headers and login throttling, as a browser sees them."""
+
+from django.urls import reverse
+
+from tests.factories import PASSWORD, UserFactory
+
+
+def test_pages_carry_a_strict_content_security_policy(client, db):
+    response = client.get(reverse("core:home"))
+    policy = response["Content-Security-Policy"]
+    assert "default-src 'self'" in policy
+    assert "script-src 'self'" in policy
+    assert "unsafe-inline" not in policy
+    assert "frame-ancestors 'none'" in policy
+    assert response["X-Frame-Options"] == "DENY"
+    assert response["Referrer-Policy"] == "same-origin"
+    assert response["X-Content-Type-Options"] == "nosniff"
+
+
+def _attempt(client, email, password, ip="10.0.0.1"):
+    return client.post(reverse("accounts:login"), {"username": email, "password": password}, REMOTE_ADDR=ip)
+
+
+def test_login_locks_the_account_and_address_after_repeated_failures(client, db, settings):
+    user = UserFactory(email="lars@example.se")
+    for _ in range(settings.AXES_FAILURE_LIMIT - 1):
+        assert _attempt(client, user.email, "wrong-password").status_code == 200
+    locked = _attempt(client, user.email, "wrong-password")
+    assert locked.status_code == 429
+    assert "För många försök" in locked.content.decode()
+    # Even the right password is refused from that address during the cool-off ...
+    assert _attempt(client, user.email, PASSWORD).status_code == 429
+    # ... but the same person from another address, and another person from the same
+    # address, are not locked out.
+    assert _attempt(client, user.email, PASSWORD, ip="10.0.0.2").status_code == 302
+    other = UserFactory(email="eva@example.se")
+    client.logout()
+    assert _attempt(client, other.email, PASSWORD).status_code == 302
+
+
+def test_lock_out_lifts_after_the_cool_off(client, db, settings):
+    from datetime import timedelta
+
+    from axes.models import AccessAttempt
+
+    user = UserFactory(email="lars@example.se")
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        _attempt(client, user.email, "wrong-password")
+    assert _attempt(client, user.email, PASSWORD).status_code == 429
+    AccessAttempt.objects.update(attempt_time=AccessAttempt.objects.get().attempt_time - timedelta(hours=1))
+    assert _attempt(client, user.email, PASSWORD).status_code == 302
+
+
+def test_passwords_are_hashed_with_argon2(db):
+    user = UserFactory()
+    assert user.password.startswith("argon2")
