@@ -6,6 +6,7 @@ app_name = "core"
 urlpatterns = [
     path("", views.home, name="home"),
     path("min-sida/", views.dashboard, name="dashboard"),
+    path("health/", views.health, name="health"),
     path("utskick/", views.outbox_list, name="outbox"),
     path("utskick/<int:item_id>/", views.outbox_detail, name="outbox_detail"),
     path("utskick/<int:item_id>/forsok-igen/", views.outbox_retry, name="outbox_retry"),
