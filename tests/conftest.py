@@ -8,6 +8,12 @@ from tests.factories import MembershipFactory, SchoolFactory, UserFactory
 @pytest.fixture(autouse=True)
 def _media_mail_and_jobs(settings, tmp_path, monkeypatch):
     settings.MEDIA_ROOT = tmp_path / "media"
+    # Factory users get a password, and Argon2 is deliberately slow; Argon2 stays second so
+    # the demo fixture's hashes still verify. test_security checks production hashing.
+    settings.PASSWORD_HASHERS = [
+        "django.contrib.auth.hashers.MD5PasswordHasher",
+        "django.contrib.auth.hashers.Argon2PasswordHasher",
+    ]
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     # django-q2 reads its configuration once at import; run jobs inline in tests.
     monkeypatch.setattr(Conf, "SYNC", True)

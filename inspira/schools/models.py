@@ -18,6 +18,11 @@ class District(models.Model):
         return self.name
 
 
+class SchoolFormManager(models.Manager):
+    def get_by_natural_key(self, code):
+        return self.get(code=code)
+
+
 class SchoolForm(models.Model):
     """A school form (skolform). The rows are fixed and created by a migration."""
 
@@ -36,6 +41,9 @@ class SchoolForm(models.Model):
     code = models.CharField(_("code"), max_length=30, choices=Code.choices, unique=True)
     position = models.PositiveSmallIntegerField(_("position"), default=0)
 
+    # Fixtures (the demo data) name school forms by code: the rows' ids depend on the database.
+    objects = SchoolFormManager()
+
     class Meta:
         verbose_name = _("school form")
         verbose_name_plural = _("school forms")
@@ -43,6 +51,9 @@ class SchoolForm(models.Model):
 
     def __str__(self):
         return str(self.get_code_display())
+
+    def natural_key(self):
+        return (self.code,)
 
 
 class School(models.Model):

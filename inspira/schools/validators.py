@@ -31,3 +31,18 @@ def validate_organisation_number(value: str) -> None:
 def validate_unit_code(value: str) -> None:
     if not (len(value) == 8 and value.isascii() and value.isdigit()):
         raise ValidationError(_("A school unit code is exactly eight digits."), code="unit_code")
+
+
+def normalise_unit_code(value: str) -> str:
+    """Accept "1234 5678" as typed and return "12345678"; raise if it is not eight digits."""
+    compact = "".join(value.split())
+    validate_unit_code(compact)
+    return compact
+
+
+def normalise_postal_code(value: str) -> str:
+    """Validate a Swedish postal code and return it as the post office writes it, "NNN NN"."""
+    compact = "".join(value.split())
+    if not (len(compact) == 5 and compact.isascii() and compact.isdigit() and compact[0] != "0"):
+        raise ValidationError(_("Enter a postal code with five digits, e.g. 111 22."), code="postal_code")
+    return f"{compact[:3]} {compact[3:]}"

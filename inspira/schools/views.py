@@ -1,9 +1,84 @@
-# Placeholder views; the schools helper replaces these.
-from django.http import Http404
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods
+
+from inspira.accounts.permissions import (
+    administrator_required,
+    can_edit_school,
+    can_manage_members,
+    can_view_school,
+    central_required,
+    require,
+)
+from inspira.schools import selectors, services
+from inspira.schools.forms import SchoolEditForm, SchoolSearchForm
+from inspira.schools.models import School
+
+PAGE_SIZE = 25
 
 
-def _todo(*args, **kwargs):
-    raise Http404
+@central_required
+@require_GET
+def school_list(request):
+    search = SchoolSearchForm(request.GET)
+    filters = search.filters()
+    schools = selectors.school_search(**filters)
+    page = Paginator(schools, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "schools/school_list.html", {
+        "page_obj": page,
+        "search": search,
+        "is_filtered": any(filters.values()),
+        "can_create": request.user.is_administrator,
+    })
 
 
-school_list = school_create = school_detail = school_edit = _todo
+@administrator_required
+@require_http_methods(["GET", "POST"])
+def school_create(request):
+    form = SchoolEditForm(request.POST if request.method == "POST" else None)
+    if form.is_valid():
+        try:
+            school = services.school_create(actor=request.user, **form.service_kwargs())
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("The school %(name)s is added.") % {"name": school.name})
+            return redirect("schools:detail", school_id=school.pk)
+    return render(request, "schools/school_form.html", {"form": form, "school": None})
+
+
+@login_required
+@require_GET
+def school_detail(request, school_id):
+    school = get_object_or_404(selectors.schools_for_display(), pk=school_id)
+    require(can_view_school(request.user, school))
+    return render(request, "schools/school_detail.html", {
+        "school": school,
+        "can_edit": can_edit_school(request.user, school),
+        "can_manage_members": can_manage_members(request.user, school),
+    })
+
+
+@administrator_required
+@require_http_methods(["GET", "POST"])
+def school_edit(request, school_id):
+    school = get_object_or_404(School, pk=school_id)
+    require(can_edit_school(request.user, school))
+    name = school.name  # the form renames the instance while it validates
+    form = SchoolEditForm(request.POST if request.method == "POST" else None, instance=school)
+    if form.is_valid():
+        if not form.has_changed():
+            messages.info(request, _("Nothing was changed."))
+            return redirect("schools:detail", school_id=school.pk)
+        try:
+            school = services.school_update(school=school, actor=request.user, **form.service_kwargs())
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("The changes to %(name)s are saved.") % {"name": school.name})
+            return redirect("schools:detail", school_id=school.pk)
+    return render(request, "schools/school_form.html", {"form": form, "school": school, "school_name": name})

@@ -51,6 +51,9 @@ def test_lock_out_lifts_after_the_cool_off(client, db, settings):
     assert _attempt(client, user.email, PASSWORD).status_code == 302
 
 
-def test_passwords_are_hashed_with_argon2(db):
+def test_passwords_are_hashed_with_argon2(db, settings):
+    from inspira import settings as production_settings
+
+    settings.PASSWORD_HASHERS = production_settings.PASSWORD_HASHERS
     user = UserFactory()
     assert user.password.startswith("argon2")
