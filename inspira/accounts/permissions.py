@@ -47,6 +47,32 @@ def can_manage_members(user, school) -> bool:
     return user.is_authenticated and (user.is_administrator or is_principal_of(user, school))
 
 
+def can_view_members(user, school) -> bool:
+    """See who works at a school: those who manage its members, and the director and finance
+    (read-only)."""
+    return user.is_authenticated and (can_manage_members(user, school) or user.is_director or user.is_finance)
+
+
+def can_manage_membership(user, membership) -> bool:
+    """Confirm or reject ``membership``. Only administrators make or unmake a principal, so a
+    principal may not handle a principal's membership, not even their own."""
+    if not can_manage_members(user, membership.school_id):
+        return False
+    return user.is_administrator or membership.role != Membership.Role.PRINCIPAL
+
+
+def can_set_membership_role(user, membership, role: str) -> bool:
+    if not can_manage_membership(user, membership):
+        return False
+    return user.is_administrator or role != Membership.Role.PRINCIPAL
+
+
+def membership_roles_for(user, membership) -> list[tuple[str, str]]:
+    """The roles ``user`` may give ``membership`` (empty if none)."""
+    return [(value, label) for value, label in Membership.Role.choices
+            if can_set_membership_role(user, membership, value)]
+
+
 def can_edit_school(user, school) -> bool:
     return user.is_authenticated and user.is_administrator
 

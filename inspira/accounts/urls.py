@@ -2,7 +2,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import path, reverse_lazy
 
 from inspira.accounts import views
-from inspira.accounts.forms import LoginForm
+from inspira.accounts.forms import LoginForm, OutboxPasswordResetForm
 
 app_name = "accounts"
 urlpatterns = [
@@ -11,15 +11,14 @@ urlpatterns = [
         auth_views.LoginView.as_view(template_name="accounts/login.html", authentication_form=LoginForm),
         name="login",
     ),
-    path("logga-ut/", auth_views.LogoutView.as_view(), name="logout"),
+    path("logga-ut/", views.logout, name="logout"),
+    path("losenord/byt/", views.password_change, name="password_change"),
     path(
         "losenord/",
         auth_views.PasswordResetView.as_view(
             template_name="accounts/password_reset_form.html",
-            email_template_name="emails/password_reset.txt",
-            subject_template_name="emails/password_reset_subject.txt",
             success_url=reverse_lazy("accounts:password_reset_done"),
-            form_class=views.OutboxPasswordResetForm,
+            form_class=OutboxPasswordResetForm,
         ),
         name="password_reset",
     ),
@@ -44,6 +43,7 @@ urlpatterns = [
     path("skapa-konto/", views.signup_choose_school, name="signup"),
     path("skapa-konto/<int:school_id>/", views.signup, name="signup_form"),
     path("skapa-konto/kontrollera-e-post/", views.signup_done, name="signup_done"),
+    path("verifiera/ny-lank/", views.verify_resend, name="verify_resend"),
     path("verifiera/<str:token>/", views.verify_email, name="verify_email"),
     path("profil/", views.profile, name="profile"),
     path("profil/ny-skola/", views.join_school, name="join_school"),
