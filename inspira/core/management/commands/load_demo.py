@@ -1,0 +1,111 @@
+"""Load the demo data (fixtures/demo.json) and print the demo logins.
+
+Safe to run again: the fixture has fixed primary keys, so a second run updates the same
+rows, and the current school year's fee rule is only created if it is missing.
+
+Katarina Södra skola is meant to become the demo's first certified inspiration site (its
+principal, site contact and a teacher are in the data, plus a teacher waiting for
+confirmation). Certification is not part of the demo data yet; when it is, certify that
+school here.
+"""
+
+import json
+from pathlib import Path
+
+from django.conf import settings
+from django.core.management import call_command
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+from django.utils import timezone
+
+from inspira.accounts.models import Membership, User
+from inspira.schools.models import District, School
+from inspira.schoolyears.models import FeeRule, SchoolYear, school_year_start
+
+FIXTURE = Path(settings.BASE_DIR) / "fixtures" / "demo.json"
+
+# The password of every demo person; the fixture stores its Argon2 hash.
+DEMO_PASSWORD = "inspira-demo-2010"  # noqa: S105
+
+# The programme's amounts for 2010/11 (in öre), used for the current school year too.
+DEMO_FEES = {
+    "visit_fee_ore": 200_000,
+    "central_share_ore": 100_000,
+    "visiting_share_ore": 100_000,
+    "establishment_support_ore": 1_000_000,
+}
+
+# The field (or fields) that identify a row besides its primary key. loaddata overwrites
+# whatever row has the fixture's primary key, so a row that is not the demo's own must
+# never sit on one of those keys, and the demo's rows must not clash with unique values.
+IDENTITY = {
+    "schools.district": (District, ("name",)),
+    "schools.school": (School, ("unit_code",)),
+    "accounts.user": (User, ("email",)),
+    "accounts.membership": (Membership, ("user", "school")),
+    "schoolyears.schoolyear": (SchoolYear, ("start_year",)),
+    "schoolyears.feerule": (FeeRule, ("school_year",)),
+}
+
+
+def _conflicts(objects: list[dict]) -> list[str]:
+    problems = []
+    for obj in objects:
+        if obj["model"] not in IDENTITY:
+            continue
+        model, fields = IDENTITY[obj["model"]]
+        key = {
+            (f"{name}_id" if model._meta.get_field(name).is_relation else name): obj["fields"][name]
+            for name in fields
+        }
+        label = f"{obj['model']} {key}"
+        if model.objects.filter(**key).exclude(pk=obj["pk"]).exists():
+            problems.append(f"{label} already exists with another id than the demo's {obj['pk']}")
+        if model.objects.filter(pk=obj["pk"]).exclude(**key).exists():
+            problems.append(f"{obj['model']} id {obj['pk']} is taken by a row that is not the demo's {key}")
+    return problems
+
+
+class Command(BaseCommand):
+    help = "Load the demo schools, people and fee rules, and print the demo logins."
+
+    def handle(self, *args, **options):
+        objects = json.loads(FIXTURE.read_text(encoding="utf-8"))
+        with transaction.atomic():
+            problems = _conflicts(objects)
+            if problems:
+                raise CommandError(
+                    "The database holds data that the demo would overwrite or clash with; "
+                    "load the demo into an empty database.\n" + "\n".join(problems)
+                )
+            call_command("loaddata", str(FIXTURE), verbosity=0)
+            year, rule_created = self._ensure_current_fee_rule()
+        self.stdout.write(self.style.SUCCESS(f"Loaded the demo data from {FIXTURE.name}."))
+        if rule_created:
+            self.stdout.write(f"Created the fee rule for the current school year {year.label}.")
+        self._print_logins()
+
+    def _ensure_current_fee_rule(self) -> tuple[SchoolYear, bool]:
+        # The current school year moves with the calendar, so it cannot be in the fixture.
+        year, _created = SchoolYear.objects.get_or_create(start_year=school_year_start(timezone.localdate()))
+        _rule, created = FeeRule.objects.get_or_create(school_year=year, defaults=DEMO_FEES)
+        return year, created
+
+    def _print_logins(self) -> None:
+        pks = [obj["pk"] for obj in json.loads(FIXTURE.read_text(encoding="utf-8"))
+               if obj["model"] == "accounts.user"]
+        rows = []
+        for user in User.objects.filter(pk__in=pks).prefetch_related("memberships__school").order_by("pk"):
+            if user.role:
+                rows.append((user.email, str(user.get_role_display()), ""))
+            for m in user.memberships.all():
+                role = str(m.get_role_display())
+                if not m.is_confirmed:
+                    role += " (waiting for confirmation)"
+                rows.append((user.email, role, m.school.name))
+        widths = [max(len(row[i]) for row in [("Email", "Role", "School"), *rows]) for i in range(3)]
+        self.stdout.write("")
+        for row in [("Email", "Role", "School"), tuple("-" * w for w in widths), *rows]:
+            self.stdout.write("  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)).rstrip())
+        self.stdout.write("")
+        self.stdout.write(f"Password for every demo login: {DEMO_PASSWORD}")

@@ -1,0 +1,87 @@
+"""Fixtures for the browser tests: one headless Chromium per session, a fresh page per test,
+and the people of every role. Helpers that tests call are in ``helpers.py``."""
+
+import importlib
+import os
+
+# Playwright's sync API runs an event loop in the main thread, where the tests also use the
+# ORM; Django refuses that unless told it is safe (it is: the loop is not running our code).
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+import pytest  # noqa: E402
+from django.apps import apps  # noqa: E402
+from django.utils import timezone  # noqa: E402
+from playwright.sync_api import sync_playwright  # noqa: E402
+
+from inspira.accounts.models import Membership  # noqa: E402
+from inspira.core.models import OutboxItem  # noqa: E402
+from tests.factories import FeeRuleFactory, MembershipFactory, UserFactory  # noqa: E402
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+    "--disable-sync", "--disable-quic", "--no-first-run",
+]
+school_forms_migration = importlib.import_module("inspira.schools.migrations.0002_school_forms")
+
+# Playwright waits for elements on its own; a page that needs longer than this is broken.
+TIMEOUT_MS = 5000
+
+
+@pytest.fixture(scope="session")
+def browser():
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser, live_server):
+    context = browser.new_context(base_url=live_server.url, locale="sv-SE", timezone_id="Europe/Stockholm")
+    context.set_default_timeout(TIMEOUT_MS)
+    page = context.new_page()
+    yield page
+    context.close()
+
+
+@pytest.fixture(autouse=True)
+def _browser_database(transactional_db, settings):
+    # live_server needs a transactional database, which is emptied after each test, taking the
+    # school forms that a migration created with it; put them back.
+    school_forms_migration.create_school_forms(apps, None)
+    # Argon2 costs about 0.1 s per password; the browser tests log in a lot and test no hashing.
+    settings.PASSWORD_HASHERS = [
+        "django.contrib.auth.hashers.MD5PasswordHasher",
+        *settings.PASSWORD_HASHERS,
+    ]
+
+
+@pytest.fixture
+def site_contact(school):
+    return MembershipFactory(
+        school=school, role=Membership.Role.SITE_CONTACT,
+        user=UserFactory(email="kontakt@example.se", name="Sara Kontakt"),
+    ).user
+
+
+@pytest.fixture
+def pending_member(school):
+    return MembershipFactory(
+        school=school, confirmed_at=None, user=UserFactory(email="ny@example.se", name="Nils Ny"),
+    ).user
+
+
+@pytest.fixture
+def fee_rule(db):
+    return FeeRuleFactory()
+
+
+@pytest.fixture
+def outbox_item(db):
+    # Written directly, not through email_enqueue: the item is to be looked at, not sent.
+    return OutboxItem.objects.create(
+        kind="email", key="browser-test:1", state=OutboxItem.State.DONE, attempts=1, done_at=timezone.now(),
+        payload={"to": ["rektor@example.se"], "subject": "Välkommen till Inspira", "text": "Hej!\n\nVälkommen.",
+                 "html": "", "attachments": []},
+    )

@@ -1,0 +1,67 @@
+"""Every page each role can reach in the foundation, checked with axe and Inspira's own rules."""
+
+import pytest
+from django.urls import reverse
+
+from tests.browser.helpers import assert_accessible, login
+
+pytestmark = pytest.mark.browser
+
+# Page name -> its address, built from the test's fixtures (``get`` is request.getfixturevalue).
+PAGES = {
+    "home": lambda get: reverse("core:home"),
+    "dashboard": lambda get: reverse("core:dashboard"),
+    "login": lambda get: reverse("accounts:login"),
+    "password_reset": lambda get: reverse("accounts:password_reset"),
+    "signup": lambda get: reverse("accounts:signup"),
+    "signup_search": lambda get: reverse("accounts:signup") + f"?q={get('school').name[:4]}",
+    "signup_form": lambda get: reverse("accounts:signup_form", args=[get("school").pk]),
+    "signup_done": lambda get: reverse("accounts:signup_done"),
+    "profile": lambda get: reverse("accounts:profile"),
+    "join_school": lambda get: reverse("accounts:join_school") + f"?q={get('school').name[:4]}",
+    "school_list": lambda get: reverse("schools:list"),
+    "school_detail": lambda get: reverse("schools:detail", args=[get("school").pk]),
+    "school_create": lambda get: reverse("schools:create"),
+    "school_edit": lambda get: reverse("schools:edit", args=[get("school").pk]),
+    "school_members": lambda get: reverse("accounts:school_members", args=[get("school").pk]),
+    "people": lambda get: reverse("accounts:people"),
+    "school_years": lambda get: reverse("schoolyears:list"),
+    "fee_rule_create": lambda get: reverse("schoolyears:create"),
+    "fee_rule_edit": lambda get: reverse("schoolyears:edit", args=[get("fee_rule").pk]),
+    "outbox": lambda get: reverse("core:outbox"),
+    "outbox_detail": lambda get: reverse("core:outbox_detail", args=[get("outbox_item").pk]),
+}
+
+_EVERYONE = ["home", "dashboard", "profile"]
+_CENTRAL = [*_EVERYONE, "school_list", "school_detail", "school_members", "school_years"]
+
+# Role -> (fixture giving the person, pages the role can reach). Every role also sees the data
+# it would see in use: the fee rule and an outbox item exist in every test.
+ROLES = {
+    "anonymous": (
+        None, ["home", "login", "password_reset", "signup", "signup_search", "signup_form", "signup_done"]
+    ),
+    "staff": ("staff", [*_EVERYONE, "join_school", "school_detail"]),
+    "pending_member": ("pending_member", [*_EVERYONE, "join_school"]),
+    "site_contact": ("site_contact", [*_EVERYONE, "school_detail"]),
+    "principal": ("principal", [*_EVERYONE, "school_detail", "school_members"]),
+    "administrator": (
+        "administrator",
+        [*_CENTRAL, "school_create", "school_edit", "people", "fee_rule_create", "fee_rule_edit",
+         "outbox", "outbox_detail"],
+    ),
+    "director": ("director", _CENTRAL),
+    "finance": ("finance", _CENTRAL),
+}
+
+@pytest.mark.parametrize("role", list(ROLES))
+def test_pages_are_accessible(request, subtests, page, live_server, role, fee_rule, outbox_item):
+    # One login per role, one subtest per page: each page is reported on its own.
+    fixture, page_names = ROLES[role]
+    if fixture:
+        login(page, live_server, request.getfixturevalue(fixture))
+    for page_name in page_names:
+        with subtests.test(msg=page_name):
+            response = page.goto(live_server.url + PAGES[page_name](request.getfixturevalue))
+            assert response.status == 200, f"{page_name} answered {response.status} for {role}: {page.url}"
+            assert_accessible(page)
