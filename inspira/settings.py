@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "inspira.accounts",
     "inspira.schools",
     "inspira.schoolyears",
+    "inspira.certification",
 ]
 
 MIDDLEWARE = [
@@ -132,6 +133,8 @@ AUTH_PASSWORD_VALIDATORS = [
 # How long an email-verification or password-reset link stays valid.
 PASSWORD_RESET_TIMEOUT = env_int("PASSWORD_RESET_TIMEOUT", 3 * 24 * 3600)
 EMAIL_VERIFICATION_MAX_AGE = env_int("EMAIL_VERIFICATION_MAX_AGE", 3 * 24 * 3600)
+# How long the principal's link to endorse an application stays valid.
+ENDORSEMENT_LINK_MAX_AGE = env_int("ENDORSEMENT_LINK_MAX_AGE", 14 * 24 * 3600)
 
 # --- Language and time ----------------------------------------------------------------
 LANGUAGE_CODE = "sv"

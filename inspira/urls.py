@@ -7,6 +7,7 @@ urlpatterns = [
     path("konto/", include("inspira.accounts.urls")),
     path("skolor/", include("inspira.schools.urls")),
     path("lasar/", include("inspira.schoolyears.urls")),
+    path("ansokan/", include("inspira.certification.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("django-admin/", admin.site.urls),
 ]

@@ -1,0 +1,335 @@
+"""Applications to become an inspiration site, the principal's endorsement and the trail of
+every status change.
+
+The lifecycle (later slices add the administration's basis document, the director's decision
+and the certification itself):
+
+    draft -> awaiting_endorsement -> submitted -> in_preparation -> sent_to_director -> approved
+                 |         ^                                                         \\-> rejected
+                 v         |
+         endorsement_declined        (withdrawn from any open status)
+"""
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class Application(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        AWAITING_ENDORSEMENT = "awaiting_endorsement", _("Waiting for the principal's endorsement")
+        ENDORSEMENT_DECLINED = "endorsement_declined", _("Not endorsed by the principal")
+        SUBMITTED = "submitted", _("Submitted to the administration")
+        IN_PREPARATION = "in_preparation", _("Basis document in preparation")
+        SENT_TO_DIRECTOR = "sent_to_director", _("Sent to the director for decision")
+        APPROVED = "approved", _("Approved")
+        REJECTED = "rejected", _("Rejected")
+        WITHDRAWN = "withdrawn", _("Withdrawn")
+
+    # The school may change the content only while no one else is looking at it.
+    EDITABLE_STATUSES = frozenset({Status.DRAFT, Status.ENDORSEMENT_DECLINED})
+    # Statuses in which the administration has the application.
+    ADMINISTRATION_STATUSES = frozenset({
+        Status.SUBMITTED, Status.IN_PREPARATION, Status.SENT_TO_DIRECTOR, Status.APPROVED, Status.REJECTED,
+    })
+    # Where each status may go next. Services refuse any other change.
+    TRANSITIONS = {
+        Status.DRAFT: {Status.AWAITING_ENDORSEMENT, Status.WITHDRAWN},
+        Status.AWAITING_ENDORSEMENT: {
+            Status.SUBMITTED, Status.ENDORSEMENT_DECLINED, Status.DRAFT, Status.WITHDRAWN,
+        },
+        Status.ENDORSEMENT_DECLINED: {Status.AWAITING_ENDORSEMENT, Status.WITHDRAWN},
+        Status.SUBMITTED: {Status.IN_PREPARATION, Status.WITHDRAWN},
+        Status.IN_PREPARATION: {Status.SENT_TO_DIRECTOR, Status.WITHDRAWN},
+        Status.SENT_TO_DIRECTOR: {Status.APPROVED, Status.REJECTED, Status.IN_PREPARATION},
+        Status.APPROVED: set(),
+        Status.REJECTED: set(),
+        Status.WITHDRAWN: set(),
+    }
+
+    class Grade(models.TextChoices):
+        PRESCHOOL_CLASS = "F", _("Preschool class")
+        YEAR_1 = "1", _("Year 1")
+        YEAR_2 = "2", _("Year 2")
+        YEAR_3 = "3", _("Year 3")
+        YEAR_4 = "4", _("Year 4")
+        YEAR_5 = "5", _("Year 5")
+        YEAR_6 = "6", _("Year 6")
+        YEAR_7 = "7", _("Year 7")
+        YEAR_8 = "8", _("Year 8")
+        YEAR_9 = "9", _("Year 9")
+        UPPER_SECONDARY_1 = "G1", _("Upper secondary, year 1")
+        UPPER_SECONDARY_2 = "G2", _("Upper secondary, year 2")
+        UPPER_SECONDARY_3 = "G3", _("Upper secondary, year 3")
+
+    school = models.ForeignKey(
+        "schools.School", verbose_name=_("school"), on_delete=models.PROTECT, related_name="applications"
+    )
+    team_name = models.CharField(
+        _("team"), max_length=200, blank=True,
+        help_text=_("If a team (arbetslag) applies rather than the whole school, its name. Leave empty if the "
+                    "whole school applies."),
+    )
+    applicant = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("applicant"), on_delete=models.PROTECT,
+        related_name="applications",
+    )
+    status = models.CharField(_("status"), max_length=30, choices=Status.choices, default=Status.DRAFT)
+
+    # Step 1: the site
+    area_title = models.CharField(
+        _("area or way of working"), max_length=200, blank=True,
+        help_text=_("A short title for what visitors will learn from you, e.g. “Outdoor mathematics in years 1–3”."),
+    )
+    area_description = models.TextField(
+        _("description"), blank=True,
+        help_text=_("What you do, why, and what a visiting colleague can take home."),
+    )
+    experience_since = models.DateField(
+        _("working this way since"), null=True, blank=True,
+        help_text=_("When the school or team started working this way. It must be at least one year before "
+                    "you submit the application."),
+    )
+
+    # Step 2: the half-day plan (the rows are ApplicationPlanItem)
+    plan_introduction = models.TextField(
+        _("about the visit"), blank=True,
+        help_text=_("Optional: what kind of visit or seminar it is, and anything visitors should know beforehand."),
+    )
+
+    # Step 3: target groups and commitment
+    school_forms = models.ManyToManyField(
+        "schools.SchoolForm", verbose_name=_("school forms"), blank=True, related_name="applications"
+    )
+    grades = models.JSONField(_("grades"), default=list, blank=True)
+    subjects = models.CharField(
+        _("subjects"), max_length=300, blank=True,
+        help_text=_("The subjects the visit is about, separated by commas, e.g. “mathematics, Swedish”."),
+    )
+    commits_to_five_visits = models.BooleanField(
+        _("we will receive at least five study visits per school year"), default=False
+    )
+
+    # Step 4: the principal (contact persons are ApplicationContact)
+    principal_name = models.CharField(_("principal's name"), max_length=150, blank=True)
+    principal_email = models.EmailField(
+        _("principal's email address"), blank=True,
+        help_text=_("The principal gets an email with a link to endorse the application."),
+    )
+
+    endorsement_round = models.PositiveSmallIntegerField(
+        _("endorsement round"), default=0,
+        help_text=_("Counts the submissions to the principal. Only the link of the latest round works."),
+    )
+    previous_application = models.ForeignKey(
+        "self", verbose_name=_("previous application"), null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="reapplications",
+        help_text=_("The site's earlier application, when a certified site applies again."),
+    )
+
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    submitted_at = models.DateTimeField(
+        _("sent to the principal"), null=True, blank=True,
+        help_text=_("When the school last sent the application to the principal for endorsement."),
+    )
+    endorsed_at = models.DateTimeField(
+        _("submitted to the administration"), null=True, blank=True,
+        help_text=_("When the principal endorsed the application, which sends it to the administration."),
+    )
+
+    class Meta:
+        verbose_name = _("application")
+        verbose_name_plural = _("applications")
+        ordering = ["-updated_at", "-pk"]
+        indexes = [
+            models.Index(fields=["status", "updated_at"], name="application_status_updated"),
+            models.Index(fields=["school", "updated_at"], name="application_school_updated"),
+        ]
+
+    def __str__(self):
+        return self.display_name
+
+    @property
+    def display_name(self) -> str:
+        """The applying school, or the team within it."""
+        if self.team_name:
+            return f"{self.team_name}, {self.school.name}"
+        return self.school.name
+
+    @property
+    def is_editable(self) -> bool:
+        return self.status in self.EDITABLE_STATUSES
+
+    def grade_labels(self) -> list[str]:
+        labels = dict(self.Grade.choices)
+        return [str(labels[g]) for g in self.grades if g in labels]
+
+
+class ApplicationPlanItem(models.Model):
+    """One row of the half-day programme: from, to, what happens."""
+
+    application = models.ForeignKey(
+        Application, verbose_name=_("application"), on_delete=models.CASCADE, related_name="plan_items"
+    )
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+    start_time = models.TimeField(_("from"))
+    end_time = models.TimeField(_("to"))
+    activity = models.CharField(_("activity"), max_length=300)
+
+    class Meta:
+        verbose_name = _("plan row")
+        verbose_name_plural = _("plan")
+        ordering = ["application", "position", "start_time"]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(end_time__gt=models.F("start_time")),
+                                   name="plan_item_ends_after_start"),
+        ]
+
+    def __str__(self):
+        return f"{self.start_time:%H:%M}–{self.end_time:%H:%M} {self.activity}"
+
+
+class ApplicationContact(models.Model):
+    application = models.ForeignKey(
+        Application, verbose_name=_("application"), on_delete=models.CASCADE, related_name="contacts"
+    )
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+    name = models.CharField(_("name"), max_length=150)
+    email = models.EmailField(_("email address"))
+    phone = models.CharField(_("phone"), max_length=30, blank=True)
+
+    class Meta:
+        verbose_name = _("contact person")
+        verbose_name_plural = _("contact persons")
+        ordering = ["application", "position", "pk"]
+
+    def __str__(self):
+        return self.name
+
+
+def application_image_path(instance, filename):
+    # A random name: the file's address says nothing about the school and cannot be guessed.
+    return f"certification/applications/{uuid.uuid4().hex}.jpg"
+
+
+class ApplicationImage(models.Model):
+    """A picture of the site's work. Stored re-encoded (see images.py), never as uploaded."""
+
+    application = models.ForeignKey(
+        Application, verbose_name=_("application"), on_delete=models.CASCADE, related_name="images"
+    )
+    image = models.ImageField(_("picture"), upload_to=application_image_path)
+    width = models.PositiveIntegerField(_("width"), default=0)
+    height = models.PositiveIntegerField(_("height"), default=0)
+    alt_text = models.CharField(
+        _("description of the picture"), max_length=250,
+        help_text=_("Describe what the picture shows, for those who cannot see it."),
+    )
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+    uploaded_at = models.DateTimeField(_("uploaded"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("picture")
+        verbose_name_plural = _("pictures")
+        ordering = ["application", "position", "pk"]
+
+    def __str__(self):
+        return self.alt_text
+
+
+class Endorsement(models.Model):
+    """One request to the principal to endorse an application: one per submission round.
+
+    The link in the principal's email is signed (see services.endorsement_token) and names
+    this row; it works only while this is the application's latest round, the application
+    waits for endorsement and no decision has been made.
+    """
+
+    class Decision(models.TextChoices):
+        ENDORSE = "endorse", _("Endorse")
+        DECLINE = "decline", _("Decline")
+
+    application = models.ForeignKey(
+        Application, verbose_name=_("application"), on_delete=models.PROTECT, related_name="endorsements"
+    )
+    round = models.PositiveSmallIntegerField(_("round"))
+    principal_name = models.CharField(_("principal's name"), max_length=150)
+    principal_email = models.EmailField(_("principal's email address"))
+    token_hash = models.CharField(
+        _("link fingerprint"), max_length=64,
+        help_text=_("A hash of the link sent to the principal, to tell which link was used."),
+    )
+    sent_at = models.DateTimeField(_("sent"), default=timezone.now)
+    decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
+    decision = models.CharField(_("decision"), max_length=10, choices=Decision.choices, blank=True)
+    reason = models.TextField(_("reason"), blank=True)
+
+    class Meta:
+        verbose_name = _("endorsement")
+        verbose_name_plural = _("endorsements")
+        ordering = ["application", "-round"]
+        constraints = [
+            models.UniqueConstraint(fields=["application", "round"], name="endorsement_application_round_unique"),
+        ]
+
+    def __str__(self):
+        return f"{self.application_id} #{self.round} {self.decision or '-'}"
+
+    @property
+    def is_decided(self) -> bool:
+        return self.decided_at is not None
+
+
+class ApplicationStatusChangeQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        raise TypeError("The status trail is append-only")
+
+    def delete(self):
+        raise TypeError("The status trail is append-only")
+
+
+class ApplicationStatusChange(models.Model):
+    """Who changed an application's status, and when. Append-only: written by the service
+    that changes the status, in the same transaction, and never edited or deleted."""
+
+    application = models.ForeignKey(
+        Application, verbose_name=_("application"), on_delete=models.PROTECT, related_name="status_changes"
+    )
+    from_status = models.CharField(
+        _("from"), max_length=30, choices=Application.Status.choices, blank=True,
+        help_text=_("Empty when the application was created."),
+    )
+    to_status = models.CharField(_("to"), max_length=30, choices=Application.Status.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("who"), null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="+", help_text=_("Empty when someone without an account acted, such as the principal."),
+    )
+    actor_description = models.CharField(
+        _("who (as recorded)"), max_length=250, blank=True,
+        help_text=_("The name and email of whoever acted, as they were at the time."),
+    )
+    at = models.DateTimeField(_("when"), default=timezone.now, db_index=True)
+    note = models.TextField(_("note"), blank=True)
+
+    objects = ApplicationStatusChangeQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("status change")
+        verbose_name_plural = _("status changes")
+        ordering = ["application", "at", "pk"]
+
+    def __str__(self):
+        return f"{self.application_id}: {self.from_status or '-'} -> {self.to_status}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise TypeError("The status trail is append-only")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise TypeError("The status trail is append-only")

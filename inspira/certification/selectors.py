@@ -1,0 +1,42 @@
+"""Reads of applications that views share."""
+
+from django.db.models import Q, QuerySet
+
+from inspira.accounts.permissions import confirmed_memberships
+from inspira.certification.models import Application, ApplicationStatusChange
+
+
+def applications_for_administration() -> QuerySet[Application]:
+    """The applications the administration works on: endorsed by the principal (submitted) and
+    everything after, including those withdrawn after they reached the administration. Drafts and
+    applications waiting for the principal are the school's own business."""
+    return (
+        Application.objects.filter(
+            Q(status__in=Application.ADMINISTRATION_STATUSES)
+            | Q(status=Application.Status.WITHDRAWN, endorsed_at__isnull=False)
+        )
+        .select_related("school__district", "applicant")
+        .order_by("endorsed_at", "pk")
+    )
+
+
+def applications_for_person(user) -> QuerySet[Application]:
+    """The applications of the schools where ``user`` is confirmed staff."""
+    school_ids = confirmed_memberships(user).values("school_id")
+    return (
+        Application.objects.filter(school_id__in=school_ids)
+        .select_related("school", "applicant")
+        .order_by("-updated_at", "-pk")
+    )
+
+
+def application_detail(pk: int) -> Application:
+    return (
+        Application.objects.select_related("school", "applicant", "previous_application")
+        .prefetch_related("plan_items", "contacts", "images", "school_forms")
+        .get(pk=pk)
+    )
+
+
+def application_trail(application: Application) -> QuerySet[ApplicationStatusChange]:
+    return application.status_changes.select_related("actor").order_by("at", "pk")

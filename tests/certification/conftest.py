@@ -1,0 +1,103 @@
+import io
+import re
+from datetime import date, datetime, time
+from zoneinfo import ZoneInfo
+
+import pytest
+from django.utils import translation
+from PIL import Image
+
+from inspira.certification import services
+from inspira.certification.models import Application, ApplicationContact, ApplicationPlanItem, Endorsement
+from inspira.core.models import OutboxItem
+from inspira.core.outbox import outbox_process
+from tests.factories import MembershipFactory, UserFactory
+
+STOCKHOLM = ZoneInfo("Europe/Stockholm")
+
+
+def at(year, month, day, hour=10):
+    """A moment in Stockholm, for services that take ``now``."""
+    return datetime(year, month, day, hour, tzinfo=STOCKHOLM)
+
+
+def make_application(*, school, applicant, **fields) -> Application:
+    """A draft that meets every rule for submission (on 2025-06-02 or later), unless overridden."""
+    plan = fields.pop("plan", [("09:00", "09:30", "Welcome and coffee"), ("09:30", "11:00", "Visit a lesson"),
+                               ("11:00", "12:00", "Discussion and questions")])
+    contacts = fields.pop("contacts", [("Lars Lärare", "lars@example.se", "08-1")])
+    values = {
+        "area_title": "Outdoor mathematics",
+        "area_description": "We teach measuring in the schoolyard.",
+        "experience_since": date(2023, 8, 15),
+        "commits_to_five_visits": True,
+        "principal_name": "Rut Rektor",
+        "principal_email": "rektor@example.se",
+        "subjects": "mathematics",
+        "grades": ["1", "2", "3"],
+    } | fields
+    application = services.application_create(school=school, applicant=applicant)
+    Application.objects.filter(pk=application.pk).update(**values)
+    application.refresh_from_db()
+    ApplicationPlanItem.objects.bulk_create([
+        ApplicationPlanItem(application=application, position=i, start_time=time.fromisoformat(start),
+                            end_time=time.fromisoformat(end), activity=activity)
+        for i, (start, end, activity) in enumerate(plan)
+    ])
+    ApplicationContact.objects.bulk_create([
+        ApplicationContact(application=application, position=i, name=name, email=email, phone=phone)
+        for i, (name, email, phone) in enumerate(contacts)
+    ])
+    return application
+
+
+def submit(application, *, actor=None, now=None) -> tuple[Endorsement, str]:
+    """Submit and return the endorsement with the token of its link."""
+    endorsement = services.application_submit(application=application, actor=actor or application.applicant,
+                                              now=now or at(2025, 6, 2))
+    return endorsement, emailed_token(application, endorsement.round)
+
+
+def emailed_token(application, round_: int) -> str:
+    """The token in the link the principal was emailed for ``round_``."""
+    item = OutboxItem.objects.get(key=f"application-endorsement:{application.pk}:{round_}")
+    return re.search(r"/ansokan/tillstyrkan/([^/\s]+)/", item.payload["text"]).group(1)
+
+
+def run_outbox() -> int:
+    """Run every outbox item twice, as a retried job would; return how many calls did work."""
+    done = 0
+    for item_id in OutboxItem.objects.order_by("pk").values_list("pk", flat=True):
+        done += outbox_process(item_id)
+        done += outbox_process(item_id)
+    return done
+
+
+def image_bytes(fmt="JPEG", size=(800, 600), color=(200, 40, 40), mode="RGB", **save_kwargs) -> bytes:
+    buf = io.BytesIO()
+    Image.new(mode, size, color).save(buf, format=fmt, **save_kwargs)
+    return buf.getvalue()
+
+
+@pytest.fixture
+def en(client, settings):
+    """Pages and messages in English (the language switch's cookie), so the assertions read the msgids."""
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    with translation.override("en"):
+        yield
+
+
+@pytest.fixture
+def application(school, staff):
+    return make_application(school=school, applicant=staff)
+
+
+@pytest.fixture
+def pending_staff(school):
+    return MembershipFactory(school=school, confirmed_at=None,
+                             user=UserFactory(email="ny@example.se", name="Nina Ny")).user
+
+
+@pytest.fixture
+def other_staff(other_school):
+    return MembershipFactory(school=other_school, user=UserFactory(email="annan@example.se", name="Otto Annan")).user
