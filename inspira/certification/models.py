@@ -333,3 +333,281 @@ class ApplicationStatusChange(models.Model):
 
     def delete(self, *args, **kwargs):
         raise TypeError("The status trail is append-only")
+
+
+# --- The administration's work ------------------------------------------------------------
+
+
+class ContactLogEntry(models.Model):
+    """The administration's record of a contact with the school about an application."""
+
+    class Channel(models.TextChoices):
+        PHONE = "phone", _("Phone")
+        EMAIL = "email", _("Email")
+        MEETING = "meeting", _("Meeting")
+        VISIT = "visit", _("Visit at the school")
+        OTHER = "other", _("Other")
+
+    application = models.ForeignKey(
+        Application, verbose_name=_("application"), on_delete=models.PROTECT, related_name="contact_log"
+    )
+    date = models.DateField(_("date"))
+    channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices)
+    note = models.TextField(_("note"))
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("written by"), null=True, on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("written"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("contact log entry")
+        verbose_name_plural = _("contact log")
+        ordering = ["application", "-date", "-pk"]
+
+    def __str__(self):
+        return f"{self.date} {self.get_channel_display()}"
+
+
+class BasisDocument(models.Model):
+    """The basis (underlag) the administration prepares with the school for the director."""
+
+    class Recommendation(models.TextChoices):
+        NONE = "", _("No recommendation yet")
+        APPROVE = "approve", _("Approve")
+        REJECT = "reject", _("Reject")
+
+    application = models.OneToOneField(
+        Application, verbose_name=_("application"), on_delete=models.PROTECT, related_name="basis"
+    )
+    summary = models.TextField(_("summary"), blank=True)
+    content_assessment = models.TextField(_("content and plan for the visit"), blank=True)
+    experience_assessment = models.TextField(_("experience of the area"), blank=True)
+    leadership_assessment = models.TextField(_("the leadership's engagement"), blank=True)
+    capacity_assessment = models.TextField(_("capacity to receive five visits per school year"), blank=True)
+    other_notes = models.TextField(_("other"), blank=True)
+    recommendation = models.CharField(
+        _("recommendation"), max_length=10, choices=Recommendation.choices, blank=True, default=""
+    )
+    proposed_start_date = models.DateField(_("proposed start date"), null=True, blank=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("updated by"), null=True, on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    sent_to_director_at = models.DateTimeField(_("sent to the director"), null=True, blank=True)
+    sent_to_director_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("sent by"), null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("basis document")
+        verbose_name_plural = _("basis documents")
+
+    def __str__(self):
+        return str(_("Basis for %(application)s") % {"application": self.application})
+
+
+def basis_attachment_path(instance, filename):
+    return f"certification/basis/{uuid.uuid4().hex}/{filename}"
+
+
+class BasisAttachment(models.Model):
+    basis = models.ForeignKey(
+        BasisDocument, verbose_name=_("basis document"), on_delete=models.CASCADE, related_name="attachments"
+    )
+    title = models.CharField(_("title"), max_length=200)
+    file = models.FileField(_("file"), upload_to=basis_attachment_path)
+    content_type = models.CharField(_("file type"), max_length=100, blank=True)
+    size = models.PositiveIntegerField(_("size in bytes"), default=0)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("uploaded by"), null=True, on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    uploaded_at = models.DateTimeField(_("uploaded"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("attachment")
+        verbose_name_plural = _("attachments")
+        ordering = ["basis", "uploaded_at", "pk"]
+
+    def __str__(self):
+        return self.title
+
+
+# --- The director's decision and the certification ------------------------------------------
+
+
+class ImmutableQuerySet(models.QuerySet):
+    """Public records: rows are written once. Corrections are new rows."""
+
+    def update(self, **kwargs):
+        raise TypeError(f"{self.model.__name__} rows cannot be changed")
+
+    def delete(self):
+        raise TypeError(f"{self.model.__name__} rows cannot be deleted")
+
+
+class Decision(models.Model):
+    """The director's decision on an application. A public record: never changed once made.
+
+    A mistaken decision is corrected by a new decision that names it in ``corrects``.
+    """
+
+    class Outcome(models.TextChoices):
+        APPROVE = "approve", _("Approved")
+        REJECT = "reject", _("Rejected")
+
+    application = models.ForeignKey(
+        Application, verbose_name=_("application"), on_delete=models.PROTECT, related_name="decisions"
+    )
+    reference = models.CharField(
+        _("reference number"), max_length=30, unique=True,
+        help_text=_("The decision's registration number, e.g. INSP-2026-0007."),
+    )
+    outcome = models.CharField(_("decision"), max_length=10, choices=Outcome.choices)
+    start_date = models.DateField(
+        _("start date"), null=True, blank=True, help_text=_("When the certification starts (approvals only).")
+    )
+    reasons = models.TextField(_("reasons"), blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("decided by"), on_delete=models.PROTECT, related_name="+"
+    )
+    decided_by_name = models.CharField(_("decided by (as recorded)"), max_length=150)
+    decided_at = models.DateTimeField(_("decided"), default=timezone.now)
+    corrects = models.OneToOneField(
+        "self", verbose_name=_("corrects the decision"), null=True, blank=True, on_delete=models.PROTECT,
+        related_name="corrected_by",
+    )
+
+    objects = ImmutableQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("decision")
+        verbose_name_plural = _("decisions")
+        ordering = ["-decided_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(outcome="reject") | models.Q(start_date__isnull=False),
+                name="decision_approval_has_start_date",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.reference} {self.get_outcome_display()}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise TypeError("A decision cannot be changed once made; make a new decision that corrects it")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise TypeError("A decision is a public record and cannot be deleted")
+
+
+def decision_letter_path(instance, filename):
+    return f"certification/decisions/{uuid.uuid4().hex}.pdf"
+
+
+class DecisionLetter(models.Model):
+    """The decision letter, rendered as PDF by a background job (kept apart from the decision
+    so the decision row itself is never written twice)."""
+
+    decision = models.OneToOneField(
+        Decision, verbose_name=_("decision"), on_delete=models.PROTECT, related_name="letter"
+    )
+    pdf = models.FileField(_("PDF"), upload_to=decision_letter_path)
+    rendered_at = models.DateTimeField(_("rendered"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("decision letter")
+        verbose_name_plural = _("decision letters")
+
+    def __str__(self):
+        return str(self.decision)
+
+
+class CertificationQuerySet(models.QuerySet):
+    def current(self, on=None):
+        """Certifications in force on ``on`` (today in Stockholm): started, not ended, not revoked."""
+        on = on or timezone.localdate()
+        return self.filter(starts_on__lte=on, ends_on__gte=on, revoked_by__isnull=True)
+
+
+class Certification(models.Model):
+    """A school's (or team's) certification as an inspiration site, for two years: from the
+    decision's start date to the day before the same date two years later."""
+
+    school = models.ForeignKey(
+        "schools.School", verbose_name=_("school"), on_delete=models.PROTECT, related_name="certifications"
+    )
+    team_name = models.CharField(_("team"), max_length=200, blank=True)
+    application = models.OneToOneField(
+        Application, verbose_name=_("application"), on_delete=models.PROTECT, related_name="certification"
+    )
+    decision = models.OneToOneField(
+        Decision, verbose_name=_("decision"), on_delete=models.PROTECT, related_name="certification"
+    )
+    starts_on = models.DateField(_("starts"))
+    ends_on = models.DateField(_("ends"), help_text=_("The last day of the certification."))
+    revoked_by = models.OneToOneField(
+        Decision, verbose_name=_("ended by the decision"), null=True, blank=True, on_delete=models.PROTECT,
+        related_name="revoked_certification",
+        help_text=_("A correcting decision that ended this certification early."),
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    objects = CertificationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("certification")
+        verbose_name_plural = _("certifications")
+        ordering = ["-starts_on", "-pk"]
+        indexes = [models.Index(fields=["starts_on", "ends_on"], name="certification_period")]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(ends_on__gt=models.F("starts_on")),
+                                   name="certification_ends_after_start"),
+        ]
+
+    def __str__(self):
+        return f"{self.display_name} {self.starts_on}–{self.ends_on}"
+
+    @property
+    def display_name(self) -> str:
+        if self.team_name:
+            return f"{self.team_name}, {self.school.name}"
+        return self.school.name
+
+    def is_current(self, on=None) -> bool:
+        on = on or timezone.localdate()
+        return self.revoked_by_id is None and self.starts_on <= on <= self.ends_on
+
+
+class EstablishmentSupportPayment(models.Model):
+    """The one-off support paid to a newly certified site. The amount is copied from the fee
+    rule of the school year of the decision when the payment is created."""
+
+    certification = models.OneToOneField(
+        Certification, verbose_name=_("certification"), on_delete=models.PROTECT,
+        related_name="support_payment",
+    )
+    school_year = models.ForeignKey(
+        "schoolyears.SchoolYear", verbose_name=_("school year"), on_delete=models.PROTECT, related_name="+"
+    )
+    amount_ore = models.PositiveBigIntegerField(_("amount"))
+    due_on = models.DateField(_("due"))
+    paid_on = models.DateField(_("paid"), null=True, blank=True)
+    paid_marked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("marked as paid by"), null=True, blank=True,
+        on_delete=models.SET_NULL, related_name="+",
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("establishment support payment")
+        verbose_name_plural = _("establishment support payments")
+        ordering = ["-due_on", "-pk"]
+
+    def __str__(self):
+        return f"{self.certification} {self.amount_ore}"
