@@ -14,7 +14,7 @@ as_root() {
 # Debian packages: WeasyPrint is ~4x faster with libharfbuzz-subset0 (stack-notes.md);
 # gettext compiles the catalogues; chromium only when the browser tests run.
 ensure_debian_packages() {
-  local wanted=(libharfbuzz-subset0 gettext fonts-dejavu-core "$@") missing=()
+  local wanted=(libharfbuzz-subset0 gettext fonts-dejavu-core fonts-liberation2 "$@") missing=()
   for pkg in "${wanted[@]}"; do
     dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")
   done
