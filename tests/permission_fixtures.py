@@ -1,0 +1,133 @@
+"""The people and objects the permission table (tests/permission_table.py) walks the URLs with.
+
+``World`` holds one person per role and the two schools; the objects a URL needs (an
+application, an outbox item, a fee rule...) are made on demand by the functions below, which
+the table names per URL.
+"""
+
+from dataclasses import dataclass, field
+
+from django.contrib.auth.tokens import default_token_generator
+from django.utils import timezone
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
+
+from inspira.accounts.models import Membership, User
+from inspira.schools.models import School
+from tests.factories import FeeRuleFactory, MembershipFactory, SchoolFactory, SchoolYearFactory, UserFactory
+
+# The roles every URL is tried as. "other_*" are confirmed members of another school.
+ANONYMOUS = "anonymous"
+PENDING = "pending_member"  # an unconfirmed membership of the school
+STAFF = "staff"
+OTHER_STAFF = "other_school_staff"
+SITE_CONTACT = "site_contact"
+PRINCIPAL = "principal"
+OTHER_PRINCIPAL = "other_school_principal"
+ADMINISTRATOR = "administrator"
+DIRECTOR = "director"
+FINANCE = "finance"
+
+ROLES = (ANONYMOUS, PENDING, STAFF, OTHER_STAFF, SITE_CONTACT, PRINCIPAL, OTHER_PRINCIPAL,
+         ADMINISTRATOR, DIRECTOR, FINANCE)
+
+
+@dataclass
+class World:
+    school: School
+    other_school: School
+    users: dict[str, User | None]
+    memberships: dict[str, Membership]
+    made: dict = field(default_factory=dict)
+
+    def once(self, key, make):
+        """Make an object the first time a URL asks for it; later asks get the same one."""
+        if key not in self.made:
+            self.made[key] = make()
+        return self.made[key]
+
+
+def build_world() -> World:
+    school = SchoolFactory(name="Vasaskolan")
+    other_school = SchoolFactory(name="Katarina Norra skola")
+    memberships = {
+        PENDING: MembershipFactory(school=school, confirmed_at=None),
+        STAFF: MembershipFactory(school=school, role=Membership.Role.STAFF),
+        OTHER_STAFF: MembershipFactory(school=other_school, role=Membership.Role.STAFF),
+        SITE_CONTACT: MembershipFactory(school=school, role=Membership.Role.SITE_CONTACT),
+        PRINCIPAL: MembershipFactory(school=school, role=Membership.Role.PRINCIPAL),
+        OTHER_PRINCIPAL: MembershipFactory(school=other_school, role=Membership.Role.PRINCIPAL),
+    }
+    users: dict[str, User | None] = {ANONYMOUS: None}
+    users.update({role: m.user for role, m in memberships.items()})
+    users[ADMINISTRATOR] = UserFactory(role=User.Role.ADMINISTRATOR)
+    users[DIRECTOR] = UserFactory(role=User.Role.DIRECTOR)
+    users[FINANCE] = UserFactory(role=User.Role.FINANCE)
+    assert set(users) == set(ROLES)
+    return World(school=school, other_school=other_school, users=users, memberships=memberships)
+
+
+# --- Objects that URLs name ---------------------------------------------------------------------------
+
+def outbox_item(world: World):
+    from inspira.core.models import OutboxItem
+
+    return world.once("outbox_item", lambda: OutboxItem.objects.create(
+        kind="email", key="permission-table", payload={"to": ["someone@example.se"]},
+        state=OutboxItem.State.FAILED, attempts=3, last_error="SMTP said no",
+    ))
+
+
+def fee_rule(world: World):
+    return world.once("fee_rule", lambda: FeeRuleFactory(school_year=SchoolYearFactory(start_year=2025)))
+
+
+def password_reset_token(world: World) -> dict:
+    """A working reset link (for a person who is none of the roles)."""
+    person = world.once("reset_person", lambda: UserFactory(email="glomsk@example.se"))
+    return {"uidb64": urlsafe_base64_encode(force_bytes(person.pk)),
+            "token": default_token_generator.make_token(person)}
+
+
+def verification_token(world: World) -> str:
+    """A working email-verification link of a person who has not verified yet."""
+    from inspira.accounts.services import verification_token as make_token
+
+    person = world.once("unverified_person", lambda: UserFactory(email="overifierad@example.se",
+                                                                 email_verified_at=None, is_active=False))
+    return make_token(person)
+
+
+def draft_application(world: World):
+    """A complete draft of ``world.school``, started by its staff member."""
+    from tests.certification.conftest import make_application
+
+    return world.once("draft_application", lambda: make_application(school=world.school,
+                                                                     applicant=world.users[STAFF]))
+
+
+def awaiting_application(world: World):
+    """An application of ``world.school`` sent to its principal; returns (application, link token)."""
+    from inspira.certification import services
+    from tests.certification.conftest import make_application
+
+    def make():
+        application = make_application(school=world.school, applicant=world.users[SITE_CONTACT],
+                                       team_name="Arbetslag Ek")
+        endorsement = services.application_submit(application=application, actor=world.users[SITE_CONTACT],
+                                                  now=timezone.now())
+        application.refresh_from_db()
+        return application, services.endorsement_token(endorsement)
+
+    return world.once("awaiting_application", make)
+
+
+def application_image(world: World):
+    """A picture on the draft application. The row only: no file is needed to name it in a URL."""
+    from inspira.certification.models import ApplicationImage
+
+    application = draft_application(world)
+    return world.once("application_image", lambda: ApplicationImage.objects.create(
+        application=application, image="certification/applications/permission-table.jpg",
+        width=800, height=600, alt_text="Children measuring the schoolyard",
+    ))

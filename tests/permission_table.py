@@ -1,0 +1,235 @@
+"""Who may do what: the answer every role gets from every URL, as data.
+
+tests/test_permission_table.py walks every URL pattern of the project and asks each one, as each
+role in ``permission_fixtures.ROLES``, with GET and with POST; the answer must be the one this
+table gives. A URL pattern without a row fails the test, and so does a row whose URL is gone.
+
+Outcomes (what ``test_permission_table.outcome`` makes of a response):
+
+- ``OK``: a 2xx answer, or a redirect (3xx) anywhere except to the login page with a ``next``
+  parameter. A redirect to the login page *without* ``next`` (after logging out, after verifying an
+  email address) is an ordinary "done, now log in" and counts as OK.
+- ``LOGIN``: a redirect to the login page whose ``next`` is the requested URL, as
+  ``login_required`` answers an anonymous visitor.
+- ``FORBIDDEN`` (403): a logged-in person without the right.
+- ``NOT_FOUND`` (404): an object hidden from the role. No row uses it at present: every view
+  refuses another school's objects with 403.
+- ``NOT_ALLOWED`` (405): the view does not accept the method.
+
+Never a 5xx, for any role: the test reports any as a mismatch.
+
+POST is sent with the data of the row (empty unless ``data`` says otherwise): the point is the
+permission answer, not the action. Each request runs in a savepoint that is rolled back, so one
+role's allowed POST never changes what the next role sees.
+"""
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+
+from tests import permission_fixtures as fx
+from tests.permission_fixtures import (
+    ADMINISTRATOR,
+    ANONYMOUS,
+    DIRECTOR,
+    FINANCE,
+    OTHER_PRINCIPAL,
+    OTHER_STAFF,
+    PENDING,
+    PRINCIPAL,
+    ROLES,
+    SITE_CONTACT,
+    STAFF,
+    World,
+)
+
+OK = "ok"
+LOGIN = "login"
+FORBIDDEN = "403"
+NOT_FOUND = "404"
+NOT_ALLOWED = "405"
+
+# --- Patterns the walk leaves out, and why -----------------------------------------------------------
+# A namespace or name listed here is skipped; the test fails if one of them disappears, so the list
+# stays true.
+EXCLUDED_NAMESPACES = {
+    "admin": "The Django admin (django-admin/): a tool for technical staff with its own is_staff "
+             "login, not part of the product; Django tests its permissions.",
+}
+EXCLUDED_NAMES = {
+    "set_language": "Django's i18n language switch (i18n/setlang/): public by design, POST only, "
+                    "changes only the visitor's language cookie.",
+}
+# Unnamed patterns are skipped only if their view is one of these (dotted path -> why).
+EXCLUDED_UNNAMED_VIEWS = {
+    "django.views.static.serve": "Uploaded media served by Django itself, added only when DEBUG is on "
+                                 "(static files are served by whitenoise, outside the URL patterns).",
+}
+
+
+# --- Who gets what: building blocks -----------------------------------------------------------------------
+
+def expect(default: str, **roles: str) -> dict[str, str]:
+    """Every role gets ``default`` unless named."""
+    unknown = set(roles) - set(ROLES)
+    assert not unknown, f"unknown roles {unknown}"
+    return {role: roles.get(role, default) for role in ROLES}
+
+
+def not_allowed(answers: Mapping[str, str]) -> dict[str, str]:
+    """The other method of a view: whoever gets past its access checks is told 405.
+
+    Valid for the views here, which check login (and a central role) before the method. A view
+    that checks the method first answers ``NOBODY`` instead.
+    """
+    return {role: NOT_ALLOWED if answer == OK else answer for role, answer in answers.items()}
+
+
+def only(*allowed: str) -> dict[str, str]:
+    """Logged-in people with one of ``allowed`` roles; anyone else logged in is refused (403)."""
+    return expect(FORBIDDEN, **{ANONYMOUS: LOGIN}, **dict.fromkeys(allowed, OK))
+
+
+PUBLIC = expect(OK)
+NOBODY = expect(NOT_ALLOWED)  # the method is refused before anything else, even for anonymous
+LOGGED_IN = expect(OK, **{ANONYMOUS: LOGIN})
+CENTRAL = (ADMINISTRATOR, DIRECTOR, FINANCE)
+ADMIN_ONLY = only(ADMINISTRATOR)
+CENTRAL_ONLY = only(*CENTRAL)
+FEE_RULE_EDITORS = only(ADMINISTRATOR, FINANCE)
+# Confirmed members of the school the object belongs to (any school role).
+SCHOOL_MEMBERS = only(STAFF, SITE_CONTACT, PRINCIPAL)
+SCHOOL_MEMBERS_AND_CENTRAL = only(STAFF, SITE_CONTACT, PRINCIPAL, *CENTRAL)
+# Confirm people and set their roles: the school's principal and administrators.
+MEMBER_MANAGERS = only(PRINCIPAL, ADMINISTRATOR)
+MEMBER_VIEWERS = only(PRINCIPAL, *CENTRAL)
+# Anyone with a confirmed membership of some school (they can act for it).
+ANY_CONFIRMED_MEMBER = only(STAFF, OTHER_STAFF, SITE_CONTACT, PRINCIPAL, OTHER_PRINCIPAL)
+
+
+def nothing(world: World) -> dict:
+    return {}
+
+
+@dataclass(frozen=True)
+class Row:
+    GET: Mapping[str, str]
+    POST: Mapping[str, str]
+    kwargs: Callable[[World], dict] = nothing  # makes the objects the URL names
+    data: Callable[[World], dict] = nothing  # the POST body
+    note: str = ""
+
+
+# --- The table ---------------------------------------------------------------------------------------------------
+
+TABLE: dict[str, Row] = {
+    # core
+    "core:home": Row(GET=PUBLIC, POST=NOBODY),
+    "core:health": Row(GET=PUBLIC, POST=NOBODY, note="For load balancers; holds no personal data."),
+    "core:dashboard": Row(GET=LOGGED_IN, POST=not_allowed(LOGGED_IN)),
+    "core:outbox": Row(GET=ADMIN_ONLY, POST=not_allowed(ADMIN_ONLY)),
+    "core:outbox_detail": Row(
+        GET=ADMIN_ONLY, POST=not_allowed(ADMIN_ONLY),
+        kwargs=lambda w: {"item_id": fx.outbox_item(w).pk},
+    ),
+    "core:outbox_retry": Row(
+        GET=not_allowed(ADMIN_ONLY), POST=ADMIN_ONLY,
+        kwargs=lambda w: {"item_id": fx.outbox_item(w).pk},
+    ),
+
+    # accounts: logging in and out, passwords
+    "accounts:login": Row(GET=PUBLIC, POST=PUBLIC, note="An empty POST re-shows the form."),
+    "accounts:logout": Row(GET=NOBODY, POST=PUBLIC),
+    "accounts:password_change": Row(GET=LOGGED_IN, POST=LOGGED_IN),
+    "accounts:password_reset": Row(GET=PUBLIC, POST=PUBLIC),
+    "accounts:password_reset_done": Row(GET=PUBLIC, POST=NOBODY),
+    "accounts:password_reset_confirm": Row(
+        GET=PUBLIC, POST=PUBLIC, kwargs=fx.password_reset_token,
+        note="A working link redirects to the set-password page, for whoever holds it.",
+    ),
+    "accounts:password_reset_complete": Row(GET=PUBLIC, POST=NOBODY),
+
+    # accounts: signing up (a logged-in person is redirected to "join a school")
+    "accounts:signup": Row(GET=PUBLIC, POST=NOBODY),
+    "accounts:signup_form": Row(GET=PUBLIC, POST=PUBLIC, kwargs=lambda w: {"school_id": w.school.pk}),
+    "accounts:signup_done": Row(GET=PUBLIC, POST=NOBODY),
+    "accounts:verify_resend": Row(GET=PUBLIC, POST=PUBLIC),
+    "accounts:verify_email": Row(
+        GET=PUBLIC, POST=NOBODY, kwargs=lambda w: {"token": fx.verification_token(w)},
+        note="The link itself is the right; it redirects to the login page (without next).",
+    ),
+
+    # accounts: a person's own pages
+    "accounts:profile": Row(GET=LOGGED_IN, POST=LOGGED_IN),
+    "accounts:join_school": Row(
+        GET=LOGGED_IN, POST=LOGGED_IN, data=lambda w: {"school": w.other_school.pk},
+    ),
+
+    # accounts: a school's members
+    "accounts:school_members": Row(
+        GET=MEMBER_VIEWERS, POST=not_allowed(LOGGED_IN), kwargs=lambda w: {"school_id": w.school.pk},
+        note="Director and finance read only; a school's staff do not see the list.",
+    ),
+    "accounts:membership_confirm": Row(
+        GET=not_allowed(LOGGED_IN), POST=MEMBER_MANAGERS,
+        kwargs=lambda w: {"membership_id": w.memberships[PENDING].pk},
+    ),
+    "accounts:membership_reject": Row(
+        GET=not_allowed(LOGGED_IN), POST=MEMBER_MANAGERS,
+        kwargs=lambda w: {"membership_id": w.memberships[PENDING].pk},
+    ),
+    "accounts:membership_set_role": Row(
+        GET=not_allowed(LOGGED_IN), POST=MEMBER_MANAGERS,
+        kwargs=lambda w: {"membership_id": w.memberships[STAFF].pk}, data=lambda w: {"role": "site_contact"},
+    ),
+
+    # accounts: administrators manage people
+    "accounts:people": Row(GET=ADMIN_ONLY, POST=not_allowed(ADMIN_ONLY)),
+    "accounts:person_edit": Row(
+        GET=ADMIN_ONLY, POST=ADMIN_ONLY, kwargs=lambda w: {"user_id": w.users[STAFF].pk},
+    ),
+
+    # schools
+    "schools:list": Row(GET=CENTRAL_ONLY, POST=not_allowed(CENTRAL_ONLY)),
+    "schools:create": Row(GET=ADMIN_ONLY, POST=ADMIN_ONLY),
+    "schools:detail": Row(
+        GET=SCHOOL_MEMBERS_AND_CENTRAL, POST=not_allowed(LOGGED_IN), kwargs=lambda w: {"school_id": w.school.pk},
+    ),
+    "schools:edit": Row(GET=ADMIN_ONLY, POST=ADMIN_ONLY, kwargs=lambda w: {"school_id": w.school.pk}),
+
+    # school years and fee rules
+    "schoolyears:list": Row(GET=CENTRAL_ONLY, POST=not_allowed(CENTRAL_ONLY)),
+    "schoolyears:create": Row(GET=FEE_RULE_EDITORS, POST=FEE_RULE_EDITORS),
+    "schoolyears:edit": Row(
+        GET=FEE_RULE_EDITORS, POST=FEE_RULE_EDITORS, kwargs=lambda w: {"rule_id": fx.fee_rule(w).pk},
+    ),
+
+    # certification: the school's application
+    "certification:list": Row(
+        GET=LOGGED_IN, POST=not_allowed(LOGGED_IN), note="Lists only the person's own schools' applications.",
+    ),
+    "certification:start": Row(
+        GET=ANY_CONFIRMED_MEMBER, POST=ANY_CONFIRMED_MEMBER,
+        note="A person without a confirmed membership (pending, central roles) gets a 403 page saying why.",
+    ),
+    "certification:detail": Row(
+        GET=SCHOOL_MEMBERS_AND_CENTRAL, POST=not_allowed(LOGGED_IN),
+        kwargs=lambda w: {"pk": fx.draft_application(w).pk},
+    ),
+    "certification:step": Row(
+        GET=SCHOOL_MEMBERS, POST=SCHOOL_MEMBERS,
+        kwargs=lambda w: {"pk": fx.draft_application(w).pk, "step": 1},
+        note="The central administration reads the application but does not edit the school's draft.",
+    ),
+    "certification:reopen": Row(
+        GET=not_allowed(LOGGED_IN), POST=SCHOOL_MEMBERS,
+        kwargs=lambda w: {"pk": fx.awaiting_application(w)[0].pk},
+    ),
+    "certification:image_delete": Row(
+        GET=not_allowed(LOGGED_IN), POST=SCHOOL_MEMBERS,
+        kwargs=lambda w: {"pk": fx.draft_application(w).pk, "image_id": fx.application_image(w).pk},
+    ),
+    "certification:endorse": Row(
+        GET=PUBLIC, POST=PUBLIC, kwargs=lambda w: {"token": fx.awaiting_application(w)[1]},
+        note="The signed link is the principal's right; no account needed.",
+    ),
+}

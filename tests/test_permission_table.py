@@ -1,0 +1,151 @@
+"""Every URL pattern, as every role, with GET and POST: the answer must be the one the table in
+tests/permission_table.py gives. A pattern without a row fails, so a new view cannot go unchecked."""
+
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+from django.conf import settings
+from django.db import transaction
+from django.shortcuts import resolve_url
+from django.test import Client
+from django.urls import URLResolver, get_resolver, reverse
+
+from tests.permission_fixtures import ROLES, build_world
+from tests.permission_table import (
+    EXCLUDED_NAMES,
+    EXCLUDED_NAMESPACES,
+    EXCLUDED_UNNAMED_VIEWS,
+    FORBIDDEN,
+    LOGIN,
+    NOT_ALLOWED,
+    NOT_FOUND,
+    OK,
+    TABLE,
+)
+
+METHODS = ("GET", "POST")
+OUTCOMES = {OK, LOGIN, FORBIDDEN, NOT_FOUND, NOT_ALLOWED}
+
+
+def _view_path(callback) -> str:
+    view = getattr(callback, "view_class", callback)
+    return f"{view.__module__}.{view.__qualname__}"
+
+
+def walk_patterns():
+    """Every URL pattern of the project as (full name or None, namespaces, view path, route)."""
+
+    def walk(patterns, namespaces, prefix):
+        for pattern in patterns:
+            route = prefix + str(pattern.pattern)
+            if isinstance(pattern, URLResolver):
+                inner = namespaces + [pattern.namespace] if pattern.namespace else namespaces
+                yield from walk(pattern.url_patterns, inner, route)
+            else:
+                name = ":".join([*namespaces, pattern.name]) if pattern.name else None
+                yield name, tuple(namespaces), _view_path(pattern.callback), route
+
+    yield from walk(get_resolver().url_patterns, [], "")
+
+
+def checked_patterns():
+    """The patterns the table must cover: (names, problems) where problems are unnamed patterns."""
+    names, problems = [], []
+    for name, namespaces, view, route in walk_patterns():
+        if EXCLUDED_NAMESPACES.keys() & set(namespaces):
+            continue
+        if name is None:
+            if view not in EXCLUDED_UNNAMED_VIEWS:
+                problems.append(f"/{route} ({view}) has no name, so the permission table cannot name it")
+            continue
+        if name in EXCLUDED_NAMES:
+            continue
+        names.append(name)
+    return names, problems
+
+
+def outcome(response, path: str) -> str:
+    """What the table calls the response; see the outcomes in tests/permission_table.py."""
+    status = response.status_code
+    if 300 <= status < 400:
+        location = urlsplit(response["Location"])
+        if location.path == resolve_url(settings.LOGIN_URL) and parse_qs(location.query).get("next") == [path]:
+            return LOGIN
+        return OK
+    if 200 <= status < 300:
+        return OK
+    return str(status)
+
+
+def answer(user, method: str, url: str, data: dict) -> str:
+    """Ask ``url`` as ``user`` (None: anonymous) in a savepoint that is rolled back afterwards."""
+    try:
+        with transaction.atomic():
+            client = Client()
+            if user is not None:
+                client.force_login(user)
+            if method == "GET":
+                response = client.get(url)
+            else:
+                response = client.post(url, data)
+            transaction.set_rollback(True)
+    except Exception as exc:  # the test client re-raises what a view raised: that is a 500
+        return f"500 ({type(exc).__name__}: {exc})"
+    return outcome(response, url)
+
+
+@pytest.fixture
+def world(db):
+    return build_world()
+
+
+@pytest.mark.parametrize("name", sorted(TABLE))
+def test_every_role_gets_the_answer_the_table_gives(name, world):
+    row = TABLE[name]
+    url = reverse(name, kwargs=row.kwargs(world) or None)
+    post_data = row.data(world)
+    mismatches, server_errors = [], []
+    for method in METHODS:
+        expected = getattr(row, method)
+        for role in ROLES:
+            got = answer(world.users[role], method, url, post_data if method == "POST" else {})
+            if got.startswith("5"):
+                server_errors.append(f"{method} as {role}: {got}")
+            elif got != expected[role]:
+                mismatches.append(f"{method} as {role}: table says {expected[role]}, got {got}")
+    assert not server_errors, f"{name} ({url}) answered with a server error:\n  " + "\n  ".join(server_errors)
+    assert not mismatches, f"{name} ({url}):\n  " + "\n  ".join(mismatches)
+
+
+def test_every_url_pattern_has_a_row_in_the_table():
+    names, unnamed = checked_patterns()
+    missing = sorted(set(names) - set(TABLE))
+    assert not unnamed, "\n".join(unnamed)
+    assert not missing, f"Add a row to tests/permission_table.py for: {', '.join(missing)}"
+
+
+def test_url_names_are_unique_so_each_pattern_is_reached():
+    names, _unnamed = checked_patterns()
+    assert sorted({n for n in names if names.count(n) > 1}) == []
+
+
+def test_the_table_names_only_urls_that_exist():
+    names, _unnamed = checked_patterns()
+    gone = sorted(set(TABLE) - set(names))
+    assert not gone, f"Remove the rows of URLs that no longer exist: {', '.join(gone)}"
+
+
+def test_the_exclusions_still_name_something():
+    patterns = list(walk_patterns())
+    namespaces = {ns for _name, nss, _view, _route in patterns for ns in nss}
+    names = {name.rsplit(":", 1)[-1] for name, *_rest in patterns if name}
+    assert set(EXCLUDED_NAMESPACES) <= namespaces
+    assert set(EXCLUDED_NAMES) <= names
+
+
+def test_the_table_gives_every_role_a_known_answer_for_both_methods():
+    for name, row in TABLE.items():
+        for method in METHODS:
+            answers = getattr(row, method)
+            assert set(answers) == set(ROLES), (name, method)
+            assert set(answers.values()) <= OUTCOMES, (name, method, answers)
