@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "inspira.schools",
     "inspira.schoolyears",
     "inspira.certification",
+    "inspira.catalogue",
 ]
 
 MIDDLEWARE = [

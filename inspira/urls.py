@@ -8,6 +8,7 @@ urlpatterns = [
     path("skolor/", include("inspira.schools.urls")),
     path("lasar/", include("inspira.schoolyears.urls")),
     path("ansokan/", include("inspira.certification.urls")),
+    path("inspirationsplatser/", include("inspira.catalogue.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("django-admin/", admin.site.urls),
 ]

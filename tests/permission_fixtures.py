@@ -131,3 +131,29 @@ def application_image(world: World):
         application=application, image="certification/applications/permission-table.jpg",
         width=800, height=600, alt_text="Children measuring the schoolyard",
     ))
+
+
+# --- The public catalogue ---
+
+def certified_site(world: World):
+    """A site of ``world.school`` in today's catalogue, with one picture (a real file: it is served)."""
+    from tests.catalogue.conftest import make_site
+
+    return world.once("certified_site", lambda: make_site(school=world.school, images=1))
+
+
+def documentation_image(world: World):
+    """A picture in the site's documentation draft (not published: only its site contacts see it)."""
+    from django.core.files.base import ContentFile
+
+    from inspira.catalogue.models import DocumentationImage, SiteDocumentation
+    from tests.catalogue.conftest import image_bytes
+
+    def make():
+        documentation = SiteDocumentation.objects.create(certification=certified_site(world), text="Draft")
+        picture = DocumentationImage(documentation=documentation, alt_text="A measuring tape", width=800, height=600)
+        picture.image.save("p.jpg", ContentFile(image_bytes()), save=False)
+        picture.save()
+        return picture
+
+    return world.once("documentation_image", make)

@@ -233,3 +233,49 @@ TABLE: dict[str, Row] = {
         note="The signed link is the principal's right; no account needed.",
     ),
 }
+
+
+# --- The public catalogue and the sites' own pages ---
+SITE_CONTACT_ONLY = only(SITE_CONTACT)
+
+CATALOGUE_ROWS = {
+    # catalogue: public
+    "catalogue:index": Row(GET=PUBLIC, POST=NOBODY),
+    "catalogue:site": Row(GET=PUBLIC, POST=NOBODY, kwargs=lambda w: {"pk": fx.certified_site(w).pk},
+                          note="A certification that has ended (or not started) answers 404 to everyone."),
+    "catalogue:leaflet": Row(GET=PUBLIC, POST=NOBODY, kwargs=lambda w: {"pk": fx.certified_site(w).pk}),
+    "catalogue:picture": Row(
+        GET=PUBLIC, POST=NOBODY,
+        kwargs=lambda w: {"image_id": fx.certified_site(w).application.images.get().pk, "size": "thumb"},
+    ),
+    "catalogue:documentation_picture": Row(
+        GET=expect(NOT_FOUND, **{SITE_CONTACT: OK}), POST=NOBODY,
+        kwargs=lambda w: {"image_id": fx.documentation_image(w).pk, "size": "thumb"},
+        note="A draft's picture: hidden (404) from all but the site's contacts; public once published.",
+    ),
+    # catalogue: the school's own pages
+    "catalogue:mine": Row(GET=LOGGED_IN, POST=not_allowed(LOGGED_IN)),
+    "catalogue:manage": Row(
+        GET=SCHOOL_MEMBERS_AND_CENTRAL, POST=not_allowed(LOGGED_IN), kwargs=lambda w: {"pk": fx.certified_site(w).pk},
+    ),
+    "catalogue:reapply": Row(
+        GET=not_allowed(LOGGED_IN), POST=SCHOOL_MEMBERS, kwargs=lambda w: {"pk": fx.certified_site(w).pk},
+        note="Like applying: the school's confirmed staff; the central administration does not apply.",
+    ),
+    "catalogue:documentation": Row(
+        GET=SITE_CONTACT_ONLY, POST=SITE_CONTACT_ONLY, kwargs=lambda w: {"pk": fx.certified_site(w).pk},
+    ),
+    "catalogue:documentation_picture_add": Row(
+        GET=not_allowed(LOGGED_IN), POST=SITE_CONTACT_ONLY, kwargs=lambda w: {"pk": fx.certified_site(w).pk},
+    ),
+    "catalogue:documentation_picture_delete": Row(
+        GET=not_allowed(LOGGED_IN), POST=SITE_CONTACT_ONLY,
+        kwargs=lambda w: {"pk": fx.certified_site(w).pk, "image_id": fx.documentation_image(w).pk},
+    ),
+    "catalogue:documentation_publish": Row(
+        GET=not_allowed(LOGGED_IN), POST=SITE_CONTACT_ONLY, kwargs=lambda w: {"pk": fx.certified_site(w).pk},
+    ),
+    # catalogue: the administration
+    "catalogue:deliveries": Row(GET=CENTRAL_ONLY, POST=not_allowed(CENTRAL_ONLY)),
+}
+TABLE.update(CATALOGUE_ROWS)
