@@ -5,6 +5,8 @@ One module, read from the environment with safe defaults for a newcomer's machin
 environment variables; see README.md for the list.
 """
 
+import os
+import tempfile
 from datetime import timedelta
 from pathlib import Path
 
@@ -105,6 +107,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["OPTIONS"] = {"transaction_mode": "IMMEDIATE", "timeout": 20}
     # A persistent SQLite connection buys nothing and keeps files open in tests.
     DATABASES["default"]["CONN_MAX_AGE"] = 0
+    # Tests get a database file, not Django's default shared-cache in-memory database: shared
+    # cache locks tables and fails at once ("database table is locked") where a file waits for
+    # the busy timeout, so concurrency tests would measure something production never does.
+    # One file per test process, as several test runs may share a machine.
+    DATABASES["default"]["TEST"] = {"NAME": str(Path(tempfile.gettempdir()) / f"inspira-test-{os.getpid()}.sqlite3")}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Accounts -------------------------------------------------------------------------

@@ -279,3 +279,58 @@ CATALOGUE_ROWS = {
     "catalogue:deliveries": Row(GET=CENTRAL_ONLY, POST=not_allowed(CENTRAL_ONLY)),
 }
 TABLE.update(CATALOGUE_ROWS)
+
+# --- certification: the administration's casework and the director's decisions ---------------------------------
+# Applications of ``world.school`` at each point of the casework. See tests/certification/casework.py.
+from tests.certification import casework  # noqa: E402
+
+CASEWORK_READERS = only(ADMINISTRATOR, DIRECTOR)
+DIRECTOR_ONLY = only(DIRECTOR)
+
+TABLE.update({
+    "certification:queue": Row(GET=CASEWORK_READERS, POST=not_allowed(CASEWORK_READERS),
+                               note="The director reads the casework; administrators do it."),
+    "certification:case": Row(
+        GET=CASEWORK_READERS, POST=not_allowed(CASEWORK_READERS),
+        kwargs=lambda w: {"pk": casework.world_preparing(w)[0].pk},
+    ),
+    "certification:case_start": Row(
+        GET=not_allowed(ADMIN_ONLY), POST=ADMIN_ONLY, kwargs=lambda w: {"pk": casework.world_preparing(w)[0].pk},
+    ),
+    "certification:contact_add": Row(
+        GET=not_allowed(ADMIN_ONLY), POST=ADMIN_ONLY, kwargs=lambda w: {"pk": casework.world_preparing(w)[0].pk},
+    ),
+    "certification:basis_edit": Row(
+        GET=ADMIN_ONLY, POST=ADMIN_ONLY, kwargs=lambda w: {"pk": casework.world_preparing(w)[0].pk},
+    ),
+    "certification:send_to_director": Row(
+        GET=not_allowed(ADMIN_ONLY), POST=ADMIN_ONLY, kwargs=lambda w: {"pk": casework.world_preparing(w)[0].pk},
+    ),
+    "certification:attachment_add": Row(
+        GET=not_allowed(ADMIN_ONLY), POST=ADMIN_ONLY, kwargs=lambda w: {"pk": casework.world_preparing(w)[0].pk},
+    ),
+    "certification:attachment_download": Row(
+        GET=CASEWORK_READERS, POST=not_allowed(CASEWORK_READERS),
+        kwargs=lambda w: {"pk": casework.world_preparing(w)[0].pk, "attachment_id": casework.world_preparing(w)[1].pk},
+        note="Attachments have no public address; this view is the only way to them.",
+    ),
+    "certification:attachment_delete": Row(
+        GET=not_allowed(ADMIN_ONLY), POST=ADMIN_ONLY,
+        kwargs=lambda w: {"pk": casework.world_preparing(w)[0].pk, "attachment_id": casework.world_preparing(w)[1].pk},
+    ),
+    "certification:decisions": Row(GET=DIRECTOR_ONLY, POST=not_allowed(DIRECTOR_ONLY)),
+    "certification:decide": Row(
+        GET=DIRECTOR_ONLY, POST=DIRECTOR_ONLY, kwargs=lambda w: {"pk": casework.world_sent(w).pk},
+    ),
+    "certification:send_back": Row(
+        GET=DIRECTOR_ONLY, POST=DIRECTOR_ONLY, kwargs=lambda w: {"pk": casework.world_sent(w).pk},
+    ),
+    "certification:correct": Row(
+        GET=DIRECTOR_ONLY, POST=DIRECTOR_ONLY, kwargs=lambda w: {"pk": casework.world_decided(w).application_id},
+    ),
+    "certification:decision_letter": Row(
+        GET=SCHOOL_MEMBERS_AND_CENTRAL, POST=not_allowed(LOGGED_IN),
+        kwargs=lambda w: {"pk": casework.world_decided(w).application_id, "decision_id": casework.world_decided(w).pk},
+        note="The school's confirmed staff and the central administration; files have no public address.",
+    ),
+})

@@ -9,7 +9,15 @@ from inspira.certification.models import (
     ApplicationImage,
     ApplicationPlanItem,
     ApplicationStatusChange,
+    BasisAttachment,
+    BasisDocument,
+    Certification,
+    ContactLogEntry,
+    Decision,
+    DecisionLetter,
+    DecisionNumberSeries,
     Endorsement,
+    EstablishmentSupportPayment,
 )
 
 
@@ -64,3 +72,59 @@ class ApplicationStatusChangeAdmin(ReadOnlyMixin, admin.ModelAdmin):
     list_display = ["application", "from_status", "to_status", "actor_description", "at"]
     list_filter = ["to_status"]
     list_select_related = ["application__school"]
+
+
+# --- Casework and decisions: read-only here; the product's pages make every change -----------------
+
+class AttachmentInline(ReadOnlyMixin, admin.TabularInline):
+    model = BasisAttachment
+    extra = 0
+    exclude = ["file"]  # the files are served only by the permission-checked view
+
+
+@admin.register(BasisDocument)
+class BasisDocumentAdmin(ReadOnlyMixin, admin.ModelAdmin):
+    list_display = ["application", "recommendation", "proposed_start_date", "sent_to_director_at"]
+    list_select_related = ["application__school"]
+    inlines = [AttachmentInline]
+
+
+@admin.register(ContactLogEntry)
+class ContactLogEntryAdmin(ReadOnlyMixin, admin.ModelAdmin):
+    list_display = ["application", "date", "channel", "created_by"]
+    list_select_related = ["application__school", "created_by"]
+
+
+@admin.register(Decision)
+class DecisionAdmin(ReadOnlyMixin, admin.ModelAdmin):
+    """A public record: never changed, never deleted (the model refuses as well)."""
+
+    list_display = ["reference", "application", "outcome", "start_date", "decided_by_name", "decided_at", "corrects"]
+    list_filter = ["outcome"]
+    search_fields = ["reference", "application__school__name", "application__team_name"]
+    list_select_related = ["application__school", "corrects"]
+
+
+@admin.register(DecisionLetter)
+class DecisionLetterAdmin(ReadOnlyMixin, admin.ModelAdmin):
+    list_display = ["decision", "rendered_at"]
+    exclude = ["pdf"]
+    list_select_related = ["decision"]
+
+
+@admin.register(DecisionNumberSeries)
+class DecisionNumberSeriesAdmin(ReadOnlyMixin, admin.ModelAdmin):
+    list_display = ["year", "last_number"]
+
+
+class SupportPaymentInline(ReadOnlyMixin, admin.StackedInline):
+    model = EstablishmentSupportPayment
+    extra = 0
+
+
+@admin.register(Certification)
+class CertificationAdmin(ReadOnlyMixin, admin.ModelAdmin):
+    list_display = ["display_name", "starts_on", "ends_on", "revoked_by"]
+    search_fields = ["school__name", "team_name"]
+    list_select_related = ["school", "revoked_by"]
+    inlines = [SupportPaymentInline]

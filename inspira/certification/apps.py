@@ -6,3 +6,7 @@ class CertificationConfig(AppConfig):
     name = "inspira.certification"
     label = "certification"
     verbose_name = _("Applications and certification")
+
+    def ready(self):
+        # Registers the outbox handler of the decision letter.
+        from inspira.certification import letters  # noqa: F401

@@ -8,6 +8,9 @@ and the certification itself):
                  |         ^                                                         \\-> rejected
                  v         |
          endorsement_declined        (withdrawn from any open status)
+
+A decided application (approved, rejected) changes only by the director's correcting decision,
+which goes the other way (casework_services.decision_correct).
 """
 
 import uuid
@@ -16,6 +19,8 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from inspira.certification.storage import private_storage
 
 
 class Application(models.Model):
@@ -46,8 +51,10 @@ class Application(models.Model):
         Status.SUBMITTED: {Status.IN_PREPARATION, Status.WITHDRAWN},
         Status.IN_PREPARATION: {Status.SENT_TO_DIRECTOR, Status.WITHDRAWN},
         Status.SENT_TO_DIRECTOR: {Status.APPROVED, Status.REJECTED, Status.IN_PREPARATION},
-        Status.APPROVED: set(),
-        Status.REJECTED: set(),
+        # A decided application changes only by a correcting decision of the director
+        # (casework_services.decision_correct), never by another path.
+        Status.APPROVED: {Status.REJECTED},
+        Status.REJECTED: {Status.APPROVED},
         Status.WITHDRAWN: set(),
     }
 
@@ -409,8 +416,19 @@ class BasisDocument(models.Model):
         return str(_("Basis for %(application)s") % {"application": self.application})
 
 
+# The stored file's extension comes from the type found in its content, never from the upload.
+ATTACHMENT_EXTENSIONS = {
+    "application/pdf": ".pdf",
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document": ".docx",
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": ".xlsx",
+    "image/jpeg": ".jpg",
+    "image/png": ".png",
+}
+
+
 def basis_attachment_path(instance, filename):
-    return f"certification/basis/{uuid.uuid4().hex}/{filename}"
+    # A random name: the uploaded name may say anything, and the file is reached only by id.
+    return f"certification/basis/{uuid.uuid4().hex}{ATTACHMENT_EXTENSIONS.get(instance.content_type, '')}"
 
 
 class BasisAttachment(models.Model):
@@ -418,7 +436,7 @@ class BasisAttachment(models.Model):
         BasisDocument, verbose_name=_("basis document"), on_delete=models.CASCADE, related_name="attachments"
     )
     title = models.CharField(_("title"), max_length=200)
-    file = models.FileField(_("file"), upload_to=basis_attachment_path)
+    file = models.FileField(_("file"), upload_to=basis_attachment_path, storage=private_storage)
     content_type = models.CharField(_("file type"), max_length=100, blank=True)
     size = models.PositiveIntegerField(_("size in bytes"), default=0)
     uploaded_by = models.ForeignKey(
@@ -506,6 +524,21 @@ class Decision(models.Model):
         raise TypeError("A decision is a public record and cannot be deleted")
 
 
+class DecisionNumberSeries(models.Model):
+    """The last reference number given to a decision in a year. Allocating locks the year's row,
+    so numbers are unique and, as the row is written in the decision's transaction, without gaps."""
+
+    year = models.PositiveSmallIntegerField(_("year"), unique=True)
+    last_number = models.PositiveIntegerField(_("last number"), default=0)
+
+    class Meta:
+        verbose_name = _("decision number series")
+        verbose_name_plural = _("decision number series")
+
+    def __str__(self):
+        return f"{self.year}: {self.last_number}"
+
+
 def decision_letter_path(instance, filename):
     return f"certification/decisions/{uuid.uuid4().hex}.pdf"
 
@@ -517,7 +550,7 @@ class DecisionLetter(models.Model):
     decision = models.OneToOneField(
         Decision, verbose_name=_("decision"), on_delete=models.PROTECT, related_name="letter"
     )
-    pdf = models.FileField(_("PDF"), upload_to=decision_letter_path)
+    pdf = models.FileField(_("PDF"), upload_to=decision_letter_path, storage=private_storage)
     rendered_at = models.DateTimeField(_("rendered"), auto_now_add=True)
 
     class Meta:

@@ -25,3 +25,27 @@ def can_reopen_application(user, application) -> bool:
 
     return (can_act_for_school(user, application.school_id)
             and application.status == Application.Status.AWAITING_ENDORSEMENT)
+
+
+# --- The administration's casework and the director's decision ---------------------------------------
+
+def can_view_casework(user) -> bool:
+    """The queue, the case page, the basis, the contact log and the attachments: administrators,
+    and the director (read-only)."""
+    return user.is_authenticated and (user.is_administrator or user.is_director)
+
+
+def can_work_on_case(user) -> bool:
+    """Start preparing, keep the contact log, write the basis and send it: administrators."""
+    return user.is_authenticated and user.is_administrator
+
+
+def can_decide(user) -> bool:
+    """Decide, send back for more work, correct a decision: the director only."""
+    return user.is_authenticated and user.is_director
+
+
+def can_view_decision(user, application) -> bool:
+    """The decisions and their letters: whoever may read the application (its school's confirmed
+    staff and the central administration)."""
+    return can_view_application(user, application)

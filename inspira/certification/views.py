@@ -12,7 +12,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from inspira.accounts.models import Membership
 from inspira.accounts.permissions import can_act_for_school, confirmed_memberships, require
-from inspira.certification import selectors, services
+from inspira.certification import casework_selectors, selectors, services
 from inspira.certification.forms import (
     PLAN_MAX_ROWS,
     ContactFormSet,
@@ -31,6 +31,7 @@ from inspira.certification.permissions import (
     can_edit_application,
     can_reopen_application,
     can_view_application,
+    can_view_casework,
 )
 from inspira.certification.services import (
     MAX_CONTACTS,
@@ -150,6 +151,8 @@ def application_detail(request, pk):
         "can_edit": can_edit_application(request.user, application),
         "can_reopen": can_reopen_application(request.user, application),
         "plan_duration": services.format_duration(services.plan_duration(application.plan_items.all())),
+        "decisions": casework_selectors.decisions_for(application),
+        "can_view_casework": can_view_casework(request.user),
     })
 
 
