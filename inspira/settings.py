@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "inspira.schoolyears",
     "inspira.certification",
     "inspira.catalogue",
+    "inspira.visits",
 ]
 
 MIDDLEWARE = [
@@ -208,6 +209,12 @@ else:
 # An outbox row still not done this long after it was claimed or created is re-enqueued.
 OUTBOX_STALE_AFTER = env_int("OUTBOX_STALE_AFTER", 300)
 OUTBOX_MAX_ATTEMPTS = env_int("OUTBOX_MAX_ATTEMPTS", 5)
+
+# --- Study visits -----------------------------------------------------------------------
+# How long a booking that waits for the visiting school's principal keeps its places, and how
+# long a school offered places from the waiting list has to accept them.
+VISIT_HOLD_HOURS = env_int("VISIT_HOLD_HOURS", 72)
+WAITING_LIST_OFFER_HOURS = env_int("WAITING_LIST_OFFER_HOURS", 48)
 
 # --- Forms ----------------------------------------------------------------------------
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"

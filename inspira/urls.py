@@ -9,6 +9,7 @@ urlpatterns = [
     path("lasar/", include("inspira.schoolyears.urls")),
     path("ansokan/", include("inspira.certification.urls")),
     path("inspirationsplatser/", include("inspira.catalogue.urls")),
+    path("besok/", include("inspira.visits.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("django-admin/", admin.site.urls),
 ]

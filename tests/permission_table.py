@@ -334,3 +334,79 @@ TABLE.update({
         note="The school's confirmed staff and the central administration; files have no public address.",
     ),
 })
+
+# --- visits (study visits: occasions, bookings, waiting lists) -----------------------------------------------
+# The host is the certified ``world.school`` (its site contact and principal); the booking and the waiting-list
+# entry are ``world.other_school``'s (booked by its staff member). See tests/visits/builders.py.
+from tests.visits import builders as visits  # noqa: E402
+
+VISIT_HOSTS = only(SITE_CONTACT, PRINCIPAL)
+VISIT_HOSTS_AND_CENTRAL = only(SITE_CONTACT, PRINCIPAL, *CENTRAL)
+VISITING_SCHOOL = only(OTHER_STAFF, OTHER_PRINCIPAL)
+
+TABLE.update({
+    "visits:mine": Row(GET=LOGGED_IN, POST=not_allowed(LOGGED_IN),
+                       note="Lists only the bookings of the person's own schools."),
+    "visits:free": Row(GET=PUBLIC, POST=NOBODY, note="Public: occasions with free places, no personal data."),
+    "visits:site_occasions": Row(
+        GET=VISIT_HOSTS_AND_CENTRAL, POST=not_allowed(LOGGED_IN),
+        kwargs=lambda w: {"certification_id": visits.world_certification(w).pk},
+    ),
+    "visits:site_settings": Row(
+        GET=not_allowed(LOGGED_IN), POST=VISIT_HOSTS,
+        kwargs=lambda w: {"certification_id": visits.world_certification(w).pk},
+    ),
+    "visits:occasion_create": Row(
+        GET=VISIT_HOSTS, POST=VISIT_HOSTS, kwargs=lambda w: {"certification_id": visits.world_certification(w).pk},
+    ),
+    "visits:occasion_series": Row(
+        GET=VISIT_HOSTS, POST=VISIT_HOSTS, kwargs=lambda w: {"certification_id": visits.world_certification(w).pk},
+    ),
+    "visits:occasion": Row(
+        GET=VISIT_HOSTS_AND_CENTRAL, POST=not_allowed(LOGGED_IN), kwargs=lambda w: {"pk": visits.world_occasion(w).pk},
+    ),
+    "visits:occasion_edit": Row(
+        GET=VISIT_HOSTS, POST=VISIT_HOSTS, kwargs=lambda w: {"pk": visits.world_occasion(w).pk},
+    ),
+    "visits:occasion_cancel": Row(
+        GET=VISIT_HOSTS, POST=VISIT_HOSTS, kwargs=lambda w: {"pk": visits.world_occasion(w).pk},
+    ),
+    "visits:occasion_calendar": Row(
+        GET=VISIT_HOSTS_AND_CENTRAL, POST=not_allowed(LOGGED_IN), kwargs=lambda w: {"pk": visits.world_occasion(w).pk},
+    ),
+    "visits:book": Row(
+        GET=ANY_CONFIRMED_MEMBER, POST=ANY_CONFIRMED_MEMBER, kwargs=lambda w: {"pk": visits.world_occasion(w).pk},
+        note="Anyone who can act for a school sees the form; the service refuses a school visiting itself.",
+    ),
+    "visits:waiting_list_join": Row(
+        GET=ANY_CONFIRMED_MEMBER, POST=ANY_CONFIRMED_MEMBER, kwargs=lambda w: {"pk": visits.world_occasion(w).pk},
+    ),
+    "visits:booking": Row(
+        GET=only(SITE_CONTACT, PRINCIPAL, OTHER_STAFF, OTHER_PRINCIPAL, *CENTRAL), POST=not_allowed(LOGGED_IN),
+        kwargs=lambda w: {"pk": visits.world_booking(w).pk},
+        note="The visiting school's staff, the host's site contacts and principal, and the central administration.",
+    ),
+    "visits:booking_cancel": Row(
+        GET=only(SITE_CONTACT, PRINCIPAL, OTHER_STAFF, OTHER_PRINCIPAL),
+        POST=only(SITE_CONTACT, PRINCIPAL, OTHER_STAFF, OTHER_PRINCIPAL),
+        kwargs=lambda w: {"pk": visits.world_booking(w).pk},
+    ),
+    "visits:booking_approve": Row(
+        GET=only(OTHER_PRINCIPAL), POST=only(OTHER_PRINCIPAL), kwargs=lambda w: {"pk": visits.world_booking(w).pk},
+        note="Only the visiting school's principal.",
+    ),
+    "visits:waiting_entry": Row(
+        GET=VISITING_SCHOOL, POST=not_allowed(LOGGED_IN), kwargs=lambda w: {"pk": visits.world_waiting_entry(w).pk},
+    ),
+    "visits:waiting_accept": Row(
+        GET=not_allowed(LOGGED_IN), POST=VISITING_SCHOOL, kwargs=lambda w: {"pk": visits.world_waiting_entry(w).pk},
+    ),
+    "visits:waiting_withdraw": Row(
+        GET=not_allowed(LOGGED_IN), POST=VISITING_SCHOOL, kwargs=lambda w: {"pk": visits.world_waiting_entry(w).pk},
+    ),
+    "visits:school_settings": Row(
+        GET=only(PRINCIPAL, ADMINISTRATOR), POST=only(PRINCIPAL, ADMINISTRATOR),
+        kwargs=lambda w: {"school_id": w.school.pk},
+        note="Whether the school's bookings need its principal's approval: its principal, or an administrator.",
+    ),
+})

@@ -1,0 +1,624 @@
+"""Every change to occasions, bookings and the waiting list.
+
+Capacity is never exceeded. Every change that takes or frees places runs in one transaction that
+first locks the occasion (``_lock_occasion``) and then counts the places from the booking rows
+(held and confirmed bookings) and the waiting-list offers still open. On PostgreSQL the lock is
+a row lock (SELECT ... FOR UPDATE), so a second booking of the same occasion waits until the
+first has committed and then counts its row. SQLite ignores FOR UPDATE, but the settings open
+every transaction with BEGIN IMMEDIATE, which takes the database's write lock at once: bookings
+(of any occasion) run one after the other. The race test (tests/visits/test_race.py) proves it,
+and proves with the lock switched off that the test would catch an overbooking.
+
+Places that free up (a cancellation, an expired hold, a raised capacity, an expired offer) are
+offered to the waiting list first, in the same transaction: the first in line whose group fits
+gets an offer that keeps the places for it until the offer expires.
+"""
+
+import uuid
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.db.models import Sum
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+
+from inspira.accounts.permissions import can_act_for_school, is_principal_of
+from inspira.certification.models import Certification
+from inspira.core.audit import audit_record
+from inspira.visits import notifications
+from inspira.visits.models import (
+    Booking,
+    Occasion,
+    SchoolVisitSettings,
+    SiteVisitSettings,
+    WaitingListEntry,
+)
+from inspira.visits.permissions import can_manage_occasions, is_host_of
+from inspira.visits.workdays import working_days_before
+
+MAX_SERIES_WEEKS = 52
+# An offer from the waiting list is not made when the visit starts sooner than this: no one
+# could reasonably accept and travel in time.
+MIN_OFFER_NOTICE = timedelta(hours=2)
+
+
+class VisitError(Exception):
+    """Message is translated; views show it as is. ``field`` names the form field it belongs to."""
+
+    def __init__(self, message: str, *, field: str | None = None):
+        super().__init__(message)
+        self.field = field
+
+
+class OccasionFull(VisitError):
+    """Not enough free places. ``free`` is how many there are; the view offers the waiting list."""
+
+    def __init__(self, message: str, *, free: int):
+        super().__init__(message, field="participants")
+        self.free = free
+
+
+# --- Settings ---------------------------------------------------------------------------------------------
+
+def school_settings(school) -> SchoolVisitSettings:
+    return SchoolVisitSettings.objects.filter(school=school).first() or SchoolVisitSettings(school=school)
+
+
+def site_settings(certification) -> SiteVisitSettings:
+    return (SiteVisitSettings.objects.filter(certification=certification).first()
+            or SiteVisitSettings(certification=certification))
+
+
+@transaction.atomic
+def school_settings_update(*, school, actor, requires_principal_approval: bool) -> SchoolVisitSettings:
+    obj, _created = SchoolVisitSettings.objects.update_or_create(
+        school=school, defaults={"requires_principal_approval": requires_principal_approval, "updated_by": actor},
+    )
+    if actor.is_administrator:
+        audit_record(actor=actor, action="visits.school_settings", obj=school, summary=str(school),
+                     data={"requires_principal_approval": requires_principal_approval})
+    return obj
+
+
+@transaction.atomic
+def site_settings_update(*, certification, actor, cancellation_deadline_working_days: int) -> SiteVisitSettings:
+    if not can_manage_occasions(actor, certification):
+        raise VisitError(_("Only the site's contacts and principal can change its visit settings."))
+    obj, _created = SiteVisitSettings.objects.update_or_create(
+        certification=certification,
+        defaults={"cancellation_deadline_working_days": cancellation_deadline_working_days, "updated_by": actor},
+    )
+    return obj
+
+
+# --- Places -------------------------------------------------------------------------------------------------
+
+def places_taken(occasion_id: int) -> int:
+    """Participants of the occasion's held and confirmed bookings, counted from the rows."""
+    total = Booking.objects.filter(occasion_id=occasion_id, status__in=Booking.ACTIVE_STATUSES).aggregate(
+        total=Sum("participants"))["total"]
+    return total or 0
+
+
+def places_offered(occasion_id: int, *, now: datetime, excluding: WaitingListEntry | None = None) -> int:
+    """Places kept for waiting-list offers that are still open."""
+    offers = WaitingListEntry.objects.filter(occasion_id=occasion_id, status=WaitingListEntry.Status.OFFERED,
+                                             offer_expires_at__gt=now)
+    if excluding is not None:
+        offers = offers.exclude(pk=excluding.pk)
+    return offers.aggregate(total=Sum("participants"))["total"] or 0
+
+
+def free_places(occasion: Occasion, *, now: datetime, excluding_offer: WaitingListEntry | None = None) -> int:
+    return max(0, occasion.capacity - places_taken(occasion.pk)
+               - places_offered(occasion.pk, now=now, excluding=excluding_offer))
+
+
+def _lock_occasion(occasion_id: int) -> Occasion:
+    """Lock the occasion until the transaction ends (see the module's docstring). Call it first
+    in the transaction, before counting anything."""
+    return Occasion.objects.select_for_update(of=("self",)).select_related("certification__school").get(pk=occasion_id)
+
+
+def _race_window() -> None:
+    """Between counting the places and writing the booking. Does nothing; the race test puts a
+    short sleep here to widen the window an unlocked booking would lose in."""
+
+
+# --- Occasions ----------------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class OccasionDetails:
+    slot: str
+    start_time: time
+    end_time: time
+    place: str
+    capacity: int
+    note: str = ""
+
+
+def _check_date(certification: Certification, day: date, *, today: date) -> None:
+    if certification.revoked_by_id is not None:
+        raise VisitError(_("The site's certification has ended early; it cannot offer occasions."), field="date")
+    if not certification.starts_on <= day <= certification.ends_on:
+        raise VisitError(
+            _("%(date)s is outside the site's certification period (%(start)s to %(end)s). Occasions must fall "
+              "within it.") % {
+                "date": date_format(day, "j F Y"), "start": date_format(certification.starts_on, "j F Y"),
+                "end": date_format(certification.ends_on, "j F Y"),
+            },
+            field="date",
+        )
+    if day < today:
+        raise VisitError(_("%(date)s has already passed.") % {"date": date_format(day, "j F Y")}, field="date")
+
+
+def _check_details(details: OccasionDetails) -> None:
+    if details.end_time <= details.start_time:
+        raise VisitError(_("The occasion must end after it starts."), field="end_time")
+    if details.slot not in Occasion.Slot.values:
+        raise VisitError(_("Choose morning or afternoon."), field="slot")
+    if details.capacity < 1:
+        raise VisitError(_("The occasion needs at least one place."), field="capacity")
+
+
+def _require_host(actor, certification) -> None:
+    if not can_manage_occasions(actor, certification):
+        raise VisitError(_("Only the site's contacts and principal can manage its occasions."))
+
+
+@transaction.atomic
+def occasion_create(*, certification: Certification, actor, date: date, details: OccasionDetails,
+                    now=None) -> Occasion:
+    now = now or timezone.now()
+    _require_host(actor, certification)
+    _check_details(details)
+    _check_date(certification, date, today=timezone.localdate(now))
+    return Occasion.objects.create(certification=certification, date=date, created_by=actor,
+                                   **details.__dict__)
+
+
+def series_dates(*, first_date: date, weekday: int, weeks: int) -> list[date]:
+    """Every ``weekday`` (0 = Monday) for ``weeks`` weeks, from the first such day on or after
+    ``first_date``."""
+    if not 1 <= weeks <= MAX_SERIES_WEEKS:
+        raise VisitError(_("Choose between 1 and %(max)s weeks.") % {"max": MAX_SERIES_WEEKS}, field="weeks")
+    start = first_date + timedelta(days=(weekday - first_date.weekday()) % 7)
+    return [start + timedelta(weeks=i) for i in range(weeks)]
+
+
+@transaction.atomic
+def occasion_create_series(*, certification: Certification, actor, dates: list[date], details: OccasionDetails,
+                           now=None) -> list[Occasion]:
+    """Create one occasion per date, all or none: a date outside the certification refuses them all."""
+    now = now or timezone.now()
+    _require_host(actor, certification)
+    _check_details(details)
+    if not dates:
+        raise VisitError(_("Tick at least one date."), field="dates")
+    today = timezone.localdate(now)
+    for day in dates:
+        _check_date(certification, day, today=today)
+    return Occasion.objects.bulk_create([
+        Occasion(certification=certification, date=day, created_by=actor, **details.__dict__)
+        for day in sorted(set(dates))
+    ])
+
+
+@transaction.atomic
+def occasion_update(*, occasion: Occasion, actor, date: date, details: OccasionDetails, now=None) -> Occasion:
+    """Change an occasion. Booked visitors get an updated calendar file when the time or place
+    changes; a raised capacity is offered to the waiting list."""
+    now = now or timezone.now()
+    occasion = _lock_occasion(occasion.pk)
+    certification = occasion.certification
+    _require_host(actor, certification)
+    if occasion.is_cancelled:
+        raise VisitError(_("The occasion is cancelled and cannot be changed."))
+    _check_details(details)
+    if date != occasion.date:
+        _check_date(certification, date, today=timezone.localdate(now))
+    taken = places_taken(occasion.pk) + places_offered(occasion.pk, now=now)
+    if details.capacity < taken:
+        raise VisitError(
+            _("%(taken)s places are already booked or offered; the capacity cannot be lower than that.")
+            % {"taken": taken}, field="capacity")
+    visible_change = (date, details.start_time, details.end_time, details.place, details.note) != (
+        occasion.date, occasion.start_time, occasion.end_time, occasion.place, occasion.note)
+    occasion.date = date
+    for name, value in details.__dict__.items():
+        setattr(occasion, name, value)
+    if visible_change:
+        occasion.sequence += 1
+    occasion.save()
+    if visible_change:
+        for booking in _active_bookings(occasion):
+            booking.sequence += 1
+            booking.save(update_fields=["sequence", "updated_at"])
+            notifications.booking_updated(booking)
+    _offer_free_places(occasion, now=now)
+    return occasion
+
+
+def _active_bookings(occasion: Occasion) -> list[Booking]:
+    bookings = list(
+        Booking.objects.select_for_update(of=("self",)).filter(occasion=occasion, status__in=Booking.ACTIVE_STATUSES)
+        .select_related("school", "booked_by").order_by("pk")
+    )
+    for booking in bookings:
+        booking.occasion = occasion  # the locked, changed row; saves a query per booking
+    return bookings
+
+
+@transaction.atomic
+def occasion_cancel(*, occasion: Occasion, actor, reason: str, now=None) -> Occasion:
+    """Cancel an occasion: every booking on it is cancelled by the host with the reason, and the
+    visitors get a calendar cancellation. The waiting list is closed."""
+    now = now or timezone.now()
+    reason = reason.strip()
+    if not reason:
+        raise VisitError(_("Give a reason; the visitors will see it."), field="reason")
+    occasion = _lock_occasion(occasion.pk)
+    _require_host(actor, occasion.certification)
+    if occasion.is_cancelled:
+        raise VisitError(_("The occasion is already cancelled."))
+    occasion.cancelled_at = now
+    occasion.cancelled_by = actor
+    occasion.cancellation_reason = reason
+    occasion.sequence += 1
+    occasion.save()
+    for booking in _active_bookings(occasion):
+        _cancel(booking, actor=actor, reason=reason, by_host=True, now=now)
+    WaitingListEntry.objects.filter(occasion=occasion, status__in=WaitingListEntry.OPEN_STATUSES).update(
+        status=WaitingListEntry.Status.WITHDRAWN, closed_at=now)
+    return occasion
+
+
+# --- Booking ------------------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Visitors:
+    participants: int
+    contact_name: str
+    contact_email: str
+    participant_names: str = ""
+    contact_phone: str = ""
+    message: str = ""
+
+
+def _check_bookable(occasion: Occasion, school, *, now: datetime) -> None:
+    certification = occasion.certification
+    if certification.school_id == school.pk:
+        raise VisitError(_("A school cannot visit itself: this occasion is offered by your own school."))
+    if occasion.is_cancelled:
+        raise VisitError(_("The occasion is cancelled."))
+    if occasion.starts_at <= now:
+        raise VisitError(_("The occasion has already started or passed."))
+    if not certification.is_current(occasion.date) or not certification.is_current(timezone.localdate(now)):
+        raise VisitError(_("The site is not certified for this date any more."))
+    if Booking.objects.filter(occasion=occasion, school=school).exclude(status=Booking.Status.CANCELLED).exists():
+        raise VisitError(_("Your school has already booked this occasion. Change the number of participants by "
+                           "cancelling and booking again, or contact the site."))
+
+
+def _full_message(free: int) -> str:
+    if free == 0:
+        return _("Sorry, the occasion is fully booked: someone else booked the last places. You can join the "
+                 "waiting list and be offered places if they free up.")
+    return _("Sorry, only %(free)s places are left on the occasion. Book for fewer participants, or join the "
+             "waiting list.") % {"free": free}
+
+
+def _hold_expiry(occasion: Occasion, now: datetime) -> datetime:
+    return min(now + timedelta(hours=settings.VISIT_HOLD_HOURS), occasion.starts_at)
+
+
+def _book(*, occasion: Occasion, school, booked_by, visitors: Visitors, idempotency_key: uuid.UUID,
+          now: datetime, excluding_offer: WaitingListEntry | None = None) -> Booking:
+    """Write the booking. The caller holds the occasion's lock."""
+    _check_bookable(occasion, school, now=now)
+    free = free_places(occasion, now=now, excluding_offer=excluding_offer)
+    _race_window()
+    if visitors.participants > free:
+        raise OccasionFull(_full_message(free), free=free)
+    # A principal who books approves the booking by making it.
+    by_principal = is_principal_of(booked_by, school)
+    needs_approval = school_settings(school).requires_principal_approval and not by_principal
+    booking = Booking(occasion=occasion, school=school, booked_by=booked_by, idempotency_key=idempotency_key,
+                      **visitors.__dict__)
+    if needs_approval:
+        booking.status = Booking.Status.HELD
+        booking.hold_expires_at = _hold_expiry(occasion, now)
+    else:
+        booking.status = Booking.Status.CONFIRMED
+        booking.confirmed_at = now
+        if by_principal:
+            booking.approved_at, booking.approved_by = now, booked_by
+    booking.save()
+    booking.occasion = occasion
+    notifications.booking_to_principal(booking)
+    if booking.status == Booking.Status.CONFIRMED:
+        notifications.booking_confirmed(booking)
+    return booking
+
+
+def booking_create(*, occasion: Occasion, school, booked_by, visitors: Visitors, idempotency_key: uuid.UUID,
+                   now=None) -> Booking:
+    """Book ``visitors`` of ``school`` on ``occasion``.
+
+    ``idempotency_key`` comes from the booking form as it was shown: sending the same form twice
+    (a double click, a reload) returns the first booking instead of making a second.
+    """
+    now = now or timezone.now()
+    if not can_act_for_school(booked_by, school):
+        raise VisitError(_("You can only book for a school where you are confirmed staff."))
+    existing = _by_key(idempotency_key, booked_by)
+    if existing is not None:
+        return existing
+    try:
+        with transaction.atomic():
+            locked = _lock_occasion(occasion.pk)
+            # Checked again under the lock: the first of two identical requests may just have committed.
+            existing = _by_key(idempotency_key, booked_by)
+            if existing is not None:
+                return existing
+            return _book(occasion=locked, school=school, booked_by=booked_by, visitors=visitors,
+                         idempotency_key=idempotency_key, now=now)
+    except IntegrityError:
+        # The unique key or the one-booking-per-school rule caught what the checks above could not.
+        existing = _by_key(idempotency_key, booked_by)
+        if existing is not None:
+            return existing
+        raise VisitError(_("Your school has already booked this occasion.")) from None
+
+
+def _by_key(key: uuid.UUID, user) -> Booking | None:
+    booking = Booking.objects.filter(idempotency_key=key).select_related("occasion").first()
+    if booking is not None and booking.booked_by_id != user.pk:
+        # Another person's form key: never show them someone else's booking.
+        raise VisitError(_("This form has already been used. Reload the page and try again."))
+    return booking
+
+
+@transaction.atomic
+def booking_approve(*, booking: Booking, actor, now=None) -> Booking:
+    """The visiting school's principal approves a held booking: it is confirmed."""
+    now = now or timezone.now()
+    occasion = _lock_occasion(booking.occasion_id)
+    booking = Booking.objects.select_for_update(of=("self",)).select_related("school", "booked_by").get(pk=booking.pk)
+    booking.occasion = occasion
+    if not is_principal_of(actor, booking.school_id):
+        raise VisitError(_("Only the visiting school's principal can approve the booking."))
+    if booking.status != Booking.Status.HELD:
+        raise VisitError(_("The booking is not waiting for approval (it is “%(status)s”).")
+                         % {"status": booking.get_status_display()})
+    if booking.hold_expires_at <= now:
+        raise VisitError(_("The time to approve has run out and the places are released. Book again if there "
+                           "are still places."))
+    booking.status = Booking.Status.CONFIRMED
+    booking.approved_at = now
+    booking.approved_by = actor
+    booking.confirmed_at = now
+    booking.save()
+    notifications.booking_confirmed(booking)
+    return booking
+
+
+def cancellation_deadline(occasion: Occasion) -> date:
+    """The last day the visitors may cancel (inclusive), by the site's deadline in working days."""
+    days = site_settings(occasion.certification).cancellation_deadline_working_days
+    return working_days_before(occasion.date, days)
+
+
+def visitor_may_cancel(booking: Booking, *, now=None) -> bool:
+    now = now or timezone.now()
+    return (booking.is_active and booking.occasion.starts_at > now
+            and timezone.localdate(now) <= cancellation_deadline(booking.occasion))
+
+
+def _cancel(booking: Booking, *, actor, reason: str, by_host: bool, now: datetime) -> None:
+    had_calendar = booking.status == Booking.Status.CONFIRMED
+    booking.status = Booking.Status.CANCELLED
+    booking.cancelled_at = now
+    booking.cancelled_by = actor
+    booking.cancelled_by_host = by_host
+    booking.cancellation_reason = reason
+    booking.hold_expires_at = None
+    booking.sequence += 1
+    booking.save()
+    notifications.booking_cancelled(booking, had_calendar=had_calendar, by_host=by_host, tell_host=not by_host)
+
+
+@transaction.atomic
+def booking_cancel(*, booking: Booking, actor, reason: str = "", now=None) -> Booking:
+    """Cancel a booking. The host may at any time before the visit, with a reason; the visiting
+    school's staff until the site's deadline; the visiting school's principal may also decline a
+    held booking. The places are free at once and offered to the waiting list."""
+    now = now or timezone.now()
+    reason = reason.strip()
+    occasion = _lock_occasion(booking.occasion_id)
+    booking = Booking.objects.select_for_update(of=("self",)).select_related("school", "booked_by").get(pk=booking.pk)
+    booking.occasion = occasion
+    if not booking.is_active:
+        raise VisitError(_("The booking is already “%(status)s”.") % {"status": booking.get_status_display()})
+    if occasion.starts_at <= now:
+        raise VisitError(_("The visit has started or passed; it can no longer be cancelled. The site records "
+                           "whether it was carried out."))
+    is_visitor = can_act_for_school(actor, booking.school_id)
+    declining = booking.status == Booking.Status.HELD and is_principal_of(actor, booking.school_id)
+    if is_visitor and (declining or visitor_may_cancel(booking, now=now)):
+        by_host = False
+    elif is_host_of(actor, occasion.certification):
+        if not reason:
+            raise VisitError(_("Give a reason; the visitors will see it."), field="reason")
+        by_host = True
+    elif is_visitor:
+        raise VisitError(
+            _("The last day to cancel was %(date)s. Contact the site if you cannot come.")
+            % {"date": date_format(cancellation_deadline(occasion), "j F Y")})
+    else:
+        raise VisitError(_("You cannot cancel this booking."))
+    _cancel(booking, actor=actor, reason=reason, by_host=by_host, now=now)
+    _offer_free_places(occasion, now=now)
+    return booking
+
+
+def release_expired_holds(*, now=None) -> int:
+    """Cancel the held bookings whose principal did not approve in time. Returns how many."""
+    now = now or timezone.now()
+    released = 0
+    expired = Booking.objects.filter(status=Booking.Status.HELD, hold_expires_at__lte=now)
+    for booking_id, occasion_id in expired.values_list("pk", "occasion_id"):
+        with transaction.atomic():
+            occasion = _lock_occasion(occasion_id)
+            booking = (Booking.objects.select_for_update(of=("self",)).select_related("school", "booked_by")
+                       .get(pk=booking_id))
+            if booking.status != Booking.Status.HELD or booking.hold_expires_at > now:
+                continue  # approved or released meanwhile
+            booking.occasion = occasion
+            _cancel(booking, actor=None, reason=_("The principal did not approve the booking in time."),
+                    by_host=False, now=now)
+            _offer_free_places(occasion, now=now)
+            released += 1
+    return released
+
+
+# --- Waiting list -------------------------------------------------------------------------------------------
+
+def _offer_free_places(occasion: Occasion, *, now: datetime) -> list[WaitingListEntry]:
+    """Offer the free places to the waiting list: the first in line whose group fits, then the
+    next, while places remain. The caller holds the occasion's lock."""
+    if occasion.is_cancelled or occasion.starts_at - MIN_OFFER_NOTICE <= now:
+        return []
+    free = free_places(occasion, now=now)
+    offered = []
+    if free <= 0:
+        return offered
+    waiting = (WaitingListEntry.objects.select_for_update(of=("self",))
+               .filter(occasion=occasion, status=WaitingListEntry.Status.WAITING)
+               .select_related("school", "user").order_by("created_at", "pk"))
+    expires_at = min(now + timedelta(hours=settings.WAITING_LIST_OFFER_HOURS), occasion.starts_at - MIN_OFFER_NOTICE)
+    for entry in waiting:
+        if entry.participants > free:
+            continue
+        entry.status = WaitingListEntry.Status.OFFERED
+        entry.offered_at = now
+        entry.offer_expires_at = expires_at
+        entry.save(update_fields=["status", "offered_at", "offer_expires_at"])
+        entry.occasion = occasion
+        notifications.waiting_list_offer(entry)
+        offered.append(entry)
+        free -= entry.participants
+        if free <= 0:
+            break
+    return offered
+
+
+@transaction.atomic
+def waiting_list_join(*, occasion: Occasion, school, user, visitors: Visitors, now=None) -> WaitingListEntry:
+    """Put the school in line for the occasion. Joining again returns the place already held."""
+    now = now or timezone.now()
+    if not can_act_for_school(user, school):
+        raise VisitError(_("You can only sign up a school where you are confirmed staff."))
+    occasion = _lock_occasion(occasion.pk)
+    _check_bookable(occasion, school, now=now)
+    existing = WaitingListEntry.objects.filter(occasion=occasion, school=school,
+                                               status__in=WaitingListEntry.OPEN_STATUSES).first()
+    if existing is not None:
+        return existing
+    if visitors.participants > occasion.capacity:
+        raise VisitError(_("The occasion has %(capacity)s places in all; your group is larger.")
+                         % {"capacity": occasion.capacity}, field="participants")
+    free = free_places(occasion, now=now)
+    if visitors.participants <= free:
+        raise VisitError(_("There are free places for your group: book the occasion instead."))
+    return WaitingListEntry.objects.create(occasion=occasion, school=school, user=user, created_at=now,
+                                           **visitors.__dict__)
+
+
+@transaction.atomic
+def waiting_list_withdraw(*, entry: WaitingListEntry, actor, now=None) -> WaitingListEntry:
+    now = now or timezone.now()
+    occasion = _lock_occasion(entry.occasion_id)
+    entry = WaitingListEntry.objects.select_for_update(of=("self",)).get(pk=entry.pk)
+    if not can_act_for_school(actor, entry.school_id):
+        raise VisitError(_("You cannot change this school's place in line."))
+    if entry.status not in WaitingListEntry.OPEN_STATUSES:
+        raise VisitError(_("The place in line is already closed."))
+    was_offered = entry.status == WaitingListEntry.Status.OFFERED
+    entry.status = WaitingListEntry.Status.WITHDRAWN
+    entry.closed_at = now
+    entry.save(update_fields=["status", "closed_at"])
+    if was_offered:
+        _offer_free_places(occasion, now=now)
+    return entry
+
+
+@transaction.atomic
+def waiting_offer_accept(*, entry: WaitingListEntry, actor, now=None) -> Booking:
+    """Accept an offer of places: the booking is made with the details given when joining."""
+    now = now or timezone.now()
+    occasion = _lock_occasion(entry.occasion_id)
+    entry = WaitingListEntry.objects.select_for_update(of=("self",)).select_related("school").get(pk=entry.pk)
+    if not can_act_for_school(actor, entry.school_id):
+        raise VisitError(_("Only the school's staff can accept the offer."))
+    if entry.status == WaitingListEntry.Status.ACCEPTED and entry.booking_id:
+        return entry.booking  # a second click on the same offer
+    if entry.status != WaitingListEntry.Status.OFFERED or entry.offer_expires_at <= now:
+        raise VisitError(_("The offer is no longer open: it has expired or been withdrawn."))
+    visitors = Visitors(participants=entry.participants, participant_names=entry.participant_names,
+                        contact_name=entry.contact_name, contact_email=entry.contact_email,
+                        contact_phone=entry.contact_phone, message=entry.message)
+    booking = _book(occasion=occasion, school=entry.school, booked_by=actor, visitors=visitors,
+                    idempotency_key=uuid.uuid4(), now=now, excluding_offer=entry)
+    entry.status = WaitingListEntry.Status.ACCEPTED
+    entry.booking = booking
+    entry.closed_at = now
+    entry.save(update_fields=["status", "booking", "closed_at"])
+    return booking
+
+
+def expire_offers(*, now=None) -> int:
+    """Close the offers not accepted in time and pass the places on to the next in line."""
+    now = now or timezone.now()
+    expired = 0
+    due = WaitingListEntry.objects.filter(status=WaitingListEntry.Status.OFFERED, offer_expires_at__lte=now)
+    for entry_id, occasion_id in due.values_list("pk", "occasion_id"):
+        with transaction.atomic():
+            occasion = _lock_occasion(occasion_id)
+            entry = WaitingListEntry.objects.select_for_update(of=("self",)).get(pk=entry_id)
+            if entry.status != WaitingListEntry.Status.OFFERED or entry.offer_expires_at > now:
+                continue
+            entry.status = WaitingListEntry.Status.EXPIRED
+            entry.closed_at = now
+            entry.save(update_fields=["status", "closed_at"])
+            _offer_free_places(occasion, now=now)
+            expired += 1
+    return expired
+
+
+# --- Reminders ----------------------------------------------------------------------------------------------
+
+REMINDER_DAYS_BEFORE = 2
+
+
+def send_reminders(*, now=None) -> int:
+    """Remind the visitors of confirmed visits two days before (from midnight, Stockholm time, two
+    calendar days before the visit day). Safe to run as often as wanted: one email per visit date."""
+    now = now or timezone.now()
+    today = timezone.localdate(now)
+    bookings = (Booking.objects.filter(status=Booking.Status.CONFIRMED, occasion__cancelled_at__isnull=True,
+                                       occasion__date__gt=today,
+                                       occasion__date__lte=today + timedelta(days=REMINDER_DAYS_BEFORE))
+                .select_related("occasion__certification__school", "school", "booked_by"))
+    count = 0
+    for booking in bookings:
+        if booking.occasion.starts_at <= now:
+            continue
+        with transaction.atomic():
+            notifications.booking_reminder(booking)
+        count += 1
+    return count

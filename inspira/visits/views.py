@@ -1,0 +1,470 @@
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from inspira.accounts.permissions import require
+from inspira.certification.models import Certification
+from inspira.schools.models import School
+from inspira.visits import ics, selectors, services
+from inspira.visits.forms import (
+    BookingCancelForm,
+    BookingForm,
+    OccasionCancelForm,
+    OccasionForm,
+    OccasionSeriesForm,
+    SchoolVisitSettingsForm,
+    SeriesDatesForm,
+    SiteVisitSettingsForm,
+    WaitingListForm,
+)
+from inspira.visits.models import Booking, Occasion, WaitingListEntry
+from inspira.visits.permissions import (
+    can_approve_booking,
+    can_book_for_school,
+    can_edit_school_visit_settings,
+    can_manage_occasions,
+    can_view_booking,
+    can_view_site_occasions,
+    can_view_waiting_entry,
+    is_host_of,
+    is_visitor_of,
+)
+
+PAGE_SIZE = 25
+
+
+def _page(request, queryset):
+    return Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+
+
+def _showing_past(request) -> bool:
+    """Lists show what is coming; ``?visa=tidigare`` shows what has been, latest first."""
+    return request.GET.get("visa") == "tidigare"
+
+
+def _certification(pk) -> Certification:
+    return get_object_or_404(Certification.objects.select_related("school"), pk=pk)
+
+
+def _occasion(pk) -> Occasion:
+    return get_object_or_404(Occasion.objects.select_related("certification__school"), pk=pk)
+
+
+def _add_error(form, error: services.VisitError) -> None:
+    field = error.field if error.field in form.fields else None
+    form.add_error(field, str(error))
+
+
+# --- The public list of occasions with free places -------------------------------------------------------
+
+@require_GET
+def free_occasions(request):
+    certification = None
+    if request.GET.get("plats", "").isdigit():
+        certification = Certification.objects.current().select_related("school").filter(
+            pk=request.GET["plats"]).first()
+    occasions = selectors.occasions_with_free_places(certification=certification)
+    return render(request, "visits/free_occasions.html", {
+        "page_obj": _page(request, occasions), "certification": certification,
+    })
+
+
+# --- The host's pages ---------------------------------------------------------------------------------------
+
+@login_required
+@require_GET
+def site_occasions(request, certification_id):
+    certification = _certification(certification_id)
+    require(can_view_site_occasions(request.user, certification))
+    today = timezone.localdate()
+    occasions = selectors.site_occasions(certification)
+    past = _showing_past(request)
+    occasions = (occasions.filter(date__lt=today).order_by("-date", "-start_time", "-pk") if past
+                 else occasions.filter(date__gte=today))
+    return render(request, "visits/site_occasions.html", {
+        "certification": certification,
+        "page_obj": _page(request, occasions),
+        "past": past,
+        "can_manage": can_manage_occasions(request.user, certification),
+        "settings_form": SiteVisitSettingsForm(instance=services.site_settings(certification)),
+    })
+
+
+@login_required
+@require_POST
+def site_settings(request, certification_id):
+    certification = _certification(certification_id)
+    require(can_manage_occasions(request.user, certification))
+    form = SiteVisitSettingsForm(request.POST, instance=services.site_settings(certification))
+    if form.is_valid():
+        services.site_settings_update(certification=certification, actor=request.user,
+                                      cancellation_deadline_working_days=form.cleaned_data[
+                                          "cancellation_deadline_working_days"])
+        messages.success(request, _("The cancellation deadline is saved."))
+    else:
+        messages.error(request, _("The cancellation deadline must be a number of working days from 0 to 60."))
+    return redirect("visits:site_occasions", certification.pk)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def occasion_create(request, certification_id):
+    certification = _certification(certification_id)
+    require(can_manage_occasions(request.user, certification))
+    form = OccasionForm(request.POST or None)
+    if form.is_valid():
+        try:
+            services.occasion_create(certification=certification, actor=request.user,
+                                     date=form.cleaned_data["date"], details=form.details())
+        except services.VisitError as e:
+            _add_error(form, e)
+        else:
+            messages.success(request, _("The occasion is added."))
+            return redirect("visits:site_occasions", certification.pk)
+    return render(request, "visits/occasion_form.html", {"form": form, "certification": certification})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def occasion_series(request, certification_id):
+    """Step one: the pattern ("preview"); step two: untick dates ("create")."""
+    certification = _certification(certification_id)
+    require(can_manage_occasions(request.user, certification))
+    form = OccasionSeriesForm(request.POST or None)
+    dates_form = None
+    step = request.POST.get("step", "pattern")
+    if form.is_valid():
+        try:
+            dates = services.series_dates(first_date=form.cleaned_data["first_date"],
+                                          weekday=form.cleaned_data["weekday"], weeks=form.cleaned_data["weeks"])
+        except services.VisitError as e:
+            _add_error(form, e)
+        else:
+            if step == "create":
+                dates_form = SeriesDatesForm(request.POST, dates=dates)
+                if dates_form.is_valid():
+                    try:
+                        created = services.occasion_create_series(
+                            certification=certification, actor=request.user,
+                            dates=dates_form.cleaned_data["dates"], details=form.details())
+                    except services.VisitError as e:
+                        dates_form.add_error("dates", str(e))
+                    else:
+                        messages.success(request, _("%(count)s occasions are added.") % {"count": len(created)})
+                        return redirect("visits:site_occasions", certification.pk)
+            else:
+                dates_form = SeriesDatesForm(dates=dates, initial={"dates": [d.isoformat() for d in dates]})
+    return render(request, "visits/occasion_series.html", {
+        "form": form, "dates_form": dates_form, "certification": certification,
+        "period_start": certification.starts_on, "period_end": certification.ends_on,
+    })
+
+
+@login_required
+@require_GET
+def occasion_detail(request, pk):
+    occasion = _occasion(pk)
+    require(can_view_site_occasions(request.user, occasion.certification))
+    return render(request, "visits/occasion_detail.html", {
+        "occasion": occasion,
+        "certification": occasion.certification,
+        "free": services.free_places(occasion, now=timezone.now()),
+        "taken": services.places_taken(occasion.pk),
+        "bookings": selectors.occasion_bookings(occasion),
+        "waiting_list": selectors.occasion_waiting_list(occasion),
+        "can_manage": can_manage_occasions(request.user, occasion.certification),
+    })
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def occasion_edit(request, pk):
+    occasion = _occasion(pk)
+    require(can_manage_occasions(request.user, occasion.certification))
+    if occasion.is_cancelled:
+        messages.error(request, _("The occasion is cancelled and cannot be changed."))
+        return redirect("visits:occasion", occasion.pk)
+    form = OccasionForm(request.POST or None, instance=occasion)
+    if form.is_valid():
+        try:
+            services.occasion_update(occasion=Occasion.objects.get(pk=occasion.pk), actor=request.user,
+                                     date=form.cleaned_data["date"], details=form.details())
+        except services.VisitError as e:
+            _add_error(form, e)
+        else:
+            messages.success(request, _("The occasion is changed. Booked visitors are told of any new time or "
+                                        "place."))
+            return redirect("visits:occasion", occasion.pk)
+    return render(request, "visits/occasion_form.html", {
+        "form": form, "certification": occasion.certification, "occasion": occasion,
+    })
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def occasion_cancel(request, pk):
+    occasion = _occasion(pk)
+    require(can_manage_occasions(request.user, occasion.certification))
+    form = OccasionCancelForm(request.POST or None)
+    if form.is_valid():
+        try:
+            services.occasion_cancel(occasion=occasion, actor=request.user, reason=form.cleaned_data["reason"])
+        except services.VisitError as e:
+            _add_error(form, e)
+        else:
+            messages.success(request, _("The occasion is cancelled and the booked visitors are told."))
+            return redirect("visits:occasion", occasion.pk)
+    return render(request, "visits/occasion_cancel.html", {
+        "form": form, "occasion": occasion, "certification": occasion.certification,
+        "bookings": selectors.occasion_bookings(occasion).filter(status__in=Booking.ACTIVE_STATUSES),
+    })
+
+
+@login_required
+@require_GET
+def occasion_calendar(request, pk):
+    occasion = _occasion(pk)
+    require(can_view_site_occasions(request.user, occasion.certification))
+    response = HttpResponse(ics.occasion_ics(occasion), content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="besokstillfalle-{occasion.pk}.ics"'
+    return response
+
+
+# --- Booking ------------------------------------------------------------------------------------------------
+
+def _bookable_schools_or_403(user):
+    schools = selectors.bookable_schools(user)
+    if not schools.exists():
+        raise PermissionDenied(_("Only confirmed staff of a school can book visits."))
+    return schools
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def book(request, pk):
+    occasion = _occasion(pk)
+    schools = _bookable_schools_or_403(request.user)
+    form = BookingForm(request.POST or None, schools=schools, user=request.user)
+    now = timezone.now()
+    full = False
+    if form.is_valid():
+        school = form.cleaned_data["school"]
+        require(can_book_for_school(request.user, school))
+        try:
+            booking = services.booking_create(occasion=occasion, school=school, booked_by=request.user,
+                                              visitors=form.visitors(),
+                                              idempotency_key=form.cleaned_data["idempotency_key"])
+        except services.OccasionFull as e:
+            # Form-wide: the form itself is not shown again when no place is left.
+            form.add_error(None, str(e))
+            full = True
+        except services.VisitError as e:
+            _add_error(form, e)
+        else:
+            if booking.status == Booking.Status.HELD:
+                messages.success(request, _("The places are held for your school. The booking is confirmed when "
+                                            "your principal approves it; the principal has been told."))
+            else:
+                messages.success(request, _("The visit is booked. A confirmation with a calendar file is on its "
+                                            "way by email."))
+            return redirect("visits:booking", booking.pk)
+    free = services.free_places(occasion, now=now)
+    return render(request, "visits/book.html", {
+        "form": form, "occasion": occasion, "certification": occasion.certification, "free": free,
+        "full": full or free == 0, "bookable": _bookable(occasion, now),
+    })
+
+
+def _bookable(occasion, now) -> bool:
+    return (not occasion.is_cancelled and occasion.starts_at > now
+            and occasion.certification.is_current(timezone.localdate(now)))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def waiting_list_join(request, pk):
+    occasion = _occasion(pk)
+    schools = _bookable_schools_or_403(request.user)
+    form = WaitingListForm(request.POST or None, schools=schools, user=request.user)
+    if form.is_valid():
+        school = form.cleaned_data["school"]
+        require(can_book_for_school(request.user, school))
+        try:
+            entry = services.waiting_list_join(occasion=occasion, school=school, user=request.user,
+                                               visitors=form.visitors())
+        except services.VisitError as e:
+            _add_error(form, e)
+        else:
+            messages.success(request, _("Your school is on the waiting list. If places free up, you get an offer "
+                                        "by email."))
+            return redirect("visits:waiting_entry", entry.pk)
+    return render(request, "visits/waiting_list_join.html", {
+        "form": form, "occasion": occasion, "certification": occasion.certification,
+    })
+
+
+@login_required
+@require_GET
+def my_bookings(request):
+    bookings = selectors.bookings_for_person(request.user)
+    today = timezone.localdate()
+    past = _showing_past(request)
+    return render(request, "visits/my_bookings.html", {
+        "page_obj": _page(request, selectors.past_or_upcoming(bookings, upcoming=not past, today=today)),
+        "past": past,
+        "waiting": selectors.waiting_entries_for_person(request.user),
+        "hosted_sites": selectors.hosted_sites_for_person(request.user, today=today),
+        "settings_schools": [school for school in selectors.bookable_schools(request.user)
+                             if can_edit_school_visit_settings(request.user, school)],
+    })
+
+
+def _booking(request, pk) -> Booking:
+    try:
+        booking = selectors.booking_detail(pk)
+    except Booking.DoesNotExist as exc:
+        raise Http404 from exc
+    require(can_view_booking(request.user, booking))
+    return booking
+
+
+@login_required
+@require_GET
+def booking_detail(request, pk):
+    booking = _booking(request, pk)
+    occasion = booking.occasion
+    now = timezone.now()
+    is_host = is_host_of(request.user, occasion.certification)
+    visitor = is_visitor_of(request.user, booking)
+    return render(request, "visits/booking_detail.html", {
+        "booking": booking, "occasion": occasion, "certification": occasion.certification,
+        "is_host": is_host,
+        "can_cancel": booking.is_active and occasion.starts_at > now and (
+            is_host or (visitor and services.visitor_may_cancel(booking, now=now))),
+        "can_approve": booking.status == Booking.Status.HELD and can_approve_booking(request.user, booking),
+        "deadline": services.cancellation_deadline(occasion),
+    })
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def booking_cancel(request, pk):
+    booking = _booking(request, pk)
+    is_host = is_host_of(request.user, booking.occasion.certification)
+    visitor = is_visitor_of(request.user, booking)
+    require(is_host or visitor)
+    form = BookingCancelForm(request.POST or None, reason_required=is_host and not visitor)
+    if form.is_valid():
+        try:
+            services.booking_cancel(booking=booking, actor=request.user, reason=form.cleaned_data["reason"])
+        except services.VisitError as e:
+            _add_error(form, e)
+        else:
+            messages.success(request, _("The booking is cancelled and the places are free."))
+            return redirect("visits:booking", booking.pk)
+    return render(request, "visits/booking_cancel.html", {
+        "form": form, "booking": booking, "occasion": booking.occasion, "is_host": is_host,
+        "deadline": services.cancellation_deadline(booking.occasion),
+        "may_cancel": is_host or services.visitor_may_cancel(booking),
+    })
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def booking_approve(request, pk):
+    """The visiting school's principal approves or declines a held booking."""
+    booking = _booking(request, pk)
+    require(can_approve_booking(request.user, booking))
+    form = BookingCancelForm(request.POST or None, reason_required=False)
+    if request.method == "POST" and form.is_valid():
+        decision = request.POST.get("decision")
+        if decision not in ("approve", "decline"):
+            form.add_error(None, _("Choose whether you approve the booking."))
+        else:
+            try:
+                if decision == "approve":
+                    services.booking_approve(booking=booking, actor=request.user)
+                else:
+                    services.booking_cancel(booking=booking, actor=request.user, reason=form.cleaned_data["reason"])
+            except services.VisitError as e:
+                _add_error(form, e)
+            else:
+                messages.success(request, _("The booking is approved and confirmed.") if decision == "approve"
+                                 else _("The booking is declined and the places are released."))
+                return redirect("visits:booking", booking.pk)
+    return render(request, "visits/booking_approve.html", {
+        "form": form, "booking": booking, "occasion": booking.occasion,
+        "is_open": booking.status == Booking.Status.HELD and booking.hold_expires_at > timezone.now(),
+    })
+
+
+# --- Waiting list -------------------------------------------------------------------------------------------
+
+def _entry(request, pk) -> WaitingListEntry:
+    entry = get_object_or_404(
+        WaitingListEntry.objects.select_related("occasion__certification__school", "school", "booking"), pk=pk)
+    require(can_view_waiting_entry(request.user, entry))
+    return entry
+
+
+@login_required
+@require_GET
+def waiting_entry(request, pk):
+    entry = _entry(request, pk)
+    now = timezone.now()
+    return render(request, "visits/waiting_entry.html", {
+        "entry": entry, "occasion": entry.occasion,
+        "offer_open": entry.status == WaitingListEntry.Status.OFFERED and entry.offer_expires_at > now,
+        "is_open": entry.status in WaitingListEntry.OPEN_STATUSES,
+    })
+
+
+@login_required
+@require_POST
+def waiting_offer_accept(request, pk):
+    entry = _entry(request, pk)
+    try:
+        booking = services.waiting_offer_accept(entry=entry, actor=request.user)
+    except services.VisitError as e:
+        messages.error(request, str(e))
+        return redirect("visits:waiting_entry", entry.pk)
+    messages.success(request, _("You accepted the offer and the visit is booked."))
+    return redirect("visits:booking", booking.pk)
+
+
+@login_required
+@require_POST
+def waiting_list_withdraw(request, pk):
+    entry = _entry(request, pk)
+    try:
+        services.waiting_list_withdraw(entry=entry, actor=request.user)
+    except services.VisitError as e:
+        messages.error(request, str(e))
+    else:
+        messages.success(request, _("Your school has left the waiting list."))
+    return redirect("visits:mine")
+
+
+# --- The visiting school's settings -------------------------------------------------------------------------
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def school_settings(request, school_id):
+    school = get_object_or_404(School, pk=school_id)
+    require(can_edit_school_visit_settings(request.user, school))
+    form = SchoolVisitSettingsForm(request.POST or None, instance=services.school_settings(school))
+    if form.is_valid():
+        services.school_settings_update(school=school, actor=request.user,
+                                        requires_principal_approval=form.cleaned_data["requires_principal_approval"])
+        messages.success(request, _("The school's visit settings are saved."))
+        return redirect("visits:mine")
+    return render(request, "visits/school_settings.html", {
+        "form": form, "school": school, "hold_hours": settings.VISIT_HOLD_HOURS,
+    })

@@ -1,0 +1,41 @@
+"""Swedish working days, for deadlines such as "five working days before the visit".
+
+A working day is a weekday (Monday to Friday) that is not a Swedish public holiday. Besides the
+public holidays proper, Midsummer Eve, Christmas Eve and New Year's Eve count as holidays: by law
+and collective agreements they are treated as Sundays (the ``holidays`` package calls them
+"de facto" holidays), and schools are closed.
+"""
+
+from datetime import date, timedelta
+from functools import lru_cache
+
+import holidays
+
+
+@lru_cache(maxsize=32)
+def _holidays_of(year: int) -> frozenset[date]:
+    # include_sundays=False: the package otherwise lists every Sunday as a Swedish holiday.
+    calendar = holidays.Sweden(years=[year], include_sundays=False, categories=("public", "de_facto"))
+    return frozenset(calendar.keys())
+
+
+def is_holiday(day: date) -> bool:
+    return day in _holidays_of(day.year)
+
+
+def is_working_day(day: date) -> bool:
+    return day.weekday() < 5 and not is_holiday(day)
+
+
+def working_days_before(day: date, count: int) -> date:
+    """The ``count``-th working day before ``day`` (``day`` itself is not counted).
+
+    With ``count`` 0, ``day`` itself.
+    """
+    current = day
+    remaining = count
+    while remaining > 0:
+        current -= timedelta(days=1)
+        if is_working_day(current):
+            remaining -= 1
+    return current
