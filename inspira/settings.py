@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "inspira.certification",
     "inspira.catalogue",
     "inspira.visits",
+    "inspira.billing",
 ]
 
 MIDDLEWARE = [
@@ -215,6 +216,14 @@ OUTBOX_MAX_ATTEMPTS = env_int("OUTBOX_MAX_ATTEMPTS", 5)
 # long a school offered places from the waiting list has to accept them.
 VISIT_HOLD_HOURS = env_int("VISIT_HOLD_HOURS", 72)
 WAITING_LIST_OFFER_HOURS = env_int("WAITING_LIST_OFFER_HOURS", 48)
+
+# --- Billing ----------------------------------------------------------------------------
+# Days from an invoice's date to its due date.
+INVOICE_DUE_DAYS = env_int("INVOICE_DUE_DAYS", 30)
+# The pluggable step that sends e-invoices through a Peppol access point: a dotted path to a
+# callable send(*, invoice, xml) -> str. The default sends nothing and records that (see
+# inspira/billing/peppol.py).
+EINVOICE_SENDER = env("EINVOICE_SENDER", "inspira.billing.peppol.record_only")
 
 # --- Forms ----------------------------------------------------------------------------
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"

@@ -410,3 +410,67 @@ TABLE.update({
         note="Whether the school's bookings need its principal's approval: its principal, or an administrator.",
     ),
 })
+
+# --- billing (fees, invoices, establishment support, the finance overview) ---------------------------------------
+# The invoice is issued by ``world.school`` (the host: its site contacts and principal handle billing) to
+# ``world.other_school`` (whose principal receives it). See tests/billing/conftest.py.
+
+
+def _billing_invoice(world):
+    from tests.billing.conftest import world_invoice
+
+    return world_invoice(world)
+
+
+def _billing_support(world):
+    from tests.billing.conftest import world_support_payment
+
+    return world_support_payment(world)
+
+
+def _today() -> str:
+    from django.utils import timezone
+
+    return timezone.localdate().isoformat()
+
+
+FINANCE_ONLY = only(FINANCE)
+FINANCE_AND_ADMINISTRATORS = only(ADMINISTRATOR, FINANCE)
+INVOICE_READERS = only(SITE_CONTACT, PRINCIPAL, OTHER_PRINCIPAL, ADMINISTRATOR, FINANCE)
+
+TABLE.update({
+    "billing:overview": Row(GET=CENTRAL_ONLY, POST=not_allowed(LOGGED_IN)),
+    "billing:overview_csv": Row(GET=CENTRAL_ONLY, POST=not_allowed(LOGGED_IN)),
+    "billing:overview_xlsx": Row(GET=CENTRAL_ONLY, POST=not_allowed(LOGGED_IN)),
+    "billing:invoices": Row(GET=FINANCE_AND_ADMINISTRATORS, POST=not_allowed(LOGGED_IN)),
+    "billing:central_run": Row(GET=FINANCE_ONLY, POST=FINANCE_ONLY, note="An empty POST re-shows the form."),
+    "billing:invoice_detail": Row(
+        GET=INVOICE_READERS, POST=not_allowed(LOGGED_IN), kwargs=lambda w: {"invoice_id": _billing_invoice(w).pk},
+        note="The issuer's site contacts and principal, the recipient's principal, finance and administrators.",
+    ),
+    "billing:invoice_pdf": Row(
+        GET=INVOICE_READERS, POST=not_allowed(LOGGED_IN), kwargs=lambda w: {"invoice_id": _billing_invoice(w).pk},
+        note="Redirects to the invoice while the PDF job has not run yet.",
+    ),
+    "billing:invoice_xml": Row(
+        GET=INVOICE_READERS, POST=not_allowed(LOGGED_IN), kwargs=lambda w: {"invoice_id": _billing_invoice(w).pk},
+    ),
+    "billing:invoice_mark_paid": Row(
+        GET=not_allowed(LOGGED_IN), POST=FINANCE_ONLY, kwargs=lambda w: {"invoice_id": _billing_invoice(w).pk},
+        data=lambda w: {"paid_on": _today()},
+    ),
+    "billing:school_invoices": Row(
+        GET=only(SITE_CONTACT, PRINCIPAL, ADMINISTRATOR, FINANCE), POST=not_allowed(LOGGED_IN),
+        kwargs=lambda w: {"school_id": w.school.pk},
+        note="Site contacts see what the school issued; the principal also what it received.",
+    ),
+    "billing:support_list": Row(GET=FINANCE_AND_ADMINISTRATORS, POST=not_allowed(LOGGED_IN)),
+    "billing:support_export": Row(GET=FINANCE_AND_ADMINISTRATORS, POST=not_allowed(LOGGED_IN)),
+    "billing:support_mark_paid": Row(
+        GET=not_allowed(LOGGED_IN), POST=FINANCE_ONLY, kwargs=lambda w: {"payment_id": _billing_support(w).pk},
+        data=lambda w: {f"support-{_billing_support(w).pk}-paid_on": _today()},
+    ),
+    "billing:settings": Row(
+        GET=FINANCE_AND_ADMINISTRATORS, POST=FINANCE_AND_ADMINISTRATORS, note="An empty POST re-shows the form.",
+    ),
+})
