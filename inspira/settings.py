@@ -34,6 +34,7 @@ CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", "")
 # The address people reach Inspira at; used for links in emails sent by background jobs,
 # which have no request to build an absolute URL from.
 SITE_URL = env("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+MUNICIPALITY_NAME = env("MUNICIPALITY_NAME", "Stockholms stad")
 PROGRAMME_CONTACT_EMAIL = env("PROGRAMME_CONTACT_EMAIL", "inspirationsplats@stockholm.se")
 
 INSTALLED_APPS = [
@@ -160,6 +161,9 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = Path(env("STATIC_ROOT", str(VAR_DIR / "static")))
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env("MEDIA_ROOT", str(VAR_DIR / "media")))
+# Files handed out only by views that check permission (basis attachments, decision letters,
+# invoices). Empty: a "private" folder beside MEDIA_ROOT. Several machines must share it.
+PRIVATE_MEDIA_ROOT = env("PRIVATE_MEDIA_ROOT", "") or None
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
