@@ -409,6 +409,31 @@ TABLE.update({
         kwargs=lambda w: {"school_id": w.school.pk},
         note="Whether the school's bookings need its principal's approval: its principal, or an administrator.",
     ),
+    # The site's dashboard and feedback, completion, the visitors' feedback, the administration's lists.
+    "visits:site_visits": Row(
+        GET=VISIT_HOSTS_AND_CENTRAL, POST=not_allowed(LOGGED_IN),
+        kwargs=lambda w: {"certification_id": visits.world_certification(w).pk},
+    ),
+    "visits:site_feedback": Row(
+        GET=VISIT_HOSTS_AND_CENTRAL, POST=not_allowed(LOGGED_IN),
+        kwargs=lambda w: {"certification_id": visits.world_certification(w).pk},
+    ),
+    "visits:booking_outcome": Row(
+        GET=VISIT_HOSTS, POST=VISIT_HOSTS, kwargs=lambda w: {"pk": visits.world_completed_booking(w).pk},
+        note="The host's site contacts and principal. An empty POST re-shows the form.",
+    ),
+    "visits:booking_outcome_undo": Row(
+        GET=ADMIN_ONLY, POST=ADMIN_ONLY, kwargs=lambda w: {"pk": visits.world_completed_booking(w).pk},
+        note="Only administrators undo a completion (it counts for money). An empty POST re-shows the form.",
+    ),
+    "visits:feedback": Row(
+        GET=PUBLIC, POST=PUBLIC, kwargs=lambda w: {"token": visits.world_feedback_token(w)},
+        note="The signed link emailed to the visitors is the right; no login. An empty POST re-shows the form.",
+    ),
+    "visits:all_bookings": Row(GET=CENTRAL_ONLY, POST=not_allowed(LOGGED_IN)),
+    "visits:bookings_csv": Row(GET=CENTRAL_ONLY, POST=not_allowed(LOGGED_IN)),
+    "visits:feedback_list": Row(GET=CENTRAL_ONLY, POST=not_allowed(LOGGED_IN)),
+    "visits:sites_overview": Row(GET=CENTRAL_ONLY, POST=not_allowed(LOGGED_IN)),
 })
 
 # --- billing (fees, invoices, establishment support, the finance overview) ---------------------------------------

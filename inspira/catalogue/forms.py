@@ -4,7 +4,7 @@ from django.core.validators import URLValidator
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
-from inspira.catalogue import media
+from inspira.catalogue import hooks, media
 from inspira.catalogue.models import SiteDocumentation
 from inspira.catalogue.selectors import DELIVERY_PERIODS
 from inspira.schools.models import District, SchoolForm
@@ -36,18 +36,26 @@ class SiteSearchForm(forms.Form):
     def __init__(self, *args, subjects: list[str], **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["subject"].choices = [("", _("All subjects"))] + [(s, s) for s in subjects]
+        # Only when an app that knows of occasions (visits) has registered the filter.
+        if hooks.free_occasions_filter is not None:
+            self.fields["free_occasions"] = forms.BooleanField(
+                label=_("Only sites with study visits to book now"), required=False,
+            )
 
     def filters(self) -> dict:
         """The valid filters as keyword arguments for ``selectors.site_search``."""
         self.is_valid()
         data = getattr(self, "cleaned_data", {})
-        return {
+        filters = {
             "q": data.get("q") or "",
             "school_form": data.get("school_form"),
             "subject": data.get("subject") or "",
             "area": data.get("area") or "",
             "district": data.get("district"),
         }
+        if "free_occasions" in self.fields:
+            filters["free_occasions"] = bool(data.get("free_occasions"))
+        return filters
 
 
 class DeliveryFilterForm(forms.Form):

@@ -13,6 +13,7 @@ from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from inspira.accounts.permissions import confirmed_memberships
+from inspira.catalogue import hooks
 from inspira.catalogue.models import DocumentationImage, SiteDocumentation
 from inspira.certification.models import Application, ApplicationImage, Certification
 
@@ -43,9 +44,11 @@ def _words(text: str) -> list[str]:
 
 
 def site_search(*, q: str = "", school_form=None, subject: str = "", area: str = "", district=None,
-                on: date | None = None) -> QuerySet[Certification]:
+                free_occasions: bool = False, on: date | None = None) -> QuerySet[Certification]:
     """The catalogue narrowed down. Every word of ``q`` must occur somewhere in the site's area,
-    description, subjects, school or team; every word of ``area`` in its area or description."""
+    description, subjects, school or team; every word of ``area`` in its area or description.
+    ``free_occasions``: only sites with occasions to book now (when an app registered that filter,
+    see ``hooks``; otherwise ignored)."""
     sites = current_sites(on=on)
     for word in _words(q):
         sites = sites.filter(
@@ -63,6 +66,8 @@ def site_search(*, q: str = "", school_form=None, subject: str = "", area: str =
         sites = sites.filter(application__subjects__icontains=subject)
     if district is not None:
         sites = sites.filter(school__district=district)
+    if free_occasions and hooks.free_occasions_filter is not None:
+        sites = hooks.free_occasions_filter(sites)
     return sites
 
 

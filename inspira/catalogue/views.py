@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from inspira.accounts.permissions import central_required, require
-from inspira.catalogue import media, selectors, services
+from inspira.catalogue import hooks, media, selectors, services
 from inspira.catalogue.forms import DeliveryFilterForm, DocumentationForm, SiteSearchForm
 from inspira.catalogue.models import DocumentationImage, SiteDocumentation
 from inspira.catalogue.permissions import can_edit_documentation, can_manage_site, can_reapply
@@ -70,6 +70,8 @@ def site_detail(request, pk):
         "documentation": documentation if documentation and documentation.is_published else None,
         "plan_duration": format_duration(plan_duration(application.plan_items.all())),
         "can_manage": can_manage_site(request.user, certification),
+        # Sections that other apps add (e.g. the occasions to book); see hooks.py.
+        "panels": [panel for panel in (make(request, certification) for make in hooks.site_page_panels) if panel],
     })
 
 

@@ -6,3 +6,11 @@ class VisitsConfig(AppConfig):
     name = "inspira.visits"
     label = "visits"
     verbose_name = _("Study visits")
+
+    def ready(self):
+        # The public catalogue (a lower app) learns of occasions through its hooks, never by import.
+        from inspira.catalogue import hooks
+        from inspira.visits import selectors
+
+        hooks.register_free_occasions_filter(selectors.certifications_with_free_occasions)
+        hooks.register_site_page_panel(selectors.catalogue_occasions_panel)

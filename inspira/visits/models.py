@@ -387,6 +387,8 @@ class Feedback(models.Model):
         related_name="+",
     )
     submitted_at = models.DateTimeField(_("submitted"))
+    # The visitors may change their feedback while the form is open (services.FEEDBACK_OPEN_DAYS).
+    updated_at = models.DateTimeField(_("changed"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("feedback")

@@ -155,3 +155,13 @@ def waiting_list_offer(entry: WaitingListEntry) -> None:
             "offer_url": _url("visits:waiting_entry", entry.pk),
         },
     )
+
+
+def feedback_request(booking: Booking, *, token: str, closes_at) -> None:
+    """“Dela med er – och få tillbaka!”: the visitors are asked for feedback once the host has recorded
+    the visit as completed. One email per visit, even if a completion is undone and made again."""
+    email_enqueue(
+        key=f"booking-feedback:{booking.pk}", to=visitor_emails(booking), template="visit_feedback_request",
+        context=_context(booking, feedback_url=settings.SITE_URL + reverse("visits:feedback", args=[token]),
+                         closes_at=timezone.localtime(closes_at)),
+    )

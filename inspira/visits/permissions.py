@@ -53,3 +53,22 @@ def can_edit_school_visit_settings(user, school) -> bool:
 
 def can_view_waiting_entry(user, entry) -> bool:
     return can_act_for_school(user, entry.school_id)
+
+
+def can_record_outcome(user, booking) -> bool:
+    """Record whether a visit took place: the host (its site contacts and principal)."""
+    return is_host_of(user, booking.occasion.certification)
+
+
+def can_undo_outcome(user) -> bool:
+    """Undo what the host recorded (completion counts for money): administrators only."""
+    return user.is_authenticated and user.is_active and user.is_administrator
+
+
+def can_view_all_bookings(user) -> bool:
+    """Every school's bookings and feedback, and the sites' progress: the central administration (read only)."""
+    return user.is_authenticated and user.is_active and user.is_central
+
+
+def can_view_site_feedback(user, certification) -> bool:
+    return can_view_site_occasions(user, certification)

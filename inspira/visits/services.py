@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
 from django.conf import settings
+from django.core import signing
 from django.db import IntegrityError, transaction
 from django.db.models import Sum
 from django.utils import timezone
@@ -28,15 +29,19 @@ from django.utils.translation import gettext as _
 from inspira.accounts.permissions import can_act_for_school, is_principal_of
 from inspira.certification.models import Certification
 from inspira.core.audit import audit_record
+from inspira.schoolyears.services import FeeRuleMissing
 from inspira.visits import notifications
 from inspira.visits.models import (
     Booking,
+    BookingOutcomeChange,
+    Feedback,
     Occasion,
     SchoolVisitSettings,
     SiteVisitSettings,
     WaitingListEntry,
 )
 from inspira.visits.permissions import can_manage_occasions, is_host_of
+from inspira.visits.signals import booking_completed, booking_completion_undone
 from inspira.visits.workdays import working_days_before
 
 MAX_SERIES_WEEKS = 52
@@ -622,3 +627,199 @@ def send_reminders(*, now=None) -> int:
             notifications.booking_reminder(booking)
         count += 1
     return count
+
+
+# --- Completion -----------------------------------------------------------------------------------------------
+# After the visit day the host records what happened: completed or not carried out. Completion is
+# what the fees count: ``signals.booking_completed`` is sent inside the same transaction, so the
+# billing app's receivers record the fee entries (and invoice the visiting school) atomically with the
+# marking. A receiver that raises undoes everything; a missing fee rule (``FeeRuleMissing``, which
+# billing's own refusals subclass) reaches the host as a ``CompletionFailed`` with its message.
+
+class CompletionFailed(VisitError):
+    """The completion could not be recorded because what it sets off failed (e.g. no fee rule)."""
+
+
+def outcome_may_be_recorded(booking: Booking, *, now=None) -> bool:
+    """The visit day is over (Stockholm time) and the visit is confirmed and not yet recorded."""
+    now = now or timezone.now()
+    return booking.status == Booking.Status.CONFIRMED and booking.occasion.date < timezone.localdate(now)
+
+
+def _lock_booking(booking: Booking) -> Booking:
+    return (Booking.objects.select_for_update(of=("self",))
+            .select_related("occasion__certification__school", "school", "booked_by").get(pk=booking.pk))
+
+
+def _check_outcome(booking: Booking, *, actor, now: datetime) -> None:
+    if not is_host_of(actor, booking.occasion.certification):
+        raise VisitError(_("Only the site's contacts and principal can record whether a visit took place."))
+    if booking.status in Booking.OUTCOME_STATUSES:
+        raise VisitError(_("The visit is already recorded as “%(status)s”. Only an administrator can undo that.")
+                         % {"status": booking.get_status_display()})
+    if booking.status != Booking.Status.CONFIRMED:
+        raise VisitError(_("Only a confirmed visit can be recorded (this one is “%(status)s”).")
+                         % {"status": booking.get_status_display()})
+    if booking.occasion.date >= timezone.localdate(now):
+        raise VisitError(_("The visit is on %(date)s. You can record whether it took place from the day after.")
+                         % {"date": date_format(booking.occasion.date, "j F Y")})
+
+
+def _mark(booking: Booking, *, action: str, status: str, actor, now: datetime) -> None:
+    booking.status = status
+    booking.outcome_marked_at = now
+    booking.outcome_marked_by = actor
+    booking.save(update_fields=["status", "outcome_marked_at", "outcome_marked_by", "updated_at"])
+    BookingOutcomeChange.objects.create(booking=booking, action=action, at=now, by=actor)
+
+
+def booking_complete(*, booking: Booking, actor, now=None) -> Booking:
+    """The host records that the visit took place. Sends ``booking_completed`` in the transaction
+    (the fees follow from it) and asks the visitors for their feedback."""
+    now = now or timezone.now()
+    try:
+        with transaction.atomic():
+            booking = _lock_booking(booking)
+            _check_outcome(booking, actor=actor, now=now)
+            _mark(booking, action=BookingOutcomeChange.Action.COMPLETED, status=Booking.Status.COMPLETED,
+                  actor=actor, now=now)
+            booking_completed.send(sender=Booking, booking=booking, by=actor, at=now)
+            notifications.feedback_request(booking, token=feedback_token(booking),
+                                           closes_at=feedback_closes_at(booking))
+    except FeeRuleMissing as e:
+        raise CompletionFailed(
+            _("The visit is not recorded as completed: %(reason)s Nothing has been saved; try again when it is "
+              "put right.") % {"reason": e}) from e
+    return booking
+
+
+@transaction.atomic
+def booking_mark_not_carried_out(*, booking: Booking, actor, now=None) -> Booking:
+    """The host records that the visit did not take place: no fee, no feedback."""
+    now = now or timezone.now()
+    booking = _lock_booking(booking)
+    _check_outcome(booking, actor=actor, now=now)
+    _mark(booking, action=BookingOutcomeChange.Action.NOT_CARRIED_OUT, status=Booking.Status.NOT_CARRIED_OUT,
+          actor=actor, now=now)
+    return booking
+
+
+def booking_outcome_undo(*, booking: Booking, actor, reason: str, now=None) -> Booking:
+    """An administrator undoes the host's record, with a reason: the visit is confirmed again and the
+    host can record it anew. Undoing a completion sends ``booking_completion_undone`` in the
+    transaction (billing reverses the fees)."""
+    now = now or timezone.now()
+    reason = reason.strip()
+    if not actor.is_administrator:
+        raise VisitError(_("Only an administrator can undo what the site recorded."))
+    if not reason:
+        raise VisitError(_("Give a reason; it is kept with the visit's history."), field="reason")
+    try:
+        with transaction.atomic():
+            booking = _lock_booking(booking)
+            if booking.status not in Booking.OUTCOME_STATUSES:
+                raise VisitError(_("Nothing to undo: the site has not recorded the visit."))
+            was_completed = booking.status == Booking.Status.COMPLETED
+            previous = booking.get_status_display()
+            booking.status = Booking.Status.CONFIRMED
+            booking.outcome_marked_at = None
+            booking.outcome_marked_by = None
+            booking.save(update_fields=["status", "outcome_marked_at", "outcome_marked_by", "updated_at"])
+            BookingOutcomeChange.objects.create(booking=booking, action=BookingOutcomeChange.Action.UNDONE, at=now,
+                                                by=actor, reason=reason)
+            if was_completed:
+                booking_completion_undone.send(sender=Booking, booking=booking, by=actor, at=now, reason=reason)
+            audit_record(actor=actor, action="visits.outcome_undo", obj=booking,
+                         summary=_("Undid “%(status)s” for the visit of %(school)s to %(site)s on %(date)s")
+                         % {"status": previous, "school": booking.school.name,
+                            "site": booking.occasion.certification.display_name,
+                            "date": booking.occasion.date.isoformat()},
+                         data={"previous": "completed" if was_completed else "not_carried_out", "reason": reason})
+    except FeeRuleMissing as e:
+        raise CompletionFailed(_("The record is not undone: %(reason)s") % {"reason": e}) from e
+    return booking
+
+
+# --- Feedback: "Dela med er – och få tillbaka!" ------------------------------------------------------------------
+# The visitors (the booker and the booking's contact) get a link by email when the visit is recorded as
+# completed. The link is signed and needs no login: the contact is often not a user of Inspira, and a
+# teacher answering from a phone after the visit should not be stopped by a password. It names one
+# visit only, goes only to the visitors' own addresses, and opens a form about that visit, nothing else.
+# Logged-in staff of the visiting school also find the link on the visit's page. One feedback per visit:
+# whoever of the visitors answers first writes it; until the form closes (FEEDBACK_OPEN_DAYS after the
+# completion was recorded) either of them can change it.
+
+FEEDBACK_SALT = "inspira.visits.feedback"
+FEEDBACK_OPEN_DAYS = 30
+
+
+class FeedbackLinkInvalid(VisitError):
+    """The feedback link cannot be used. ``reason`` says why; ``booking`` is set when known."""
+
+    DAMAGED = "damaged"
+    NOT_COMPLETED = "not_completed"
+    CLOSED = "closed"
+
+    def __init__(self, reason: str, booking: Booking | None = None):
+        super().__init__(reason)
+        self.reason = reason
+        self.booking = booking
+
+
+def feedback_token(booking: Booking) -> str:
+    return signing.dumps({"b": booking.pk, "u": booking.uid.hex}, salt=FEEDBACK_SALT, compress=False)
+
+
+def feedback_closes_at(booking: Booking) -> datetime | None:
+    if booking.outcome_marked_at is None:
+        return None
+    return booking.outcome_marked_at + timedelta(days=FEEDBACK_OPEN_DAYS)
+
+
+def feedback_is_open(booking: Booking, *, now=None) -> bool:
+    now = now or timezone.now()
+    closes_at = feedback_closes_at(booking)
+    return booking.status == Booking.Status.COMPLETED and closes_at is not None and now < closes_at
+
+
+def booking_from_feedback_token(token: str, *, now=None) -> Booking:
+    """The visit a feedback link names, if feedback can be given (or changed) now."""
+    try:
+        value = signing.loads(token, salt=FEEDBACK_SALT)
+        booking = (Booking.objects.select_related("occasion__certification__school", "school", "feedback")
+                   .get(pk=int(value["b"]), uid=uuid.UUID(hex=value["u"])))
+    except (signing.BadSignature, KeyError, TypeError, ValueError, Booking.DoesNotExist) as exc:
+        raise FeedbackLinkInvalid(FeedbackLinkInvalid.DAMAGED) from exc
+    if booking.status != Booking.Status.COMPLETED:
+        raise FeedbackLinkInvalid(FeedbackLinkInvalid.NOT_COMPLETED, booking)
+    if not feedback_is_open(booking, now=now):
+        raise FeedbackLinkInvalid(FeedbackLinkInvalid.CLOSED, booking)
+    return booking
+
+
+@transaction.atomic
+def feedback_save(*, booking: Booking, rating: int, takeaways: str, questions: str = "", by=None,
+                  now=None) -> Feedback:
+    """Save the visit's feedback, or change it while the form is open. ``by`` is the person if logged
+    in as staff of the visiting school (empty when the emailed link was used without logging in)."""
+    now = now or timezone.now()
+    booking = _lock_booking(booking)
+    if not feedback_is_open(booking, now=now):
+        raise VisitError(_("Feedback on this visit can no longer be given or changed."))
+    if not 1 <= rating <= 5:
+        raise VisitError(_("Choose a rating from 1 to 5."), field="rating")
+    takeaways = takeaways.strip()
+    if not takeaways:
+        raise VisitError(_("Tell the site what you take home from the visit."), field="takeaways")
+    if by is not None and not (getattr(by, "is_authenticated", False) and can_act_for_school(by, booking.school_id)):
+        by = None
+    feedback = Feedback.objects.filter(booking=booking).first()
+    if feedback is None:
+        return Feedback.objects.create(booking=booking, rating=rating, takeaways=takeaways,
+                                       questions=questions.strip(), submitted_by=by, submitted_at=now)
+    feedback.rating = rating
+    feedback.takeaways = takeaways
+    feedback.questions = questions.strip()
+    feedback.updated_at = now
+    feedback.save(update_fields=["rating", "takeaways", "questions", "updated_at"])
+    return feedback

@@ -23,4 +23,14 @@ urlpatterns = [
     path("vantelista/<int:pk>/acceptera/", views.waiting_offer_accept, name="waiting_accept"),
     path("vantelista/<int:pk>/lamna/", views.waiting_list_withdraw, name="waiting_withdraw"),
     path("skola/<int:school_id>/installningar/", views.school_settings, name="school_settings"),
+    # The site's dashboard and feedback; completion; the visitors' feedback; the administration.
+    path("plats/<int:certification_id>/besok/", views.site_visits, name="site_visits"),
+    path("plats/<int:certification_id>/aterkoppling/", views.site_feedback, name="site_feedback"),
+    path("bokningar/<int:pk>/utfall/", views.booking_outcome, name="booking_outcome"),
+    path("bokningar/<int:pk>/angra-utfall/", views.booking_outcome_undo, name="booking_outcome_undo"),
+    path("aterkoppling/<str:token>/", views.feedback, name="feedback"),
+    path("alla/", views.all_bookings, name="all_bookings"),
+    path("alla/besok.csv", views.bookings_csv, name="bookings_csv"),
+    path("alla/aterkoppling/", views.feedback_list, name="feedback_list"),
+    path("alla/platser/", views.sites_overview, name="sites_overview"),
 ]

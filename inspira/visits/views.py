@@ -5,22 +5,30 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from inspira.accounts.permissions import require
 from inspira.certification.models import Certification
 from inspira.schools.models import School
-from inspira.visits import ics, selectors, services
+from inspira.visits import exports, ics, selectors, services
 from inspira.visits.forms import (
     BookingCancelForm,
+    BookingFilterForm,
     BookingForm,
+    FeedbackFilterForm,
+    FeedbackForm,
     OccasionCancelForm,
     OccasionForm,
     OccasionSeriesForm,
+    OutcomeForm,
+    OutcomeUndoForm,
     SchoolVisitSettingsForm,
     SeriesDatesForm,
+    SitesOverviewFilterForm,
     SiteVisitSettingsForm,
     WaitingListForm,
 )
@@ -30,7 +38,11 @@ from inspira.visits.permissions import (
     can_book_for_school,
     can_edit_school_visit_settings,
     can_manage_occasions,
+    can_record_outcome,
+    can_undo_outcome,
+    can_view_all_bookings,
     can_view_booking,
+    can_view_site_feedback,
     can_view_site_occasions,
     can_view_waiting_entry,
     is_host_of,
@@ -343,6 +355,7 @@ def booking_detail(request, pk):
     now = timezone.now()
     is_host = is_host_of(request.user, occasion.certification)
     visitor = is_visitor_of(request.user, booking)
+    feedback = getattr(booking, "feedback", None)
     return render(request, "visits/booking_detail.html", {
         "booking": booking, "occasion": occasion, "certification": occasion.certification,
         "is_host": is_host,
@@ -350,6 +363,14 @@ def booking_detail(request, pk):
             is_host or (visitor and services.visitor_may_cancel(booking, now=now))),
         "can_approve": booking.status == Booking.Status.HELD and can_approve_booking(request.user, booking),
         "deadline": services.cancellation_deadline(occasion),
+        "can_record": is_host and services.outcome_may_be_recorded(booking, now=now),
+        "can_undo": booking.status in Booking.OUTCOME_STATUSES and can_undo_outcome(request.user),
+        "outcome_changes": selectors.outcome_changes(booking) if booking.status != Booking.Status.HELD else [],
+        "feedback": feedback,
+        # The visitors (logged in) reach the feedback form from here too, with the emailed link.
+        "feedback_url": (reverse("visits:feedback", args=[services.feedback_token(booking)])
+                         if visitor and services.feedback_is_open(booking, now=now) else None),
+        "feedback_closes_at": services.feedback_closes_at(booking),
     })
 
 
@@ -467,4 +488,189 @@ def school_settings(request, school_id):
         return redirect("visits:mine")
     return render(request, "visits/school_settings.html", {
         "form": form, "school": school, "hold_hours": settings.VISIT_HOLD_HOURS,
+    })
+
+
+# --- The site's dashboard: its visits and its commitment ---------------------------------------------------------
+
+# ?visa= on the site's dashboard (Swedish, like the page addresses) -> selectors.site_visits view.
+SITE_VISIT_TABS = {"kommande": "coming", "att-registrera": "to_record", "tidigare": "past"}
+
+
+@login_required
+@require_GET
+def site_visits(request, certification_id):
+    certification = _certification(certification_id)
+    require(can_view_site_occasions(request.user, certification))
+    today = timezone.localdate()
+    tab = request.GET.get("visa") if request.GET.get("visa") in SITE_VISIT_TABS else "kommande"
+    visits = selectors.site_visits(certification, view=SITE_VISIT_TABS[tab], today=today)
+    return render(request, "visits/site_visits.html", {
+        "certification": certification,
+        "commitment": selectors.site_commitment(certification, today=today),
+        "to_record_count": selectors.site_visits(certification, view="to_record", today=today).count(),
+        "tab": tab,
+        "today": today,
+        "page_obj": _page(request, visits),
+        "latest_feedback": list(selectors.site_feedback(certification)[:3]),
+        "can_record": can_manage_occasions(request.user, certification),
+    })
+
+
+@login_required
+@require_GET
+def site_feedback(request, certification_id):
+    certification = _certification(certification_id)
+    require(can_view_site_feedback(request.user, certification))
+    feedback = selectors.site_feedback(certification)
+    return render(request, "visits/site_feedback.html", {
+        "certification": certification,
+        "page_obj": _page(request, feedback),
+        "summary": selectors.feedback_summary(feedback),
+    })
+
+
+# --- Completion ----------------------------------------------------------------------------------------------
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def booking_outcome(request, pk):
+    """The host records whether a visit took place."""
+    booking = _booking(request, pk)
+    require(can_record_outcome(request.user, booking))
+    form = OutcomeForm(request.POST if request.method == "POST" else None)
+    if form.is_valid():
+        completed = form.cleaned_data["outcome"] == OutcomeForm.COMPLETED
+        try:
+            if completed:
+                services.booking_complete(booking=booking, actor=request.user)
+            else:
+                services.booking_mark_not_carried_out(booking=booking, actor=request.user)
+        except services.VisitError as e:
+            form.add_error(None, str(e))
+        else:
+            messages.success(request, _("The visit is recorded as completed. The visitors are asked for their "
+                                        "feedback.") if completed
+                             else _("The visit is recorded as not carried out."))
+            url = reverse("visits:site_visits", args=[booking.occasion.certification_id])
+            return redirect(f"{url}?visa=att-registrera")
+    return render(request, "visits/booking_outcome.html", {
+        "form": form, "booking": booking, "occasion": booking.occasion,
+        "certification": booking.occasion.certification,
+        "may_record": services.outcome_may_be_recorded(booking),
+    })
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def booking_outcome_undo(request, pk):
+    """An administrator undoes what the host recorded, with a reason."""
+    booking = _booking(request, pk)
+    require(can_undo_outcome(request.user))
+    form = OutcomeUndoForm(request.POST if request.method == "POST" else None)
+    if form.is_valid():
+        try:
+            services.booking_outcome_undo(booking=booking, actor=request.user, reason=form.cleaned_data["reason"])
+        except services.VisitError as e:
+            _add_error(form, e)
+        else:
+            messages.success(request, _("The record is undone. The site can record the visit again."))
+            return redirect("visits:booking", booking.pk)
+    return render(request, "visits/booking_outcome_undo.html", {
+        "form": form, "booking": booking, "occasion": booking.occasion,
+        "certification": booking.occasion.certification,
+        "can_undo": booking.status in Booking.OUTCOME_STATUSES,
+    })
+
+
+# --- Feedback: "Dela med er – och få tillbaka!" ------------------------------------------------------------
+
+FEEDBACK_LINK_STATUS = {
+    services.FeedbackLinkInvalid.DAMAGED: 404,
+    services.FeedbackLinkInvalid.NOT_COMPLETED: 410,
+    services.FeedbackLinkInvalid.CLOSED: 410,
+}
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def feedback(request, token):
+    """The visitors' feedback form, opened from the emailed link: the signed link is the right, no
+    login needed (see services: the feedback section)."""
+    try:
+        booking = services.booking_from_feedback_token(token)
+    except services.FeedbackLinkInvalid as e:
+        return render(request, "visits/feedback_closed.html", {
+            "reason": e.reason, "booking": e.booking, "open_days": services.FEEDBACK_OPEN_DAYS,
+        }, status=FEEDBACK_LINK_STATUS[e.reason])
+    existing = getattr(booking, "feedback", None)  # None when not given yet
+    form = FeedbackForm(request.POST if request.method == "POST" else None, instance=existing)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.feedback_save(booking=booking, rating=data["rating"], takeaways=data["takeaways"],
+                                   questions=data.get("questions", ""),
+                                   by=request.user if request.user.is_authenticated else None)
+        except services.VisitError as e:
+            _add_error(form, e)
+        else:
+            messages.success(request, _("Thank you! Your feedback is saved and the site can read it."))
+            return redirect("visits:feedback", token=token)
+    return render(request, "visits/feedback.html", {
+        "form": form, "booking": booking, "occasion": booking.occasion,
+        "certification": booking.occasion.certification, "existing": existing,
+        "closes_at": services.feedback_closes_at(booking),
+    })
+
+
+# --- The central administration: all bookings, all feedback, every site's progress ------------------------------
+
+@login_required
+@require_GET
+def all_bookings(request):
+    require(can_view_all_bookings(request.user))
+    filter_form = BookingFilterForm(request.GET)
+    bookings = selectors.bookings_search(**filter_form.filters())
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(request, "visits/all_bookings.html", {
+        "filter_form": filter_form, "page_obj": _page(request, bookings), "export_query": query.urlencode(),
+        "is_filtered": any(value not in (None, "") for value in filter_form.filters().values()),
+    })
+
+
+@login_required
+@require_GET
+def bookings_csv(request):
+    require(can_view_all_bookings(request.user))
+    bookings = selectors.bookings_search(**BookingFilterForm(request.GET).filters())
+    return exports.csv_response(exports.bookings_table(bookings),
+                                filename=f"studiebesok-{timezone.localdate():%Y-%m-%d}.csv")
+
+
+@login_required
+@require_GET
+def feedback_list(request):
+    require(can_view_all_bookings(request.user))
+    filter_form = FeedbackFilterForm(request.GET)
+    feedback = selectors.feedback_search(**filter_form.filters())
+    return render(request, "visits/feedback_list.html", {
+        "filter_form": filter_form, "page_obj": _page(request, feedback),
+        "summary": selectors.feedback_summary(feedback),
+        "is_filtered": any(value is not None for value in filter_form.filters().values()),
+    })
+
+
+@login_required
+@require_GET
+def sites_overview(request):
+    """Every current site's visits this school year against its commitment of five."""
+    require(can_view_all_bookings(request.user))
+    today = timezone.localdate()
+    filter_form = SitesOverviewFilterForm(request.GET)
+    page = _page(request, selectors.sites_with_commitment(today=today, **filter_form.filters()))
+    rows = [(site, selectors.commitment_of(site, today=today)) for site in page]
+    return render(request, "visits/sites_overview.html", {
+        "filter_form": filter_form, "page_obj": page, "rows": rows,
+        "school_year": selectors.school_year_of(today), "required": selectors.COMMITMENT_VISITS,
     })

@@ -86,30 +86,48 @@ def test_catalogue_pages_by_25(client, db, en):
     assert second.count('class="card h-100"') == 1
 
 
+def _occasions(site, count):
+    """Occasions of the site with free places (the visits app shows them through the catalogue's hooks)."""
+    from tests.visits.builders import make_booking, make_occasion, member
+
+    visitor = SchoolFactory()
+    for i in range(count):
+        occasion = make_occasion(certification=site, day=timezone.localdate() + timedelta(days=7 + i))
+        make_booking(occasion=occasion, school=visitor, booked_by=member(visitor))
+
+
 def _sites(count):
     for i in range(count):
-        make_site(area_title=f"Site {i}", images=1, school=SchoolFactory(school_forms=["grundskola", "forskola"]))
+        site = make_site(area_title=f"Site {i}", images=1,
+                         school=SchoolFactory(school_forms=["grundskola", "forskola"]))
+        _occasions(site, 2)
 
 
 @pytest.mark.parametrize("count", [1, 30])
-def test_catalogue_runs_a_constant_number_of_queries(client, db, django_assert_num_queries, count):
+@pytest.mark.parametrize("free_occasions", ["", "on"])
+def test_catalogue_runs_a_constant_number_of_queries(client, db, django_assert_num_queries, count, free_occasions):
     _sites(count)
-    # count, page of sites, school forms, pictures, subjects, districts and school forms of the search
+    # count, page of sites, school forms, pictures, subjects, districts and school forms of the search;
+    # the filter of sites with free occasions is a subquery, not a query of its own
     with django_assert_num_queries(7):
-        response = client.get(INDEX)
+        response = client.get(INDEX, {"free_occasions": free_occasions})
     assert response.status_code == 200
+    assert response.context["page_obj"].paginator.count == count
 
 
 @pytest.mark.parametrize("count", [1, 30])
 def test_site_page_runs_a_constant_number_of_queries(client, db, django_assert_num_queries, count):
     _sites(count)
     site = make_site(images=3, school=SchoolFactory(school_forms=["grundskola", "forskola"]))
+    _occasions(site, count)
     SiteDocumentation.objects.create(certification=site, text="How we did it", is_published=True,
                                      published_at=timezone.now(), first_published_at=timezone.now())
-    # the site with school and documentation, school forms, plan, contacts, pictures, documentation pictures
-    with django_assert_num_queries(6):
+    # the site with school and documentation, school forms, plan, contacts, pictures, documentation pictures,
+    # and the occasions to book (the visits app's panel)
+    with django_assert_num_queries(7):
         response = client.get(site_url(site))
     assert response.status_code == 200
+    assert len(response.context["panels"][0]["occasions"]) == min(count, 6)
 
 
 # --- The site page ------------------------------------------------------------------------------------------

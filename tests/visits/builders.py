@@ -94,3 +94,29 @@ def world_waiting_entry(world):
         return make_waiting_entry(occasion=occasion, school=world.other_school, user=world.users[OTHER_STAFF])
 
     return world.once("visits_waiting_entry", make)
+
+
+def world_completed_booking(world):
+    """A visit of ``world.other_school`` to the world's site, yesterday, recorded as completed by the site
+    contact (the row only: no signal, so no fees)."""
+    from inspira.visits.models import BookingOutcomeChange
+    from tests.permission_fixtures import OTHER_STAFF, SITE_CONTACT
+
+    def make():
+        occasion = make_occasion(certification=world_certification(world),
+                                 day=timezone.localdate() - timedelta(days=1))
+        now = timezone.now()
+        booking = make_booking(occasion=occasion, school=world.other_school, booked_by=world.users[OTHER_STAFF],
+                               status=Booking.Status.COMPLETED, outcome_marked_at=now,
+                               outcome_marked_by=world.users[SITE_CONTACT])
+        BookingOutcomeChange.objects.create(booking=booking, action=BookingOutcomeChange.Action.COMPLETED, at=now,
+                                            by=world.users[SITE_CONTACT])
+        return booking
+
+    return world.once("visits_completed_booking", make)
+
+
+def world_feedback_token(world) -> str:
+    from inspira.visits.services import feedback_token
+
+    return feedback_token(world_completed_booking(world))
