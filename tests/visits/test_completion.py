@@ -11,7 +11,7 @@ import pytest
 from django.apps import apps
 from django.db import connection
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from inspira.core.models import AuditEvent, OutboxItem
 from inspira.schoolyears.services import FeeRuleMissing
@@ -21,6 +21,13 @@ from inspira.visits.signals import booking_completed, booking_completion_undone
 from tests.factories import SchoolFactory
 from tests.visits.builders import make_booking, make_certification, make_occasion, member
 from tests.visits.conftest import ensure_fee_rules, receiving
+
+
+@pytest.fixture(autouse=True)
+def _english_messages():
+    """The services' messages are matched in English here; pages are checked in Swedish."""
+    with translation.override("en"):
+        yield
 
 pytestmark = pytest.mark.usefixtures("fee_rules")
 
