@@ -106,7 +106,7 @@ def test_fee_rule_for_today_resolves(demo):
     [(datetime.date(2027, 6, 30), 2026), (datetime.date(2027, 7, 1), 2027)],
 )
 def test_current_school_year_follows_the_date(db, monkeypatch, today, start_year):
-    monkeypatch.setattr(load_demo.timezone, "localdate", lambda: today)
+    monkeypatch.setattr(load_demo.timezone, "localdate", lambda *args, **kwargs: today)
     output = run_load_demo()
     assert FeeRule.objects.get(school_year__start_year=start_year).visit_fee_ore == 200_000
     assert f"{start_year}/" in output
@@ -164,3 +164,17 @@ def test_refuses_to_clash_with_an_existing_email(db):
     with pytest.raises(CommandError, match="already exists"):
         run_load_demo()
     assert User.objects.count() == 1
+
+
+def test_demo_has_one_certified_site_in_the_catalogue(demo, client):
+    from django.urls import reverse
+
+    from inspira.certification.models import Certification, Decision, EstablishmentSupportPayment
+
+    run_load_demo()  # a second load must not certify the site again
+    site = Certification.objects.current().get()
+    assert site.school.name == "Katarina Södra skola"
+    assert Decision.objects.count() == 1
+    assert EstablishmentSupportPayment.objects.get().amount_ore == 1_000_000
+    response = client.get(reverse("catalogue:index"))
+    assert "Utomhusmatematik i årskurs 1–3" in response.content.decode()

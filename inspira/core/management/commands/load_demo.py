@@ -10,8 +10,10 @@ school here.
 """
 
 import json
+from importlib import import_module
 from pathlib import Path
 
+from django.apps import apps
 from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
@@ -83,7 +85,22 @@ class Command(BaseCommand):
         self.stdout.write(self.style.SUCCESS(f"Loaded the demo data from {FIXTURE.name}."))
         if rule_created:
             self.stdout.write(f"Created the fee rule for the current school year {year.label}.")
+        self._load_app_demos()
         self._print_logins()
+
+    def _load_app_demos(self) -> None:
+        # Apps above core add their own demo data (e.g. a certified site) through their
+        # services; core only finds them, in INSTALLED_APPS order, so it imports none of them.
+        for app_config in apps.get_app_configs():
+            if not app_config.name.startswith("inspira."):
+                continue
+            try:
+                module = import_module(f"{app_config.name}.demo")
+            except ModuleNotFoundError as exc:
+                if exc.name != f"{app_config.name}.demo":
+                    raise
+                continue
+            module.load(stdout=self.stdout)
 
     def _ensure_current_fee_rule(self) -> tuple[SchoolYear, bool]:
         # The current school year moves with the calendar, so it cannot be in the fixture.
