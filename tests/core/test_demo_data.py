@@ -178,3 +178,21 @@ def test_demo_has_one_certified_site_in_the_catalogue(demo, client):
     assert EstablishmentSupportPayment.objects.get().amount_ore == 1_000_000
     response = client.get(reverse("catalogue:index"))
     assert "Utomhusmatematik i årskurs 1–3" in response.content.decode()
+
+
+def test_demo_site_has_bookable_occasions_and_one_booking(demo, client):
+    from django.urls import reverse
+
+    from inspira.visits.models import Booking, Occasion
+
+    run_load_demo()  # a second load must not publish or book again
+    occasions = Occasion.objects.filter(certification__school__name="Katarina Södra skola")
+    assert occasions.count() == 3
+    assert all(o.date > datetime.date.today() for o in occasions)
+    booking = Booking.objects.get()
+    assert (booking.school.name, booking.participants, booking.status) == (
+        "Farsta grundskola", 3, Booking.Status.CONFIRMED)
+    site = occasions.first().certification
+    response = client.get(reverse("catalogue:index") + "?free_occasions=on")
+    assert response.status_code == 200
+    assert site.application.area_title in response.content.decode()
