@@ -1,4 +1,7 @@
 import pytest
+from django.test import Client
+from django_otp import DEVICE_ID_SESSION_KEY
+from django_otp.plugins.otp_totp.models import TOTPDevice
 from django_q.conf import Conf
 
 from inspira.accounts.models import Membership, User
@@ -17,6 +20,33 @@ def _media_mail_and_jobs(settings, tmp_path, monkeypatch):
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     # django-q2 reads its configuration once at import; run jobs inline in tests.
     monkeypatch.setattr(Conf, "SYNC", True)
+
+
+@pytest.fixture(autouse=True)
+def _force_login_passes_two_factor(monkeypatch):
+    """``client.force_login(person)`` also passes the second step for central roles.
+
+    People with a central role must enter a code from an authenticator app after their password
+    (inspira/accounts/middleware.py); without this, every test that force-logs-in an
+    administrator, the director or finance would land on the two-factor page. The wrapper gives
+    the person a confirmed TOTP device and marks the session verified with it, as
+    ``django_otp.login`` does. The real enforcement (enrolment, codes, recovery codes,
+    throttling, resets) is tested in tests/accounts/test_two_factor.py, which logs in through
+    the login form instead; the browser helper ``login()`` types a real code.
+    """
+    original = Client.force_login
+
+    def force_login(self, user, backend=None):
+        original(self, user, backend)
+        if user.is_central:
+            device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+            if device is None:
+                device = TOTPDevice.objects.create(user=user, name="Test device", confirmed=True)
+            session = self.session
+            session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+            session.save()
+
+    monkeypatch.setattr(Client, "force_login", force_login)
 
 
 @pytest.fixture

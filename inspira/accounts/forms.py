@@ -151,3 +151,43 @@ class AddMembershipForm(forms.Form):
     )
     role = forms.ChoiceField(label=_("Role at the school"), choices=Membership.Role.choices,
                              initial=Membership.Role.STAFF)
+
+
+# --- Two-factor sign-in ----------------------------------------------------------------------------
+
+class TwoFactorCodeForm(forms.Form):
+    """The 6-digit code from an authenticator app. Phones' keyboards show digits, and browsers
+    and password managers may fill in the code themselves (autocomplete="one-time-code")."""
+
+    code = forms.CharField(
+        label=_("Code from the app"), max_length=20,
+        help_text=_("Six digits. A new code comes every 30 seconds."),
+        widget=forms.TextInput(attrs={
+            "inputmode": "numeric", "autocomplete": "one-time-code", "autofocus": True,
+            "autocapitalize": "off", "spellcheck": "false", "class": "font-monospace",
+        }),
+    )
+
+    def __init__(self, *args, autofocus: bool = True, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not autofocus:
+            # On a page with instructions above the form, focus stays at the top where they begin.
+            del self.fields["code"].widget.attrs["autofocus"]
+
+    def clean_code(self):
+        code = "".join(self.cleaned_data["code"].split())
+        if not (len(code) == 6 and code.isascii() and code.isdigit()):
+            raise forms.ValidationError(_("Enter the six digits the app shows, for example 123456."), code="format")
+        return code
+
+
+class RecoveryCodeForm(forms.Form):
+    code = forms.CharField(
+        label=_("Recovery code"), max_length=30,
+        help_text=_("One of the codes you saved when you set up two-factor sign-in, for example abcd-efgh. "
+                    "Each code works once."),
+        widget=forms.TextInput(attrs={
+            "autocomplete": "off", "autofocus": True, "autocapitalize": "off", "spellcheck": "false",
+            "class": "font-monospace",
+        }),
+    )

@@ -131,9 +131,25 @@ def email_verify(*, user: User, now=None) -> bool:
 
 @transaction.atomic
 def profile_update(*, user: User, name: str, phone: str) -> User:
+    changed = [field for field, value in (("name", name.strip()), ("phone", phone.strip()))
+               if getattr(user, field) != value]
     user.name = name.strip()
     user.phone = phone.strip()
     user.save(update_fields=["name", "phone"])
+    if changed:
+        # Which fields, not their values: the trail outlives a person's erasure.
+        audit_record(actor=user, action="accounts.profile_updated", obj=user,
+                     summary=_("Changed their own details: %(fields)s") % {
+                         "fields": ", ".join(str(User._meta.get_field(field).verbose_name) for field in changed)},
+                     data={"fields": changed})
+    return user
+
+
+@transaction.atomic
+def password_change(*, form) -> User:
+    """Save a person's new password (Django's ``PasswordChangeForm``, already valid)."""
+    user = form.save()
+    audit_record(actor=user, action="accounts.password_changed", obj=user, summary=_("Changed their password"))
     return user
 
 

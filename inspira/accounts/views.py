@@ -1,5 +1,6 @@
 from urllib.parse import urlencode
 
+import django_otp
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout as auth_logout
@@ -8,22 +9,27 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import PasswordChangeForm
 from django.core import signing
 from django.core.paginator import Paginator
-from django.shortcuts import get_object_or_404, redirect, render
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render, resolve_url
 from django.urls import reverse
 from django.utils import translation
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from inspira.accounts import selectors, services
+from inspira.accounts import selectors, services, two_factor
 from inspira.accounts.forms import (
     AddMembershipForm,
     MembershipRoleForm,
     PeopleSearchForm,
     PersonForm,
     ProfileForm,
+    RecoveryCodeForm,
     ResendVerificationForm,
     SchoolSearchForm,
     SignupForm,
+    TwoFactorCodeForm,
 )
 from inspira.accounts.models import Membership, User
 from inspira.accounts.permissions import (
@@ -32,6 +38,7 @@ from inspira.accounts.permissions import (
     can_manage_membership,
     can_set_membership_role,
     can_view_members,
+    central_required,
     membership_roles_for,
     require,
 )
@@ -56,7 +63,7 @@ def logout(request):
 def password_change(request):
     form = PasswordChangeForm(request.user, request.POST or None)
     if form.is_valid():
-        form.save()
+        services.password_change(form=form)
         update_session_auth_hash(request, form.user)
         messages.success(request, _("Your password is changed."))
         return redirect("accounts:profile")
@@ -165,6 +172,7 @@ def profile(request):
     return render(request, "accounts/profile.html", {
         "form": form,
         "memberships": selectors.person_memberships(request.user),
+        "two_factor": _two_factor_status(request.user) if two_factor.required_for(request.user) else None,
     })
 
 
@@ -172,7 +180,11 @@ def profile(request):
 @require_http_methods(["GET", "POST"])
 def join_school(request):
     if request.method == "POST":
-        school = get_object_or_404(School, pk=request.POST.get("school") or 0)
+        school_id = request.POST.get("school", "")
+        # Only a school picked from the list: anything else (typed, out of range) is not a school.
+        if not (school_id.isdigit() and len(school_id) <= 15):
+            raise Http404
+        school = get_object_or_404(School, pk=int(school_id))
         try:
             services.membership_request(user=request.user, school=school)
         except services.AccountError as e:
@@ -306,4 +318,182 @@ def person_edit(request, user_id):
         "person_form": person_form,
         "membership_form": membership_form,
         "memberships": selectors.person_memberships(person),
+        "two_factor": _two_factor_status(person),
     })
+
+
+# --- Two-factor sign-in (central roles) ----------------------------------------------------------------
+# The pages a person with a central role passes after the password; see two_factor.py. The
+# middleware sends them here until the session is verified.
+
+NEW_CODES_SESSION_KEY = "two_factor_new_codes"
+NEW_CODES_NEXT_SESSION_KEY = "two_factor_new_codes_next"
+
+
+def _two_factor_status(person) -> dict:
+    return {
+        "device": two_factor.totp_device(person),
+        "codes_left": two_factor.recovery_codes_left(person),
+    }
+
+
+def _safe_next(request) -> str:
+    """Where to go after the two-factor step: the page asked for, if it is on this site."""
+    candidate = request.POST.get("next") or request.GET.get("next") or ""
+    if candidate and url_has_allowed_host_and_scheme(candidate, allowed_hosts={request.get_host()},
+                                                     require_https=request.is_secure()):
+        return candidate
+    return ""
+
+
+def _with_next(name: str, next_url: str) -> str:
+    url = reverse(name)
+    return url + "?" + urlencode({"next": next_url}) if next_url else url
+
+
+def _two_factor_login(request, device) -> None:
+    # A new session key at the step up, as Django does at the password step.
+    request.session.cycle_key()
+    django_otp.login(request, device)
+
+
+def _show_new_codes(request, codes: list[str], next_url: str):
+    # Kept in the session for the one page that shows them; that page removes them.
+    request.session[NEW_CODES_SESSION_KEY] = codes
+    request.session[NEW_CODES_NEXT_SESSION_KEY] = next_url
+    return redirect("accounts:two_factor_codes")
+
+
+@central_required
+@never_cache
+@require_http_methods(["GET", "POST"])
+def two_factor_verify(request):
+    next_url = _safe_next(request)
+    if request.user.is_verified():
+        return redirect(next_url or settings.LOGIN_REDIRECT_URL)
+    if not two_factor.has_device(request.user):
+        return redirect(_with_next("accounts:two_factor_enrol", next_url))
+    form = TwoFactorCodeForm(request.POST or None)
+    if form.is_valid():
+        try:
+            device = two_factor.code_verify(user=request.user, code=form.cleaned_data["code"])
+        except two_factor.TwoFactorError as e:
+            form.add_error("code", str(e))
+        else:
+            _two_factor_login(request, device)
+            messages.success(request, _("The code is right. You are logged in."))
+            return redirect(next_url or settings.LOGIN_REDIRECT_URL)
+    return render(request, "accounts/two_factor_verify.html", {
+        "form": form, "next": next_url, "issuer": settings.OTP_TOTP_ISSUER,
+    })
+
+
+@central_required
+@never_cache
+@require_http_methods(["GET", "POST"])
+def two_factor_recovery(request):
+    next_url = _safe_next(request)
+    if request.user.is_verified():
+        return redirect(next_url or settings.LOGIN_REDIRECT_URL)
+    if not two_factor.has_device(request.user):
+        return redirect(_with_next("accounts:two_factor_enrol", next_url))
+    form = RecoveryCodeForm(request.POST or None)
+    if form.is_valid():
+        try:
+            device = two_factor.recovery_code_verify(user=request.user, code=form.cleaned_data["code"])
+        except two_factor.TwoFactorError as e:
+            form.add_error("code", str(e))
+        else:
+            _two_factor_login(request, device)
+            messages.warning(request, _(
+                "You logged in with a recovery code, which now no longer works. Recovery codes left: %(count)d. "
+                "You can make new ones on your page."
+            ) % {"count": two_factor.recovery_codes_left(request.user)})
+            return redirect(next_url or settings.LOGIN_REDIRECT_URL)
+    return render(request, "accounts/two_factor_recovery.html", {"form": form, "next": next_url})
+
+
+@central_required
+@never_cache
+@require_http_methods(["GET", "POST"])
+def two_factor_enrol(request):
+    next_url = _safe_next(request)
+    if two_factor.has_device(request.user):
+        # Never a second device this way: with only the password, someone could otherwise add
+        # their own phone instead of entering the code.
+        if not request.user.is_verified():
+            return redirect(_with_next("accounts:two_factor_verify", next_url))
+        messages.info(request, _("Two-factor sign-in is already set up for your account."))
+        return redirect("accounts:profile")
+    device = two_factor.enrolment_device(request.user)
+    form = TwoFactorCodeForm(request.POST or None, autofocus=False)
+    if form.is_valid():
+        try:
+            codes = two_factor.enrolment_confirm(user=request.user, device=device, code=form.cleaned_data["code"])
+        except two_factor.TwoFactorError as e:
+            form.add_error("code", str(e))
+        else:
+            device.refresh_from_db()
+            _two_factor_login(request, device)
+            messages.success(request, _("Two-factor sign-in is on. Save your recovery codes now."))
+            return _show_new_codes(request, codes, next_url)
+    return render(request, "accounts/two_factor_enrol.html", {
+        "form": form,
+        "next": next_url,
+        "qr_data_uri": two_factor.qr_svg_data_uri(device),
+        "secret": two_factor.secret_text(device),
+        "issuer": settings.OTP_TOTP_ISSUER,
+    })
+
+
+@central_required
+@never_cache
+@require_GET
+def two_factor_codes(request):
+    codes = request.session.pop(NEW_CODES_SESSION_KEY, None)
+    next_url = request.session.pop(NEW_CODES_NEXT_SESSION_KEY, "")
+    if next_url and not url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}):
+        next_url = ""
+    return render(request, "accounts/two_factor_codes.html", {
+        "codes": [two_factor.recovery_code_display(code) for code in codes or []],
+        "next": next_url or resolve_url(settings.LOGIN_REDIRECT_URL),
+    })
+
+
+@central_required
+@never_cache
+@require_http_methods(["GET", "POST"])
+def two_factor_codes_new(request):
+    if not two_factor.has_device(request.user):
+        return redirect("accounts:two_factor_enrol")
+    form = TwoFactorCodeForm(request.POST or None, autofocus=False)
+    if form.is_valid():
+        try:
+            codes = two_factor.recovery_codes_renew(user=request.user, code=form.cleaned_data["code"])
+        except two_factor.TwoFactorError as e:
+            form.add_error("code", str(e))
+        else:
+            messages.success(request, _("You have new recovery codes. The old ones no longer work."))
+            return _show_new_codes(request, codes, reverse("accounts:profile"))
+    return render(request, "accounts/two_factor_codes_new.html", {
+        "form": form, "codes_left": two_factor.recovery_codes_left(request.user),
+    })
+
+
+@administrator_required
+@require_POST
+def two_factor_reset(request, user_id):
+    person = get_object_or_404(User, pk=user_id)
+    try:
+        done = two_factor.two_factor_reset(person=person, actor=request.user)
+    except two_factor.TwoFactorError as e:
+        messages.error(request, str(e))
+    else:
+        if done:
+            messages.success(request, _(
+                "Two-factor sign-in for %(name)s is reset. They set up their authenticator app again "
+                "the next time they log in."
+            ) % {"name": person.name})
+        else:
+            messages.info(request, _("%(name)s has no two-factor sign-in to reset.") % {"name": person.name})
+    return redirect("accounts:person_edit", user_id=person.pk)

@@ -105,8 +105,9 @@ def test_members_page_for_unknown_school_is_404(client_for, administrator):
     assert client_for(administrator).get(reverse("accounts:school_members", args=[999])).status_code == 404
 
 
-# session, person, school, waiting, count, page; and a principal's own roles
-@pytest.mark.parametrize(("who", "queries"), [("principal", 7), ("administrator", 6)])
+# session, person, school, waiting, count, page; and a principal's own roles, or an administrator's
+# two-factor device
+@pytest.mark.parametrize(("who", "queries"), [("principal", 7), ("administrator", 7)])
 def test_members_page_query_count(request, client_for, school, django_assert_num_queries, who, queries):
     user = request.getfixturevalue(who)
     for _ in range(30):
@@ -334,3 +335,15 @@ def test_principal_is_offered_only_the_roles_they_may_give(client_for, principal
     rows = {m.user: m for m in response.context["page_obj"]}
     assert [value for value, _label in rows[staff].role_choices] == ["staff", "site_contact"]
     assert rows[principal].role_choices == []
+
+
+@pytest.mark.parametrize("value", [" ", "abc", "9" * 30, "-1"])
+def test_joining_with_a_school_id_that_is_not_one_answers_not_found(client_for, staff, value):
+    from django.urls import reverse
+
+    from inspira.accounts.models import Membership
+
+    before = Membership.objects.count()
+    response = client_for(staff).post(reverse("accounts:join_school"), {"school": value})
+    assert response.status_code == 404
+    assert Membership.objects.count() == before

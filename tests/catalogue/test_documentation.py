@@ -329,8 +329,8 @@ def test_delivery_list_queries(client_for, administrator, db, django_assert_num_
         if i % 2:
             SiteDocumentation.objects.create(certification=site, text="x")
     client = client_for(administrator)
-    # session, user, count, page
-    with django_assert_num_queries(4):
+    # session, user, two-factor device, count, page
+    with django_assert_num_queries(5):
         assert client.get(DELIVERIES).status_code == 200
 
 

@@ -103,11 +103,12 @@ def test_queue_queries_do_not_grow(client_for, administrator, school, staff, dja
 
     add(1)
     client.get(url("queue"))  # warm up (session, caches)
-    # session, user, count, page, school forms of the page, districts and school forms of the filters
-    with django_assert_num_queries(7):
+    # session, user, two-factor device, count, page, school forms of the page, districts and school forms of
+    # the filters
+    with django_assert_num_queries(8):
         client.get(url("queue"))
     add(5)
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(8):
         response = client.get(url("queue"))
     assert len(response.context["page_obj"].object_list) == 6
 
@@ -378,11 +379,11 @@ def test_decisions_list_queries_do_not_grow(client_for, administrator, director,
 
     add(1)
     client.get(url("decisions"))
-    # session, user, count, page (with basis and who sent it), latest decisions
-    with django_assert_num_queries(5):
+    # session, user, two-factor device, count, page (with basis and who sent it), latest decisions
+    with django_assert_num_queries(6):
         client.get(url("decisions"))
     add(5)
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(6):
         response = client.get(url("decisions"))
     assert len(response.context["page_obj"].object_list) == 6
 

@@ -200,8 +200,9 @@ def test_list_query_count_does_not_grow_with_schools(client_for, director, djang
         SchoolFactory(school_forms=[SchoolForm.Code.PRESCHOOL, SchoolForm.Code.COMPULSORY],
                       district=DistrictFactory(name=f"District {n % 3}"))
     client = client_for(director)
-    # session, user, count, schools, their school forms, districts and school forms for the filters
-    with django_assert_num_queries(7):
+    # session, user, two-factor device, count, schools, their school forms, districts and school forms for the
+    # filters
+    with django_assert_num_queries(8):
         client.get(LIST)
 
 

@@ -127,8 +127,8 @@ def test_list_query_count_does_not_grow_with_school_years(client_for, director, 
         FeeRuleFactory(school_year=SchoolYearFactory(start_year=year))
     SchoolYearFactory(start_year=2090)  # one without a rule
     client = client_for(director)
-    # session, user, count, school years with rules, today's rule
-    with django_assert_num_queries(5):
+    # session, user, two-factor device, count, school years with rules, today's rule
+    with django_assert_num_queries(6):
         client.get(LIST)
 
 

@@ -243,8 +243,8 @@ def test_the_feedback_list_pages_by_25_with_constant_queries(client_for, adminis
         _completed_visit(certification, timezone.localdate() - timedelta(days=1 + i % 20))
     client = client_for(administrator)
     client.get(reverse("visits:feedback_list"))
-    # session, user, the sites of the filter, count, summary, page
-    with django_assert_num_queries(6):
+    # session, user, two-factor device, the sites of the filter, count, summary, page
+    with django_assert_num_queries(7):
         response = client.get(reverse("visits:feedback_list"))
     assert len(response.context["page_obj"]) == min(count, 25)
 

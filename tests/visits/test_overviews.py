@@ -221,12 +221,12 @@ def test_all_bookings_runs_a_constant_number_of_queries(client_for, administrato
             Feedback.objects.create(booking=booking, rating=3, takeaways="Bra", submitted_at=timezone.now())
     client = client_for(administrator)
     client.get(ALL)
-    # session, user, count, page, and the sites and schools of the filter form
-    with django_assert_num_queries(6):
+    # session, user, two-factor device, count, page, and the sites and schools of the filter form
+    with django_assert_num_queries(7):
         response = client.get(ALL, {"status": "completed"})
     assert len(response.context["page_obj"]) == min(count, 25)
-    # The export: session, user, the bookings (the filter form's choices are not rendered)
-    with django_assert_num_queries(3):
+    # The export: session, user, two-factor device, the bookings (the filter form's choices are not rendered)
+    with django_assert_num_queries(4):
         assert client.get(CSV).status_code == 200
 
 
@@ -301,8 +301,8 @@ def test_the_sites_overview_runs_a_constant_number_of_queries(client_for, admini
         visit(site, TODAY + timedelta(days=3))
     client = client_for(administrator)
     client.get(SITES)
-    # session, user, count, page
-    with django_assert_num_queries(4):
+    # session, user, two-factor device, count, page
+    with django_assert_num_queries(5):
         response = client.get(SITES)
     assert len(response.context["rows"]) == min(count, 25)
 
