@@ -1,8 +1,69 @@
-"""The audit trail: call ``audit_record`` inside the transaction that makes the change."""
+"""The audit trail: call ``audit_record`` inside the transaction that makes the change.
 
-from django.db import models
+Every state change made by an administrator, the director or finance writes one row (tests/core/
+test_audit_coverage.py holds the list). Rows are never changed or deleted (``AuditEvent``).
+Administrators read the trail on the audit page (``inspira.core.audit_views``).
+"""
+
+from contextlib import contextmanager
+
+from django.apps import apps
+from django.db import connection, models, transaction
+from django.utils.text import capfirst
+from django.utils.translation import gettext_lazy as _
 
 from inspira.core.models import AuditEvent
+
+# What each action code means, for people reading the trail. A code missing here is shown as it is,
+# so a new action is readable at once, if not in the nicest words: add it here when you add it.
+ACTION_LABELS = {
+    # accounts
+    "accounts.signup": _("Created an account"),
+    "accounts.email_verified": _("Verified their email address"),
+    "accounts.password_changed": _("Changed their password"),
+    "accounts.profile_updated": _("Changed their own details"),
+    "membership.requested": _("Asked to join a school"),
+    "membership.confirmed": _("Confirmed a person at a school"),
+    "membership.rejected": _("Turned down a request to join a school"),
+    "membership.role_changed": _("Changed a person's role at a school"),
+    "membership.added": _("Added a person to a school"),
+    "person.updated": _("Changed a person's central role or access"),
+    "two_factor.enrolled": _("Set up two-factor sign-in"),
+    "two_factor.recovery_code_used": _("Signed in with a recovery code"),
+    "two_factor.recovery_codes_renewed": _("Got new recovery codes"),
+    "two_factor.reset": _("Reset a person's two-factor sign-in"),
+    # schools, school years and fee rules
+    "school.create": _("Added a school"),
+    "school.update": _("Changed a school"),
+    "fee_rule.create": _("Added a fee rule"),
+    "fee_rule.update": _("Changed a fee rule"),
+    # certification
+    "application.preparation_start": _("Started preparing an application"),
+    "application.contact_log_add": _("Logged a contact with a school"),
+    "basis.update": _("Changed a basis document"),
+    "basis.attachment_add": _("Added an attachment to a basis document"),
+    "basis.attachment_delete": _("Removed an attachment from a basis document"),
+    "basis.send_to_director": _("Sent a basis document to the director"),
+    "basis.return": _("Sent a basis document back for more work"),
+    "decision.make": _("Made a decision"),
+    "decision.correct": _("Corrected a decision"),
+    # visits
+    "visits.school_settings": _("Changed a school's booking approval"),
+    "visits.outcome_undo": _("Undid what a site recorded for a visit"),
+    # billing
+    "invoice.issue": _("Issued an invoice"),
+    "credit_note.issue": _("Issued a credit note"),
+    "invoice.central_run": _("Ran the central administration's invoices"),
+    "invoice.mark_paid": _("Marked an invoice as paid"),
+    "support.mark_paid": _("Marked establishment support as paid"),
+    "billing_settings.update": _("Changed the billing settings"),
+    # core
+    "outbox.retry": _("Retried an outbox item"),
+    # privacy
+    "privacy.export": _("Downloaded their own personal data"),
+    "privacy.erased": _("Erased a person's personal data"),
+    "privacy.retention": _("Applied a retention rule"),
+}
 
 
 def audit_record(*, actor, action: str, obj: models.Model | None = None, summary: str = "",
@@ -15,3 +76,78 @@ def audit_record(*, actor, action: str, obj: models.Model | None = None, summary
         summary=summary[:300],
         data=data or {},
     )
+
+
+@contextmanager
+def audit_erasure():
+    """Let this transaction replace an erased person's mentions in audit rows' ``summary`` and ``data``.
+
+    For the erasure of personal data only. The rows stay where they are, with their time, action
+    and object; the model's guard is passed with a plain queryset,
+    ``models.QuerySet(model=AuditEvent).filter(pk=...).update(summary=..., data=...)``. On
+    PostgreSQL this sets a flag for the current transaction that the append-only trigger reads
+    (migration 0003), and clears it again when the block ends without an error; should the block
+    fail, the transaction is rolled back and the flag with it.
+    """
+    if not transaction.get_connection().in_atomic_block:
+        raise transaction.TransactionManagementError("audit_erasure() needs a transaction")
+    postgresql = connection.vendor == "postgresql"
+    if postgresql:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT set_config('inspira.audit_erasure', 'on', true)")
+    yield
+    if postgresql:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT set_config('inspira.audit_erasure', 'off', true)")
+
+
+def action_label(action: str) -> str:
+    """The readable name of an action code; the code itself when it has none."""
+    return str(ACTION_LABELS.get(action, action))
+
+
+def object_type_label(object_type: str) -> str:
+    """``"schools.school"`` -> "School"; the stored text when the model is gone (or none: "")."""
+    if not object_type:
+        return ""
+    try:
+        return capfirst(apps.get_model(object_type)._meta.verbose_name)
+    except (LookupError, ValueError):
+        return object_type
+
+
+# --- Reading the trail ---------------------------------------------------------------------------------
+
+def audit_events(*, person: str = "", action: str = "", object_type: str = "", since=None, before=None,
+                 text: str = ""):
+    """The trail, newest first, with the actor loaded. ``since`` and ``before`` are aware datetimes
+    (``before`` excluded); ``person`` matches the actor's name or email address, ``text`` the summary."""
+    events = AuditEvent.objects.select_related("actor").order_by("-at", "-pk")
+    if person:
+        events = events.filter(models.Q(actor__name__icontains=person) | models.Q(actor__email__icontains=person))
+    if action:
+        events = events.filter(action=action)
+    if object_type:
+        events = events.filter(object_type=object_type)
+    if since is not None:
+        events = events.filter(at__gte=since)
+    if before is not None:
+        events = events.filter(at__lt=before)
+    if text:
+        events = events.filter(summary__icontains=text)
+    return events
+
+
+# Å, Ä and Ö come last in Swedish, in that order (their code points put Ä before Å).
+_SWEDISH_ORDER = str.maketrans({"å": "{", "ä": "|", "ö": "}"})
+
+
+def audit_choices() -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
+    """The actions and object types to filter by: every one that occurs in the trail, plus every
+    known action, each with its readable name, sorted by it. One query."""
+    pairs = list(AuditEvent.objects.order_by().values_list("action", "object_type").distinct())
+    actions = set(ACTION_LABELS) | {action for action, _type in pairs}
+    object_types = {object_type for _action, object_type in pairs if object_type}
+    by_label = lambda pair: (pair[1].casefold().translate(_SWEDISH_ORDER), pair[0])  # noqa: E731
+    return (sorted(((a, action_label(a)) for a in actions), key=by_label),
+            sorted(((t, object_type_label(t)) for t in object_types), key=by_label))

@@ -2,6 +2,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from inspira.core.appendonly import AppendOnlyModel
+
 
 class OutboxItem(models.Model):
     """A side effect (an email, a PDF) promised by a committed change.
@@ -42,8 +44,14 @@ class OutboxItem(models.Model):
         return self.kind == "email"
 
 
-class AuditEvent(models.Model):
-    """An append-only record of who did what. Nothing in the product edits or deletes it."""
+class AuditEvent(AppendOnlyModel):
+    """An append-only record of who did what. Nothing in the product edits or deletes it.
+
+    The ORM refuses to change or delete a row (``AppendOnlyModel``); on PostgreSQL a trigger
+    refuses UPDATE and DELETE too, except the change Django's ``SET_NULL`` makes when a person is
+    deleted (``actor`` set to NULL, nothing else) and, inside ``audit.audit_erasure()``, the
+    erasure of a person's name and address from ``summary`` and ``data``.
+    """
 
     at = models.DateTimeField(_("when"), auto_now_add=True, db_index=True)
     actor = models.ForeignKey(
@@ -64,7 +72,10 @@ class AuditEvent(models.Model):
         verbose_name = _("audit event")
         verbose_name_plural = _("audit trail")
         ordering = ["-at", "-pk"]
-        indexes = [models.Index(fields=["object_type", "object_id"], name="audit_object")]
+        indexes = [
+            models.Index(fields=["object_type", "object_id"], name="audit_object"),
+            models.Index(fields=["action", "at"], name="audit_action_at"),
+        ]
 
     def __str__(self):
         return f"{self.at:%Y-%m-%d %H:%M} {self.action}"

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from inspira.core import views
+from inspira.core import audit_views, views
 
 app_name = "core"
 urlpatterns = [
@@ -10,4 +10,6 @@ urlpatterns = [
     path("utskick/", views.outbox_list, name="outbox"),
     path("utskick/<int:item_id>/", views.outbox_detail, name="outbox_detail"),
     path("utskick/<int:item_id>/forsok-igen/", views.outbox_retry, name="outbox_retry"),
+    path("granskningslogg/", audit_views.audit_list, name="audit"),
+    path("granskningslogg/export.csv", audit_views.audit_export, name="audit_export"),
 ]

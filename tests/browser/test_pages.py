@@ -30,7 +30,17 @@ PAGES = {
     "fee_rule_edit": lambda get: reverse("schoolyears:edit", args=[get("fee_rule").pk]),
     "outbox": lambda get: reverse("core:outbox"),
     "outbox_detail": lambda get: reverse("core:outbox_detail", args=[get("outbox_item").pk]),
+    "audit": lambda get: _audit_page(get),
 }
+
+
+def _audit_page(get) -> str:
+    """The audit trail, with a row that has details (shown in a <details> element)."""
+    from inspira.core.audit import audit_record
+
+    audit_record(actor=get("administrator"), action="school.update", summary="Changed Vasaskolan: city",
+                 data={"changes": {"city": ["Stockholm", "Solna"]}})
+    return reverse("core:audit")
 
 _EVERYONE = ["home", "dashboard", "profile"]
 _CENTRAL = [*_EVERYONE, "school_list", "school_detail", "school_members", "school_years"]
@@ -48,7 +58,7 @@ ROLES = {
     "administrator": (
         "administrator",
         [*_CENTRAL, "school_create", "school_edit", "people", "fee_rule_create", "fee_rule_edit",
-         "outbox", "outbox_detail"],
+         "outbox", "outbox_detail", "audit"],
     ),
     "director": ("director", _CENTRAL),
     "finance": ("finance", _CENTRAL),

@@ -1,0 +1,403 @@
+"""Every state change by an administrator, the director or finance leaves an audit row.
+
+Each scenario below does one thing through its page, as the role that does it, and checks the rows
+it added to the trail: which actions, in order, and that the person who acted is on every one.
+
+``test_every_central_action_is_accounted_for`` keeps the list whole: every URL the permission table
+(tests/permission_table.py) lets a central role POST to must have a scenario here, or be listed in
+``NOT_HERE`` with the reason. A new page for the central roles therefore fails here until someone
+decides what it writes to the trail.
+"""
+
+import datetime
+from dataclasses import dataclass, field
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+from django.utils import timezone
+
+from inspira.core.models import AuditEvent
+from inspira.schools.models import SchoolForm
+from inspira.schoolyears.models import school_year_start
+from tests import permission_fixtures as fx
+from tests.factories import PASSWORD, DistrictFactory, FeeRuleFactory, SchoolFactory, SchoolYearFactory
+from tests.permission_fixtures import ADMINISTRATOR, ANONYMOUS, DIRECTOR, FINANCE, PENDING, STAFF, World, build_world
+from tests.permission_table import OK, TABLE
+from tests.test_permission_table import checked_patterns
+
+CENTRAL_ROLES = (ADMINISTRATOR, DIRECTOR, FINANCE)
+
+
+@dataclass
+class Scenario:
+    role: str
+    url: str
+    data: dict = field(default_factory=dict)
+    expect: tuple[str, ...] = ()
+    status: int = 302  # what the page answers when the action went through
+
+
+# --- The scenarios: (URL name, what it shows) -> builder(world) -> Scenario --------------------------------------
+
+def _outbox_retry(w: World) -> Scenario:
+    return Scenario(ADMINISTRATOR, reverse("core:outbox_retry", args=[fx.outbox_item(w).pk]), expect=("outbox.retry",))
+
+
+def _password_change(w: World) -> Scenario:
+    new = "a-new-long-passphrase-2026"
+    return Scenario(FINANCE, reverse("accounts:password_change"),
+                    {"old_password": PASSWORD, "new_password1": new, "new_password2": new},
+                    expect=("accounts.password_changed",))
+
+
+def _profile(w: World) -> Scenario:
+    return Scenario(DIRECTOR, reverse("accounts:profile"), {"name": "Dana Direktör", "phone": "08-508 000 00"},
+                    expect=("accounts.profile_updated",))
+
+
+def _join_school(w: World) -> Scenario:
+    return Scenario(DIRECTOR, reverse("accounts:join_school"), {"school": w.other_school.pk},
+                    expect=("membership.requested",))
+
+
+def _membership_confirm(w: World) -> Scenario:
+    return Scenario(ADMINISTRATOR, reverse("accounts:membership_confirm", args=[w.memberships[PENDING].pk]),
+                    expect=("membership.confirmed",))
+
+
+def _membership_reject(w: World) -> Scenario:
+    return Scenario(ADMINISTRATOR, reverse("accounts:membership_reject", args=[w.memberships[PENDING].pk]),
+                    expect=("membership.rejected",))
+
+
+def _membership_set_role(w: World) -> Scenario:
+    return Scenario(ADMINISTRATOR, reverse("accounts:membership_set_role", args=[w.memberships[STAFF].pk]),
+                    {"role": "site_contact"}, expect=("membership.role_changed",))
+
+
+def _person_role(w: World) -> Scenario:
+    return Scenario(ADMINISTRATOR, reverse("accounts:person_edit", args=[w.users[STAFF].pk]),
+                    {"form": "person", "person-role": "finance", "person-is_active": "on"},
+                    expect=("person.updated",))
+
+
+def _person_membership(w: World) -> Scenario:
+    return Scenario(ADMINISTRATOR, reverse("accounts:person_edit", args=[w.users[STAFF].pk]),
+                    {"form": "membership", "membership-school": w.other_school.pk, "membership-role": "staff"},
+                    expect=("membership.added",))
+
+
+def _two_factor_reset(w: World) -> Scenario:
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    TOTPDevice.objects.create(user=w.users[DIRECTOR], name="Phone", confirmed=True)
+    return Scenario(ADMINISTRATOR, reverse("accounts:two_factor_reset", args=[w.users[DIRECTOR].pk]),
+                    expect=("two_factor.reset",))
+
+
+def _school_fields(school=None) -> dict:
+    forms = SchoolForm.objects.filter(code__in=[SchoolForm.Code.PRESCHOOL_CLASS, SchoolForm.Code.COMPULSORY])
+    return {
+        "name": school.name if school else "Engelbrektsskolan",
+        "unit_code": school.unit_code if school else "87654321",
+        "organisation_number": "2120000142",
+        "school_forms": [str(sf.pk) for sf in forms],
+        "district": str(school.district_id if school else DistrictFactory(name="Norrmalm").pk),
+        "street_address": "Valhallavägen 1", "postal_code": "11422", "city": "Stockholm",
+        "invoice_address": "Stockholms stad\nFakturaservice\nBox 1\n105 35 Stockholm",
+        "invoice_reference": "UTB1234", "invoice_email": "", "contact_email": "engelbrekt@example.se",
+    }
+
+
+def _school_create(w: World) -> Scenario:
+    return Scenario(ADMINISTRATOR, reverse("schools:create"), _school_fields(), expect=("school.create",))
+
+
+def _school_edit(w: World) -> Scenario:
+    return Scenario(ADMINISTRATOR, reverse("schools:edit", args=[w.school.pk]),
+                    _school_fields(w.school) | {"name": "Vasaskolan Norra"}, expect=("school.update",))
+
+
+def _fee_rule_fields(**overrides) -> dict:
+    return {
+        "start_year": "2031", "visit_fee_ore": "2 000", "central_share_ore": "1 000", "visiting_share_ore": "1 000",
+        "establishment_support_ore": "10 000", "vat_rate_percent": "0",
+        "vat_exemption_text": "Momsfri verksamhet enligt 3 kap. mervärdesskattelagen.",
+    } | overrides
+
+
+def _fee_rule_create(w: World) -> Scenario:
+    return Scenario(FINANCE, reverse("schoolyears:create"), _fee_rule_fields(), expect=("fee_rule.create",))
+
+
+def _fee_rule_edit(w: World) -> Scenario:
+    return Scenario(ADMINISTRATOR, reverse("schoolyears:edit", args=[fx.fee_rule(w).pk]),
+                    _fee_rule_fields(visit_fee_ore="2 500", visiting_share_ore="1 500"),
+                    expect=("fee_rule.update",))
+
+
+def _application(w: World):
+    from tests.certification.conftest import make_application
+
+    return make_application(school=w.school, applicant=w.users[STAFF])
+
+
+def _case(name: str, *args) -> str:
+    return reverse(f"certification:{name}", args=args)
+
+
+def _case_start(w: World) -> Scenario:
+    from tests.certification import casework
+
+    application = casework.endorsed(_application(w))
+    return Scenario(ADMINISTRATOR, _case("case_start", application.pk),
+                    expect=("application.preparation_start",))
+
+
+def _preparing(w: World):
+    from tests.certification import casework
+
+    return casework.world_preparing(w)[0]
+
+
+def _contact_add(w: World) -> Scenario:
+    return Scenario(ADMINISTRATOR, _case("contact_add", _preparing(w).pk),
+                    {"date": timezone.localdate().isoformat(), "channel": "meeting", "note": "Met the team."},
+                    expect=("application.contact_log_add",))
+
+
+def _basis_save(w: World) -> Scenario:
+    return Scenario(ADMINISTRATOR, _case("basis_edit", _preparing(w).pk),
+                    {"summary": "A strong site.", "recommendation": "approve",
+                     "proposed_start_date": "2031-08-01", "save": ""},
+                    expect=("basis.update",))
+
+
+def _basis_save_and_send(w: World) -> Scenario:
+    return Scenario(ADMINISTRATOR, _case("basis_edit", _preparing(w).pk),
+                    {"summary": "A strong site.", "recommendation": "approve",
+                     "proposed_start_date": "2031-08-01", "send": ""},
+                    expect=("basis.update", "basis.send_to_director"))
+
+
+def _send_to_director(w: World) -> Scenario:
+    from inspira.certification import casework_services
+
+    application = _preparing(w)
+    casework_services.basis_update(application=application, actor=w.users[ADMINISTRATOR], fields={
+        "summary": "A strong site.", "recommendation": "approve", "proposed_start_date": datetime.date(2031, 8, 1)})
+    return Scenario(ADMINISTRATOR, _case("send_to_director", application.pk),
+                    expect=("basis.send_to_director",))
+
+
+def _attachment_add(w: World) -> Scenario:
+    from tests.certification.casework import pdf_bytes
+
+    upload = SimpleUploadedFile("plan.pdf", pdf_bytes(), content_type="application/pdf")
+    return Scenario(ADMINISTRATOR, _case("attachment_add", _preparing(w).pk), {"title": "Plan", "file": upload},
+                    expect=("basis.attachment_add",))
+
+
+def _attachment_delete(w: World) -> Scenario:
+    from tests.certification import casework
+
+    application, attachment = casework.world_preparing(w)
+    return Scenario(ADMINISTRATOR, _case("attachment_delete", application.pk, attachment.pk),
+                    expect=("basis.attachment_delete",))
+
+
+def _decide(w: World) -> Scenario:
+    from tests.certification import casework
+
+    today = timezone.localdate()
+    FeeRuleFactory(school_year=SchoolYearFactory(start_year=school_year_start(today)))
+    return Scenario(DIRECTOR, _case("decide", casework.world_sent(w).pk),
+                    {"outcome": "approve", "start_date": today.isoformat(), "reasons": ""},
+                    expect=("decision.make",))
+
+
+def _send_back(w: World) -> Scenario:
+    from tests.certification import casework
+
+    return Scenario(DIRECTOR, _case("send_back", casework.world_sent(w).pk), {"note": "Ask about capacity."},
+                    expect=("basis.return",))
+
+
+def _correct(w: World) -> Scenario:
+    from tests.certification import casework
+
+    return Scenario(DIRECTOR, _case("correct", casework.world_decided(w).application_id),
+                    {"outcome": "reject", "reasons": "The wrong school was named."},
+                    expect=("decision.correct",))
+
+
+def _school_settings(w: World) -> Scenario:
+    return Scenario(ADMINISTRATOR, reverse("visits:school_settings", args=[w.school.pk]),
+                    {"requires_principal_approval": "on"}, expect=("visits.school_settings",))
+
+
+def _invoice(w: World):
+    from tests.billing.conftest import world_invoice
+
+    return world_invoice(w)
+
+
+def _outcome_undo(w: World) -> Scenario:
+    # A completed visit whose fees are invoiced: undoing it credits the invoice, in the same request.
+    return Scenario(ADMINISTRATOR, reverse("visits:booking_outcome_undo", args=[_invoice(w).booking_id]),
+                    {"reason": "Recorded by mistake."}, expect=("credit_note.issue", "visits.outcome_undo"))
+
+
+def _central_run(w: World) -> Scenario:
+    from tests.billing.conftest import complete, make_booking, make_certification
+
+    last_month = timezone.localdate().replace(day=1) - datetime.timedelta(days=1)
+    FeeRuleFactory(school_year=SchoolYearFactory(start_year=school_year_start(last_month)))
+    site = make_certification(school=SchoolFactory(), starts_on=last_month - datetime.timedelta(days=60),
+                              ends_on=last_month + datetime.timedelta(days=600))
+    complete(make_booking(certification=site, day=last_month), by=w.users[fx.SITE_CONTACT], now=timezone.now())
+    return Scenario(FINANCE, reverse("billing:central_run"), {"month": f"{last_month:%Y-%m}"},
+                    expect=("invoice.issue", "invoice.central_run"))
+
+
+def _invoice_paid(w: World) -> Scenario:
+    return Scenario(FINANCE, reverse("billing:invoice_mark_paid", args=[_invoice(w).pk]),
+                    {"paid_on": timezone.localdate().isoformat()}, expect=("invoice.mark_paid",))
+
+
+def _support_paid(w: World) -> Scenario:
+    from tests.billing.conftest import world_support_payment
+
+    payment = world_support_payment(w)
+    return Scenario(FINANCE, reverse("billing:support_mark_paid", args=[payment.pk]),
+                    {f"support-{payment.pk}-paid_on": timezone.localdate().isoformat()},
+                    expect=("support.mark_paid",))
+
+
+def _billing_settings(w: World) -> Scenario:
+    from inspira.billing.forms import BillingSettingsForm
+    from inspira.billing.models import BillingSettings
+
+    form = BillingSettingsForm(instance=BillingSettings.load())
+    data = {name: value for name, value in form.initial.items() if value is not None}
+    data.update(bankgiro="123-4567", central_invoice_reference="UTB-4711")
+    data.pop("issuers_vat_registered", None)
+    return Scenario(ADMINISTRATOR, reverse("billing:settings"), data, expect=("billing_settings.update",))
+
+
+def _privacy_export(w: World) -> Scenario:
+    return Scenario(FINANCE, reverse("privacy:export"), status=200, expect=("privacy.export",))
+
+
+def _privacy_erase(w: World) -> Scenario:
+    from inspira.core.audit import audit_record
+
+    person = w.users[STAFF]
+    # The trail mentions the person: erasure replaces the mention, and that rewrite is no new row.
+    audit_record(actor=w.users[ADMINISTRATOR], action="membership.confirmed", obj=w.memberships[STAFF],
+                 summary=f"{person.email} confirmed at {w.school.name}")
+    return Scenario(ADMINISTRATOR, reverse("privacy:erase", args=[person.pk]), {"confirm": "on"},
+                    expect=("privacy.erased",))
+
+
+SCENARIOS = {
+    ("core:outbox_retry", "retry"): _outbox_retry,
+    ("accounts:password_change", "own password"): _password_change,
+    ("accounts:profile", "own details"): _profile,
+    ("accounts:join_school", "ask to join"): _join_school,
+    ("accounts:membership_confirm", "confirm"): _membership_confirm,
+    ("accounts:membership_reject", "turn down"): _membership_reject,
+    ("accounts:membership_set_role", "role"): _membership_set_role,
+    ("accounts:person_edit", "central role"): _person_role,
+    ("accounts:person_edit", "add to school"): _person_membership,
+    ("accounts:two_factor_reset", "reset"): _two_factor_reset,
+    ("schools:create", "add"): _school_create,
+    ("schools:edit", "change"): _school_edit,
+    ("schoolyears:create", "add"): _fee_rule_create,
+    ("schoolyears:edit", "change"): _fee_rule_edit,
+    ("certification:case_start", "start"): _case_start,
+    ("certification:contact_add", "contact"): _contact_add,
+    ("certification:basis_edit", "save"): _basis_save,
+    ("certification:basis_edit", "save and send"): _basis_save_and_send,
+    ("certification:send_to_director", "send"): _send_to_director,
+    ("certification:attachment_add", "add"): _attachment_add,
+    ("certification:attachment_delete", "remove"): _attachment_delete,
+    ("certification:decide", "approve"): _decide,
+    ("certification:send_back", "send back"): _send_back,
+    ("certification:correct", "correct"): _correct,
+    ("visits:school_settings", "approval"): _school_settings,
+    ("visits:booking_outcome_undo", "undo completion"): _outcome_undo,
+    ("billing:central_run", "run"): _central_run,
+    ("billing:invoice_mark_paid", "paid"): _invoice_paid,
+    ("billing:support_mark_paid", "paid"): _support_paid,
+    ("billing:settings", "change"): _billing_settings,
+    ("privacy:export", "own data"): _privacy_export,
+    ("privacy:erase", "erase a person"): _privacy_erase,
+}
+
+# Pages a central role may POST to that have no scenario here, and why.
+NOT_HERE = {
+    "accounts:two_factor_verify": "The second step of logging in: changes nothing but the session.",
+    "accounts:two_factor_recovery": "Logging in with a recovery code; audited (two_factor.recovery_code_used) by "
+                                    "the two-factor service and tested with it.",
+    "accounts:two_factor_enrol": "A person setting up their own second step; audited (two_factor.enrolled) by the "
+                                 "two-factor service and tested with it (it needs a code from the app).",
+    "accounts:two_factor_codes_new": "New recovery codes for oneself; audited (two_factor.recovery_codes_renewed) "
+                                     "by the two-factor service and tested with it (it needs a code from the app).",
+}
+
+
+@pytest.fixture
+def world(db):
+    return build_world()
+
+
+@pytest.mark.parametrize("key", list(SCENARIOS), ids=[f"{name} ({what})" for name, what in SCENARIOS])
+def test_the_action_writes_its_audit_rows(key, world, client_for):
+    scenario = SCENARIOS[key](world)
+    last = AuditEvent.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
+    actor = world.users[scenario.role]
+
+    response = client_for(actor).post(scenario.url, scenario.data)
+
+    assert response.status_code == scenario.status, f"the action did not go through: {response.status_code}"
+    new = list(AuditEvent.objects.filter(pk__gt=last).order_by("pk").values_list("action", "actor_id"))
+    assert new == [(action, actor.pk) for action in scenario.expect]
+
+
+def test_an_action_that_changes_nothing_writes_nothing(world, client_for):
+    scenario = _outbox_retry(world)
+    client = client_for(world.users[ADMINISTRATOR])
+    client.post(scenario.url)
+    count = AuditEvent.objects.count()
+    client.post(scenario.url)  # the item is waiting again, not failed: nothing to retry
+    assert AuditEvent.objects.count() == count
+
+
+def test_saving_own_details_unchanged_writes_nothing(world, client_for):
+    director = world.users[DIRECTOR]
+    client_for(director).post(reverse("accounts:profile"), {"name": director.name, "phone": director.phone})
+    assert not AuditEvent.objects.filter(action="accounts.profile_updated").exists()
+
+
+def _central_post_names() -> set[str]:
+    """URL names a central role may POST to, leaving out the public ones (logging in, reset links...),
+    which are anyone's, not an action of the administration."""
+    return {
+        name for name, row in TABLE.items()
+        if row.POST[ANONYMOUS] != OK and any(row.POST[role] == OK for role in CENTRAL_ROLES)
+    }
+
+
+def test_every_central_action_is_accounted_for():
+    covered = {name for name, _what in SCENARIOS}
+    missing = sorted(_central_post_names() - covered - set(NOT_HERE))
+    assert not missing, ("A central role can POST to these pages: add a scenario to tests/core/"
+                         f"test_audit_coverage.py (and an audit_record call), or say why not in NOT_HERE: {missing}")
+
+
+def test_the_lists_name_only_urls_that_exist():
+    names, _unnamed = checked_patterns()
+    gone = sorted(({name for name, _what in SCENARIOS} | set(NOT_HERE)) - set(names))
+    assert not gone, f"No such URL any more: {gone}"
