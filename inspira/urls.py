@@ -11,9 +11,14 @@ urlpatterns = [
     path("inspirationsplatser/", include("inspira.catalogue.urls")),
     path("besok/", include("inspira.visits.urls")),
     path("ekonomi/", include("inspira.billing.urls")),
+    path("integritet/", include("inspira.privacy.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("django-admin/", admin.site.urls),
 ]
+
+# 404, 403 and 400 use Django's handlers with templates/<code>.html; the 500 page must not need
+# the database, so it has a handler of its own.
+handler500 = "inspira.core.errors.server_error"
 
 if settings.DEBUG:
     from django.conf.urls.static import static

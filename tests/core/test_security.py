@@ -57,3 +57,16 @@ def test_passwords_are_hashed_with_argon2(db, settings):
     settings.PASSWORD_HASHERS = production_settings.PASSWORD_HASHERS
     user = UserFactory()
     assert user.password.startswith("argon2")
+
+
+def test_a_form_without_csrf_token_gets_a_swedish_page_with_a_way_back(db):
+    from django.test import Client
+    from django.urls import reverse
+
+    client = Client(enforce_csrf_checks=True)
+    response = client.post(reverse("accounts:login"), {"username": "a@example.se", "password": "x"})
+    assert response.status_code == 403
+    body = response.content.decode()
+    assert "Formuläret kunde inte skickas" in body
+    assert f'href="{reverse("core:home")}"' in body
+    assert "CSRF verification failed" not in body
