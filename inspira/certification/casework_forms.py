@@ -199,6 +199,8 @@ class DecisionForm(forms.Form):
                                                "from it."))
             elif start_date < timezone.localdate():
                 self.add_error("start_date", _("The start date cannot be before today."))
+            elif start_date > timezone.localdate() + casework_services.MAX_START_AHEAD:
+                self.add_error("start_date", casework_services.start_too_late_message(timezone.localdate()))
         if not reasons and (self.reasons_required or outcome == Decision.Outcome.REJECT):
             self.add_error("reasons", self.reasons_message())
         return data

@@ -51,6 +51,9 @@ BASIS_FIELDS = (
 MAX_ATTACHMENTS = 20
 # The establishment support falls due this long after the decision.
 SUPPORT_DUE_AFTER = datetime.timedelta(days=30)
+# How far ahead a certification may start. Any sensible decision is well within it; the limit keeps a
+# mistyped year (e.g. 9999) from making a certification period past the end of the calendar.
+MAX_START_AHEAD = datetime.timedelta(days=5 * 365 + 1)
 REFERENCE_PREFIX = "INSP"
 
 
@@ -300,6 +303,11 @@ def _reference_allocate(year: int) -> str:
     return f"{REFERENCE_PREFIX}-{year}-{series.last_number:04d}"
 
 
+def start_too_late_message(today: datetime.date) -> str:
+    return _("The start date can be at most five years after the day of the decision (%(latest)s).") % {
+        "latest": _date(today + MAX_START_AHEAD)}
+
+
 def _check_outcome(*, outcome: str, start_date, reasons: str, today: datetime.date) -> None:
     if outcome not in Decision.Outcome.values:
         raise DecisionError(_("Choose whether to approve or reject the application."))
@@ -309,6 +317,8 @@ def _check_outcome(*, outcome: str, start_date, reasons: str, today: datetime.da
         if start_date < today:
             raise DecisionError(_("The start date cannot be before the day of the decision (%(today)s).")
                                 % {"today": _date(today)})
+        if start_date > today + MAX_START_AHEAD:
+            raise DecisionError(start_too_late_message(today))
     elif not reasons:
         raise DecisionError(_("A rejection needs reasons: the school reads them in the decision letter."))
 

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from inspira.certification import images
 from inspira.certification.models import Application, Endorsement
 from inspira.certification.services import MAX_CONTACTS
+from inspira.core.forms import ModelMultipleChoiceField
 from inspira.schools.models import School, SchoolForm
 
 TIME_FORMATS = ["%H:%M", "%H.%M", "%H:%M:%S", "%H"]
@@ -179,7 +180,7 @@ class TargetsStepForm(forms.ModelForm):
         label=_("Grades"), choices=Application.Grade.choices, required=False, widget=forms.CheckboxSelectMultiple,
         help_text=_("The grades you work with in the way you show. Leave empty for preschool or adult education."),
     )
-    school_forms = forms.ModelMultipleChoiceField(
+    school_forms = ModelMultipleChoiceField(
         label=_("School forms"), queryset=SchoolForm.objects.all(), required=False,
         widget=forms.CheckboxSelectMultiple,
         help_text=_("The school forms whose staff will get the most out of a visit."),

@@ -54,3 +54,20 @@ class SEKField(forms.Field):
         super().validate(value)
         if value is not None and value < 0 and not self.allow_negative:
             raise ValidationError(self.error_messages["negative"], code="negative")
+
+
+class ModelMultipleChoiceField(forms.ModelMultipleChoiceField):
+    """Django's, except that an id past the database's integer range is an invalid choice, not a
+    server error: Django checks the ids with a ``pk__in`` lookup, which (unlike ``pk=``) passes
+    such a number to the database, and SQLite and PostgreSQL both refuse it."""
+
+    def _check_values(self, value):
+        model = self.queryset.model
+        key_field = model._meta.get_field(self.to_field_name) if self.to_field_name else model._meta.pk
+        for pk in value:
+            try:
+                key_field.run_validators(key_field.to_python(pk))
+            except (ValidationError, TypeError):
+                raise ValidationError(self.error_messages["invalid_pk_value"], code="invalid_pk_value",
+                                      params={"pk": pk}) from None
+        return super()._check_values(value)

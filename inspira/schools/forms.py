@@ -4,6 +4,7 @@ from django import forms
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
+from inspira.core.forms import ModelMultipleChoiceField
 from inspira.schools.models import District, School, SchoolForm
 from inspira.schools.validators import normalise_organisation_number, normalise_postal_code, normalise_unit_code
 
@@ -58,6 +59,7 @@ class SchoolEditForm(forms.ModelForm):
             "street_address", "postal_code", "city",
             "invoice_address", "invoice_reference", "invoice_email", "contact_email",
         ]
+        field_classes = {"school_forms": ModelMultipleChoiceField}
         widgets = {
             "school_forms": forms.CheckboxSelectMultiple,
             "invoice_address": forms.Textarea(attrs={"rows": 4}),

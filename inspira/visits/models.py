@@ -134,7 +134,7 @@ class Occasion(models.Model):
     )
     cancellation_reason = models.TextField(_("reason for cancelling"), blank=True)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("created by"), null=True, on_delete=models.SET_NULL,
+        settings.AUTH_USER_MODEL, verbose_name=_("created by"), null=True, blank=True, on_delete=models.SET_NULL,
         related_name="+",
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
@@ -382,8 +382,9 @@ class Feedback(models.Model):
     )
     takeaways = models.TextField(_("what we take home"))
     questions = models.TextField(_("constructive questions for the site"), blank=True)
+    # Empty when the feedback came through the emailed link without logging in.
     submitted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("submitted by"), null=True, on_delete=models.SET_NULL,
+        settings.AUTH_USER_MODEL, verbose_name=_("submitted by"), null=True, blank=True, on_delete=models.SET_NULL,
         related_name="+",
     )
     submitted_at = models.DateTimeField(_("submitted"))

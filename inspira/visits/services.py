@@ -191,8 +191,11 @@ def series_dates(*, first_date: date, weekday: int, weeks: int) -> list[date]:
     ``first_date``."""
     if not 1 <= weeks <= MAX_SERIES_WEEKS:
         raise VisitError(_("Choose between 1 and %(max)s weeks.") % {"max": MAX_SERIES_WEEKS}, field="weeks")
-    start = first_date + timedelta(days=(weekday - first_date.weekday()) % 7)
-    return [start + timedelta(weeks=i) for i in range(weeks)]
+    try:
+        start = first_date + timedelta(days=(weekday - first_date.weekday()) % 7)
+        return [start + timedelta(weeks=i) for i in range(weeks)]
+    except OverflowError:  # a mistyped year such as 9999: the series would run past the end of the calendar
+        raise VisitError(_("Choose a first date within the certification period."), field="first_date") from None
 
 
 @transaction.atomic
