@@ -118,8 +118,10 @@ def overview(school_year: SchoolYear, *, today: datetime.date | None = None) -> 
     today = today or timezone.localdate()
     start, end = school_year.starts_on, school_year.ends_on
     result = Overview(school_year=school_year)
+    # Fee entries by the year's id rather than its start year: filtering on the joined school year kept
+    # PostgreSQL from the entries' school-year indexes, and it read every entry ever made (bench/RESULTS.md).
     # Sites certified at some time in the year, and any other site with money in it.
-    with_money = FeeEntry.objects.filter(school_year__start_year=school_year.start_year).values("certification")
+    with_money = FeeEntry.objects.filter(school_year_id=school_year.pk).values("certification")
     certifications = (Certification.objects.select_related("school")
                       .filter(Q(starts_on__lte=end, ends_on__gte=start) | Q(pk__in=with_money))
                       .order_by("school__name", "team_name", "pk"))
@@ -132,7 +134,7 @@ def overview(school_year: SchoolYear, *, today: datetime.date | None = None) -> 
     for item in visits:
         row = rows[item["occasion__certification"]]
         row.completed, row.booked = item["completed"], item["booked"]
-    money = (FeeEntry.objects.filter(school_year__start_year=school_year.start_year)
+    money = (FeeEntry.objects.filter(school_year_id=school_year.pk)
              .values("certification", "payer").annotate(total=Sum("amount_ore")))
     for item in money:
         row = rows.get(item["certification"])
@@ -144,7 +146,7 @@ def overview(school_year: SchoolYear, *, today: datetime.date | None = None) -> 
             row.visiting_ore += item["total"]
         row.earned_ore += item["total"]
     result.sites = list(rows.values())
-    payers = (FeeEntry.objects.filter(school_year__start_year=school_year.start_year).values("payer")
+    payers = (FeeEntry.objects.filter(school_year_id=school_year.pk).values("payer")
               .annotate(total=Sum("amount_ore"), visits=_net_visits()))
     for item in payers:
         if item["payer"] == Payer.CENTRAL:
@@ -156,7 +158,7 @@ def overview(school_year: SchoolYear, *, today: datetime.date | None = None) -> 
 
 def visiting_schools(school_year: SchoolYear):
     """Per visiting school: visits completed (net of undone ones) and its share owed, by name."""
-    return (FeeEntry.objects.filter(school_year__start_year=school_year.start_year, payer=Payer.VISITING_SCHOOL)
+    return (FeeEntry.objects.filter(school_year_id=school_year.pk, payer=Payer.VISITING_SCHOOL)
             .values("payer_school", "payer_school__name", "payer_school__unit_code")
             .annotate(visits=_net_visits(), total=Sum("amount_ore"))
             .order_by("payer_school__name", "payer_school"))

@@ -505,6 +505,9 @@ class Decision(models.Model):
         verbose_name = _("decision")
         verbose_name_plural = _("decisions")
         ordering = ["-decided_at", "-pk"]
+        # The director's page lists the latest decisions: without it, every decision ever made was joined
+        # and sorted to find ten (bench/RESULTS.md).
+        indexes = [models.Index(fields=["-decided_at", "-id"], name="decision_latest")]
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(outcome="reject") | models.Q(start_date__isnull=False),

@@ -50,7 +50,12 @@ class SchoolForm(models.Model):
         ordering = ["position"]
 
     def __str__(self):
-        return str(self.get_code_display())
+        # The enum's label, not get_code_display(), which rebuilds a dict of every choice on each
+        # call: the catalogue prints school forms for every site on a page (bench/RESULTS.md).
+        try:
+            return str(self.Code(self.code).label)
+        except ValueError:
+            return self.code
 
     def natural_key(self):
         return (self.code,)

@@ -1,0 +1,1 @@
+"""Benchmarks: scripts that time things (not tests). See README.md."""
