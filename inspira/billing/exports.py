@@ -3,7 +3,8 @@
 - CSV: UTF-8 with a byte-order mark (without it Excel reads the file as Windows-1252 and garbles
   å, ä, ö), semicolons between fields (Swedish Excel's list separator, as the comma is the decimal
   sign), amounts in kronor with a decimal comma and no thousands separator ("1000,00"), dates as
-  ISO (2011-03-14), which Excel reads as dates.
+  ISO (2011-03-14), which Excel reads as dates. Typed text is defused if it starts like a formula
+  (inspira.core.spreadsheets).
 - xlsx (openpyxl): amounts as numbers in kronor (Decimal, never float) with a number format, so they
   add up in Excel and show as "1 000,00 kr" in a Swedish Excel; headings bold, the first row frozen.
 """
@@ -17,6 +18,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.http import HttpResponse
+
+from inspira.core.spreadsheets import spreadsheet_text
 
 BOM = "\ufeff"
 CSV_CONTENT_TYPE = "text/csv; charset=utf-8"
@@ -50,7 +53,9 @@ def _csv_value(value) -> str:
         return "x" if value else ""
     if hasattr(value, "isoformat"):
         return value.isoformat()
-    return str(value)
+    if isinstance(value, int | Decimal):
+        return str(value)
+    return spreadsheet_text(value)
 
 
 def csv_bytes(header: Sequence[str], rows: Iterable[Sequence]) -> bytes:
@@ -102,6 +107,10 @@ def xlsx_bytes(sheets: Sequence[Sheet]) -> bytes:
                     formats.append(KRONOR_FORMAT)
                 elif isinstance(value, bool):
                     values.append("x" if value else "")
+                    formats.append(None)
+                elif isinstance(value, str):
+                    # openpyxl writes a string that starts with "=" as a formula.
+                    values.append(spreadsheet_text(value))
                     formats.append(None)
                 else:
                     values.append(value)

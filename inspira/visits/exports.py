@@ -15,16 +15,11 @@ from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from inspira.core.spreadsheets import spreadsheet_text
+
 BOM = "\ufeff"
 DELIMITER = ";"
-_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def _cell(value) -> str:
-    text = "" if value is None else str(value)
-    if text.startswith(_FORMULA_STARTS):
-        return "'" + text
-    return text
+_cell = spreadsheet_text
 
 
 def csv_text(rows: Iterable[Iterable]) -> str:

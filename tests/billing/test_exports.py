@@ -103,3 +103,14 @@ def test_an_undone_visit_counts_for_nothing_in_the_export(client_for, finance, b
     site_row = next(row for row in rows if row[1] == school.name)
     assert site_row[5] == "2000,00"
     assert rows[-1][3] == "1" and rows[-1][5] == "1000,00"
+
+
+def test_typed_text_that_starts_like_a_formula_never_runs_but_negative_amounts_stay_numbers():
+    evil = '=HYPERLINK("https://evil.example","Klicka")'
+    content = exports.csv_bytes(["Skola", "Belopp (kr)"], [(evil, exports.Kronor(-5050)), ("@SUM(A1)", -3)])
+    assert _csv_rows(content)[1:] == [["'" + evil, "-50,50"], ["'@SUM(A1)", "-3"]]
+
+    workbook = exports.xlsx_bytes([exports.Sheet("Blad", ["Skola", "Belopp"], [(evil, exports.Kronor(-5050))])])
+    sheet = load_workbook(io.BytesIO(workbook)).active
+    assert sheet["A2"].value == "'" + evil and sheet["A2"].data_type == "s"
+    assert sheet["B2"].value == Decimal("-50.5")
