@@ -50,6 +50,9 @@ INSTALLED_APPS = [
     "crispy_bootstrap5",
     "django_q",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "inspira.core",
     "inspira.accounts",
     "inspira.schools",
@@ -58,6 +61,8 @@ INSTALLED_APPS = [
     "inspira.catalogue",
     "inspira.visits",
     "inspira.billing",
+    # Last: data protection reads every app above and nothing imports it.
+    "inspira.privacy",
 ]
 
 MIDDLEWARE = [
@@ -68,6 +73,10 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # request.user.is_verified(): whether this session has passed the second step.
+    "django_otp.middleware.OTPMiddleware",
+    # Central roles (administrator, director, finance) must pass it before any other page.
+    "inspira.accounts.middleware.RequireTwoFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -141,6 +150,9 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# Two-factor sign-in (django-otp), required for central roles: the name authenticator apps
+# show beside the code. Failed codes are throttled by django-otp (1, 2, 4, 8 ... seconds).
+OTP_TOTP_ISSUER = env("OTP_TOTP_ISSUER", "Inspira")
 # How long an email-verification or password-reset link stays valid.
 PASSWORD_RESET_TIMEOUT = env_int("PASSWORD_RESET_TIMEOUT", 3 * 24 * 3600)
 EMAIL_VERIFICATION_MAX_AGE = env_int("EMAIL_VERIFICATION_MAX_AGE", 3 * 24 * 3600)
@@ -174,6 +186,12 @@ STORAGES = {
         )
     },
 }
+# Source maps are for developer tools only, and compressing them (Brotli, at its slowest level)
+# took over half of collectstatic's time on every web machine at each release.
+WHITENOISE_SKIP_COMPRESS_EXTENSIONS = (
+    "jpg", "jpeg", "png", "gif", "webp", "zip", "gz", "tgz", "bz2", "tbz", "xz", "br",
+    "woff", "woff2", "mp4", "webm", "map",
+)
 
 # --- Email ----------------------------------------------------------------------------
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "Inspira <inspirationsplats@stockholm.se>")
@@ -229,6 +247,21 @@ INVOICE_DUE_DAYS = env_int("INVOICE_DUE_DAYS", 30)
 # inspira/billing/peppol.py).
 EINVOICE_SENDER = env("EINVOICE_SENDER", "inspira.billing.peppol.record_only")
 
+# --- Data protection: retention periods (docs/data-protection.md) -------------------------
+# A daily job (inspira.privacy.tasks.apply_retention) applies them; 0 turns a rule off.
+# Sign-ups whose email address was never verified are deleted after this many days.
+RETENTION_UNVERIFIED_ACCOUNT_DAYS = env_int("RETENTION_UNVERIFIED_ACCOUNT_DAYS", 30)
+# Accounts with no school, no central role and no login for this many years are anonymised.
+RETENTION_INACTIVE_ACCOUNT_YEARS = env_int("RETENTION_INACTIVE_ACCOUNT_YEARS", 3)
+# The content of sent emails is removed from the outbox after this many days.
+RETENTION_SENT_EMAIL_DAYS = env_int("RETENTION_SENT_EMAIL_DAYS", 90)
+# Rejected and withdrawn applications lose their contact persons, names and pictures after this many years.
+RETENTION_REJECTED_APPLICATION_YEARS = env_int("RETENTION_REJECTED_APPLICATION_YEARS", 2)
+# Feedback texts (and who wrote them) are removed after this many years; the rating stays.
+RETENTION_FEEDBACK_YEARS = env_int("RETENTION_FEEDBACK_YEARS", 3)
+# Audit events are never deleted by Inspira: older ones are only counted, for the archive to decide.
+RETENTION_AUDIT_YEARS = env_int("RETENTION_AUDIT_YEARS", 10)
+
 # --- Forms ----------------------------------------------------------------------------
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
@@ -240,12 +273,16 @@ CSRF_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", not DEBUG)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", not DEBUG)
+# Load balancers probe each web machine over plain HTTP; a redirect would read as "down".
+SECURE_REDIRECT_EXEMPT = [r"^health/$"]
 SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0 if DEBUG else 31536000)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = not DEBUG
 SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", not DEBUG)
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
+# A refused form explains itself in Swedish and offers a way back (Django's page is technical English).
+CSRF_FAILURE_VIEW = "inspira.core.errors.csrf_failure"
 # Content-Security-Policy (django-csp): only our own files; no inline scripts or styles.
 # Bootstrap's CSS draws a few icons as data: URIs, hence img-src data:.
 CONTENT_SECURITY_POLICY = {
@@ -269,7 +306,13 @@ TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
 if TRUSTED_PROXY_COUNT:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     USE_X_FORWARDED_HOST = False
-    AXES_IPWARE_PROXY_COUNT = TRUSTED_PROXY_COUNT
+    # Each proxy appends the address it was reached from, so the right-most TRUSTED_PROXY_COUNT
+    # entries are our proxies' and the left-most of those is the client. ipware counts only the
+    # proxies after the client's entry (one less) and, when strict, refuses a header with more
+    # entries, which a client gets by sending an X-Forwarded-For of its own. Not strict: entries a
+    # client wrote in front are ignored, never taken as its address.
+    AXES_IPWARE_PROXY_COUNT = TRUSTED_PROXY_COUNT - 1
+    IPWARE_STRICT = False
     AXES_IPWARE_META_PRECEDENCE_ORDER = ("HTTP_X_FORWARDED_FOR", "REMOTE_ADDR")
 else:
     AXES_IPWARE_META_PRECEDENCE_ORDER = ("REMOTE_ADDR",)

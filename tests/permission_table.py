@@ -135,6 +135,9 @@ TABLE: dict[str, Row] = {
         GET=not_allowed(ADMIN_ONLY), POST=ADMIN_ONLY,
         kwargs=lambda w: {"item_id": fx.outbox_item(w).pk},
     ),
+    "core:audit": Row(GET=ADMIN_ONLY, POST=not_allowed(ADMIN_ONLY),
+                      note="The audit trail: administrators only; nobody can change it."),
+    "core:audit_export": Row(GET=ADMIN_ONLY, POST=not_allowed(ADMIN_ONLY)),
 
     # accounts: logging in and out, passwords
     "accounts:login": Row(GET=PUBLIC, POST=PUBLIC, note="An empty POST re-shows the form."),
@@ -186,6 +189,19 @@ TABLE: dict[str, Row] = {
     "accounts:people": Row(GET=ADMIN_ONLY, POST=not_allowed(ADMIN_ONLY)),
     "accounts:person_edit": Row(
         GET=ADMIN_ONLY, POST=ADMIN_ONLY, kwargs=lambda w: {"user_id": w.users[STAFF].pk},
+    ),
+
+    # accounts: two-factor sign-in, for central roles only (the walk's central people are verified,
+    # so the code pages send them on; tests/accounts/test_two_factor.py tests the unverified path)
+    "accounts:two_factor_verify": Row(GET=CENTRAL_ONLY, POST=CENTRAL_ONLY),
+    "accounts:two_factor_recovery": Row(GET=CENTRAL_ONLY, POST=CENTRAL_ONLY),
+    "accounts:two_factor_enrol": Row(GET=CENTRAL_ONLY, POST=CENTRAL_ONLY,
+                                     note="Someone already enrolled is sent to their page, never enrols again."),
+    "accounts:two_factor_codes": Row(GET=CENTRAL_ONLY, POST=not_allowed(CENTRAL_ONLY)),
+    "accounts:two_factor_codes_new": Row(GET=CENTRAL_ONLY, POST=CENTRAL_ONLY),
+    "accounts:two_factor_reset": Row(
+        GET=not_allowed(ADMIN_ONLY), POST=ADMIN_ONLY, kwargs=lambda w: {"user_id": w.users[DIRECTOR].pk},
+        note="An administrator resets another person's two-factor sign-in (a lost phone).",
     ),
 
     # schools
@@ -497,5 +513,17 @@ TABLE.update({
     ),
     "billing:settings": Row(
         GET=FINANCE_AND_ADMINISTRATORS, POST=FINANCE_AND_ADMINISTRATORS, note="An empty POST re-shows the form.",
+    ),
+})
+
+# --- Data protection (inspira/privacy) ---
+TABLE.update({
+    "privacy:export": Row(
+        GET=LOGGED_IN, POST=LOGGED_IN,
+        note="Everyone logged in downloads their own personal data (POST answers with the ZIP); nobody else's.",
+    ),
+    "privacy:erase": Row(
+        GET=ADMIN_ONLY, POST=ADMIN_ONLY, kwargs=lambda w: {"user_id": w.users[STAFF].pk},
+        note="An empty POST (the confirmation box not ticked) re-shows the page and erases nothing.",
     ),
 })
