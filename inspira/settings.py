@@ -229,6 +229,16 @@ if REDIS_URL:
 else:
     Q_CLUSTER["orm"] = "default"
     Q_CLUSTER["poll"] = 0.5
+# One cache for every process: Redis when there is one, so that several web machines share the
+# public pages' copies (inspira/core/pagecache.py) and a change drops them everywhere; else each
+# process keeps its own in memory (a newcomer's machine: one process, nothing to share).
+if REDIS_URL:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache",
+                          "LOCATION": env("CACHE_URL", REDIS_URL), "KEY_PREFIX": "inspira"}}
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "inspira"}}
+# How old a public page that anonymous visitors are shown may be (seconds); 0: always made afresh.
+PUBLIC_PAGE_CACHE_SECONDS = env_int("PUBLIC_PAGE_CACHE_SECONDS", 60)
 # An outbox row still not done this long after it was claimed or created is re-enqueued.
 OUTBOX_STALE_AFTER = env_int("OUTBOX_STALE_AFTER", 300)
 OUTBOX_MAX_ATTEMPTS = env_int("OUTBOX_MAX_ATTEMPTS", 5)

@@ -1,3 +1,5 @@
+import uuid
+
 import pytest
 from django.test import Client
 from django_otp import DEVICE_ID_SESSION_KEY
@@ -20,6 +22,10 @@ def _media_mail_and_jobs(settings, tmp_path, monkeypatch):
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     # django-q2 reads its configuration once at import; run jobs inline in tests.
     monkeypatch.setattr(Conf, "SYNC", True)
+    # An empty cache of each test's own: pages cached for anonymous visitors (inspira/core/pagecache.py)
+    # must not leak from one test into the next, while each test still goes through the cache.
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+                                   "LOCATION": f"test-{uuid.uuid4()}"}}
 
 
 @pytest.fixture(autouse=True)

@@ -19,6 +19,7 @@ from inspira.certification import images
 from inspira.certification.forms import ImageUploadForm
 from inspira.certification.models import ApplicationImage, Certification
 from inspira.certification.services import STEP_SITE, format_duration, plan_duration
+from inspira.core import pagecache
 
 PAGE_SIZE = 25
 # Public pictures may be kept by browsers a while; a site that leaves the catalogue stops
@@ -48,6 +49,7 @@ def _managed(request, pk: int) -> Certification:
 # --- The public catalogue ---------------------------------------------------------------------------------
 
 @require_GET
+@pagecache.public_page("catalogue")
 def site_list(request):
     search = SiteSearchForm(request.GET, subjects=selectors.subject_choices())
     filters = search.filters()
@@ -60,6 +62,7 @@ def site_list(request):
 
 
 @require_GET
+@pagecache.public_page("catalogue")
 def site_detail(request, pk):
     certification = _site(pk)
     application = certification.application

@@ -16,6 +16,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from inspira.accounts.models import User
+from inspira.core import pagecache
 from inspira.core.audit import audit_record
 from inspira.privacy.base import ErasureContext
 from inspira.privacy.labels import COLUMN_LABELS
@@ -132,6 +133,9 @@ def person_erase(*, person, actor, reason: str = Erasure.Reason.ADMINISTRATOR, d
     for area in sorted(AREAS, key=lambda a: a.name == "accounts"):
         area.erase(ctx)
     Erasure.objects.create(user=user, reason=reason, erased_at=now, erased_by=actor)
+    # The areas replace names and addresses with update(), which sends no save signal; a public site
+    # page may show the person as a contact.
+    pagecache.invalidate_on_commit("catalogue")
     deleted = False
     if delete_account:
         try:

@@ -28,6 +28,7 @@ from django.utils.translation import gettext as _
 
 from inspira.accounts.permissions import can_act_for_school, is_principal_of
 from inspira.certification.models import Certification
+from inspira.core import pagecache
 from inspira.core.audit import audit_record
 from inspira.schoolyears.services import FeeRuleMissing
 from inspira.visits import notifications
@@ -210,6 +211,7 @@ def occasion_create_series(*, certification: Certification, actor, dates: list[d
     today = timezone.localdate(now)
     for day in dates:
         _check_date(certification, day, today=today)
+    pagecache.invalidate_on_commit("catalogue")  # bulk_create() sends no save signal
     return Occasion.objects.bulk_create([
         Occasion(certification=certification, date=day, created_by=actor, **details.__dict__)
         for day in sorted(set(dates))

@@ -153,12 +153,13 @@ def test_site_page_keeps_private_details_private(client, site, en):
     assert "Manage the site" not in body
 
 
-def test_site_page_shows_documentation_only_when_published(client, site, en):
+def test_site_page_shows_documentation_only_when_published(client, site, en, django_capture_on_commit_callbacks):
     documentation = SiteDocumentation.objects.create(certification=site, text="Our documentation text")
     assert "Our documentation text" not in client.get(site_url(site)).content.decode()
     documentation.is_published = True
     documentation.published_at = documentation.first_published_at = timezone.now()
-    documentation.save()
+    with django_capture_on_commit_callbacks(execute=True):  # as the request that publishes it commits
+        documentation.save()
     assert "Our documentation text" in client.get(site_url(site)).content.decode()
 
 

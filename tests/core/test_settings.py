@@ -59,3 +59,23 @@ def test_production_settings_pass_the_deploy_check():
                      env_drop=("DJANGO_ALLOW_ASYNC_UNSAFE",))
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
+
+
+CACHE_PROBE = (
+    "from django.core.cache import caches; cache = caches['default']; cache.set('probe', 42, 10); "
+    "print(type(cache).__name__, cache.get('probe'))"
+)
+
+
+def test_with_redis_url_every_process_shares_one_cache_in_redis():
+    # Several web machines must drop a public page's copies together (inspira/core/pagecache.py).
+    env = {"REDIS_URL": os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/15")}
+    result = _manage("shell", "-v", "0", "-c", CACHE_PROBE, env_extra=env)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["RedisCache", "42"]
+
+
+def test_without_redis_url_each_process_caches_in_memory():
+    result = _manage("shell", "-v", "0", "-c", CACHE_PROBE, env_drop=("REDIS_URL",))
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["LocMemCache", "42"]

@@ -1,0 +1,114 @@
+"""Whole-page cache for what anonymous visitors see of the public pages.
+
+The public catalogue and the site pages are the programme's shop window: the most visited pages,
+the same for every visitor who is not logged in, and each costs tens of milliseconds of queries
+and templates. An anonymous visitor gets a copy made at most ``PUBLIC_PAGE_CACHE_SECONDS`` ago
+(0 turns the cache off); a copy is dropped as soon as a change it shows is committed, so the age
+limit only covers what no save signal announces (queryset updates, time passing). People who are
+logged in, or who carry a session or a message, always get a page made for them: they book, and
+they see their own links. Booking itself never reads the cache: it counts places in a locked
+transaction.
+
+Several web machines share the cache through Redis in production (``CACHES`` in settings), so a
+change made on one machine drops the copies on all of them.
+
+The only per-visitor part of such a page is the CSRF token of its forms (the language switch):
+the copy is stored with a placeholder there, and each visitor's page gets a token of its own.
+"""
+
+import hashlib
+import re
+from functools import wraps
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import transaction
+from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.http import HttpResponse
+from django.middleware.csrf import get_token
+from django.utils import timezone, translation
+
+TOKEN_PLACEHOLDER = "__inspira_csrf_token__"  # noqa: S105 (a marker, not a secret)
+# A masked CSRF token is 64 letters and digits (django.middleware.csrf.CSRF_TOKEN_LENGTH).
+_TOKEN_FIELD = re.compile(r'(name="csrfmiddlewaretoken" value=")[A-Za-z0-9]{64}(")')
+
+
+def _version_key(group: str) -> str:
+    return f"pagecache:{group}:version"
+
+
+def _version(group: str) -> int:
+    version = cache.get(_version_key(group))
+    if version is None:
+        # add() so two processes starting together agree; the number only has to change.
+        cache.add(_version_key(group), 1, timeout=None)
+        version = cache.get(_version_key(group), 1)
+    return version
+
+
+def invalidate(group: str) -> None:
+    """Drop every cached page of ``group`` (by moving its version on; old copies expire unread)."""
+    try:
+        cache.incr(_version_key(group))
+    except ValueError:  # no version yet, so nothing cached under one either
+        cache.add(_version_key(group), 1, timeout=None)
+
+
+def invalidate_on_commit(group: str) -> None:
+    """Drop ``group``'s pages once the current transaction commits: for changes that send no save
+    signal (``bulk_create()``, ``update()``)."""
+    transaction.on_commit(lambda: invalidate(group))
+
+
+def invalidate_on(group: str, *models) -> None:
+    """Drop ``group``'s pages whenever a row of one of ``models`` is saved or deleted, after the
+    change commits: dropped before the commit, a page made meanwhile from the old rows would be
+    cached under the new version."""
+
+    def handler(sender, **kwargs):
+        invalidate_on_commit(group)
+
+    for model in models:
+        uid = f"pagecache:{group}:{model._meta.label}"
+        post_save.connect(handler, sender=model, weak=False, dispatch_uid=uid + ":save")
+        post_delete.connect(handler, sender=model, weak=False, dispatch_uid=uid + ":delete")
+        for field in model._meta.local_many_to_many:
+            m2m_changed.connect(handler, sender=field.remote_field.through, weak=False, dispatch_uid=uid + ":m2m")
+
+
+def _cacheable(request) -> bool:
+    if request.method not in ("GET", "HEAD") or settings.PUBLIC_PAGE_CACHE_SECONDS <= 0:
+        return False
+    # No session and no pending message: the visitor is anonymous and the page shows nothing of theirs.
+    return not any(name in request.COOKIES for name in (settings.SESSION_COOKIE_NAME, "messages"))
+
+
+def public_page(group: str):
+    """Serve a view's page to anonymous visitors from the cache of ``group`` (see the module's text)."""
+
+    def decorator(view):
+        @wraps(view)
+        def wrapped(request, *args, **kwargs):
+            if not _cacheable(request):
+                return view(request, *args, **kwargs)
+            path = hashlib.sha256(request.get_full_path().encode()).hexdigest()[:32]
+            key = (f"pagecache:{group}:{_version(group)}:{translation.get_language()}:"
+                   f"{timezone.localdate().isoformat()}:{path}")
+            cached = cache.get(key)
+            if cached is not None:
+                content, content_type = cached
+                if TOKEN_PLACEHOLDER in content:
+                    content = content.replace(TOKEN_PLACEHOLDER, get_token(request))
+                response = HttpResponse(content, content_type=content_type)
+                response["X-Page-Cache"] = "hit"
+                return response
+            response = view(request, *args, **kwargs)
+            if response.status_code == 200 and not response.streaming:
+                content = _TOKEN_FIELD.sub(rf"\g<1>{TOKEN_PLACEHOLDER}\g<2>", response.content.decode())
+                cache.set(key, (content, response["Content-Type"]), settings.PUBLIC_PAGE_CACHE_SECONDS)
+                response["X-Page-Cache"] = "miss"
+            return response
+
+        return wrapped
+
+    return decorator
