@@ -31,6 +31,9 @@ from tests.permission_fixtures import build_world
 from tests.permission_table import OK, TABLE
 from tests.test_permission_table import checked_patterns
 
+# The forms' validation does not depend on the database engine: bin/test runs these once, on PostgreSQL.
+pytestmark = pytest.mark.fuzz
+
 DEFAULT_EXAMPLES = 15
 FEW_FIELDS_EXAMPLES = 8  # a form that is only a button (and perhaps a hidden field or two)
 
