@@ -86,13 +86,16 @@ def booking_calendar_file(booking: Booking, *, method: str = ics.REQUEST) -> byt
 
 
 def booking_confirmed(booking: Booking) -> None:
-    """The visitors and the host each get the confirmation with the calendar file."""
+    """The visitors and the host each get the confirmation with the calendar file (one file, the
+    same event for both; the host's addresses are looked up once, as its organiser too)."""
+    hosts = host_emails(booking.occasion.certification)
+    calendar = [(ICS_FILENAME, ics.booking_ics(booking, method=ics.REQUEST, organizer_email=hosts[0]),
+                 f"text/calendar; method={ics.REQUEST}")]
+    context = _context(booking)
     email_enqueue(key=f"booking-confirmed:{booking.pk}", to=visitor_emails(booking),
-                  template="visit_booking_confirmed", context=_context(booking),
-                  attachments=_ics(booking, ics.REQUEST))
-    email_enqueue(key=f"booking-confirmed-host:{booking.pk}", to=host_emails(booking.occasion.certification),
-                  template="visit_booking_host", context=_context(booking),
-                  attachments=_ics(booking, ics.REQUEST))
+                  template="visit_booking_confirmed", context=context, attachments=calendar)
+    email_enqueue(key=f"booking-confirmed-host:{booking.pk}", to=hosts,
+                  template="visit_booking_host", context=context, attachments=calendar)
 
 
 def booking_to_principal(booking: Booking) -> None:
@@ -121,13 +124,13 @@ def booking_cancelled(booking: Booking, *, had_calendar: bool, by_host: bool, te
     unless the host cancelled it."""
     context = _context(booking, reason=booking.cancellation_reason, by_host=by_host,
                        hold_expired=booking.cancelled_by_id is None and not by_host)
+    calendar = _ics(booking, ics.CANCEL) if had_calendar else None
     email_enqueue(key=f"booking-cancelled:{booking.pk}:{booking.sequence}", to=visitor_emails(booking),
-                  template="visit_booking_cancelled", context=context,
-                  attachments=_ics(booking, ics.CANCEL) if had_calendar else None)
+                  template="visit_booking_cancelled", context=context, attachments=calendar)
     if tell_host and had_calendar:
         email_enqueue(key=f"booking-cancelled-host:{booking.pk}:{booking.sequence}",
                       to=host_emails(booking.occasion.certification), template="visit_booking_cancelled_host",
-                      context=context, attachments=_ics(booking, ics.CANCEL))
+                      context=context, attachments=calendar)
 
 
 def booking_reminder(booking: Booking) -> None:

@@ -107,6 +107,22 @@ def test_a_teacher_books_and_the_principal_booker_and_host_are_emailed(occasion,
     assert (teacher.email,) in to and (site_contact.email,) in to and (visiting_principal.email,) in to
 
 
+# Lock, checks, the booking, and three emails each in a savepoint of its own (the outbox's unique key).
+QUERIES_PER_BOOKING = 22
+
+
+@pytest.mark.parametrize("booked_before", [0, 5])
+def test_a_booking_runs_a_fixed_number_of_queries(occasion, teacher, other_school, visiting_principal, site_contact,
+                                                  django_assert_num_queries, booked_before):
+    for _ in range(booked_before):
+        visitor = SchoolFactory()
+        book(occasion, member(visitor), visitor, n=1)
+    teacher._inspira_roles = None  # as in a request: the person's roles are read once
+    # The host's addresses and the calendar file are made once for both confirmations.
+    with django_assert_num_queries(QUERIES_PER_BOOKING):
+        book(occasion, teacher, other_school, n=2)
+
+
 def test_a_school_cannot_visit_itself(occasion, school):
     colleague = member(school)
     with pytest.raises(VisitError, match="cannot visit itself"):
