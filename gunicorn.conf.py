@@ -27,9 +27,11 @@ worker_class = "sync"
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", 60))
 graceful_timeout = 30
 # A fresh process now and then: Pillow and WeasyPrint keep memory they no longer need. The
-# jitter keeps the workers from restarting together.
+# jitter keeps the workers from restarting together: each draws its limit from 1000 to 1500. With
+# a tenth (1000 to 1100), workers sharing a busy server reached their limits within a second of
+# each other and the server stood still for seconds while all of them restarted (bench/README.md).
 max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", 1000))
-max_requests_jitter = max_requests // 10
+max_requests_jitter = max_requests // 2
 # Not preloaded: `systemctl reload` (SIGHUP) then starts the new workers on the new code.
 preload_app = False
 # The addresses whose X-Forwarded-Proto gunicorn itself believes (Django reads the header
