@@ -233,8 +233,10 @@ else:
 # public pages' copies (inspira/core/pagecache.py) and a change drops them everywhere; else each
 # process keeps its own in memory (a newcomer's machine: one process, nothing to share).
 if REDIS_URL:
+    # Short timeouts: an unreachable cache must cost a page a second at most, never hang it.
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache",
-                          "LOCATION": env("CACHE_URL", REDIS_URL), "KEY_PREFIX": "inspira"}}
+                          "LOCATION": env("CACHE_URL", REDIS_URL), "KEY_PREFIX": "inspira",
+                          "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5}}}
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "inspira"}}
 # How old a public page that anonymous visitors are shown may be (seconds); 0: always made afresh.

@@ -16,7 +16,9 @@ The only per-visitor part of such a page is the CSRF token of its forms (the lan
 the copy is stored with a placeholder there, and each visitor's page gets a token of its own.
 """
 
+import contextlib
 import hashlib
+import logging
 import re
 from functools import wraps
 
@@ -28,9 +30,25 @@ from django.http import HttpResponse
 from django.middleware.csrf import get_token
 from django.utils import timezone, translation
 
+logger = logging.getLogger(__name__)
+
 TOKEN_PLACEHOLDER = "__inspira_csrf_token__"  # noqa: S105 (a marker, not a secret)
 # A masked CSRF token is 64 letters and digits (django.middleware.csrf.CSRF_TOKEN_LENGTH).
 _TOKEN_FIELD = re.compile(r'(name="csrfmiddlewaretoken" value=")[A-Za-z0-9]{64}(")')
+
+
+class _Unavailable(Exception):
+    """The cache did not answer (Redis down): pages are made afresh until it does."""
+
+
+def _cache(operation: str, *args):
+    # Redis being down must cost speed, never a page or a save: jobs wait in the outbox meanwhile,
+    # and the public pages are simply made for each visitor (docs/deploy.md, health checks).
+    try:
+        return getattr(cache, operation)(*args)
+    except Exception as exc:  # the backend's own errors (redis.ConnectionError, timeouts, ...)
+        logger.warning("The page cache is unavailable (%s): %s", operation, exc)
+        raise _Unavailable from exc
 
 
 def _version_key(group: str) -> str:
@@ -38,20 +56,24 @@ def _version_key(group: str) -> str:
 
 
 def _version(group: str) -> int:
-    version = cache.get(_version_key(group))
+    version = _cache("get", _version_key(group))
     if version is None:
         # add() so two processes starting together agree; the number only has to change.
-        cache.add(_version_key(group), 1, timeout=None)
-        version = cache.get(_version_key(group), 1)
+        _cache("add", _version_key(group), 1, None)
+        version = _cache("get", _version_key(group), 1)
     return version
 
 
 def invalidate(group: str) -> None:
-    """Drop every cached page of ``group`` (by moving its version on; old copies expire unread)."""
+    """Drop every cached page of ``group`` (by moving its version on; old copies expire unread).
+    If the cache is down, the copies it keeps expire by age (``PUBLIC_PAGE_CACHE_SECONDS``)."""
     try:
         cache.incr(_version_key(group))
     except ValueError:  # no version yet, so nothing cached under one either
-        cache.add(_version_key(group), 1, timeout=None)
+        with contextlib.suppress(_Unavailable):
+            _cache("add", _version_key(group), 1, None)
+    except Exception as exc:  # the backend's own errors, as in _cache()
+        logger.warning("The page cache is unavailable (incr): %s", exc)
 
 
 def invalidate_on_commit(group: str) -> None:
@@ -92,9 +114,12 @@ def public_page(group: str):
             if not _cacheable(request):
                 return view(request, *args, **kwargs)
             path = hashlib.sha256(request.get_full_path().encode()).hexdigest()[:32]
-            key = (f"pagecache:{group}:{_version(group)}:{translation.get_language()}:"
-                   f"{timezone.localdate().isoformat()}:{path}")
-            cached = cache.get(key)
+            try:
+                key = (f"pagecache:{group}:{_version(group)}:{translation.get_language()}:"
+                       f"{timezone.localdate().isoformat()}:{path}")
+                cached = _cache("get", key)
+            except _Unavailable:
+                return view(request, *args, **kwargs)
             if cached is not None:
                 content, content_type = cached
                 if TOKEN_PLACEHOLDER in content:
@@ -105,7 +130,10 @@ def public_page(group: str):
             response = view(request, *args, **kwargs)
             if response.status_code == 200 and not response.streaming:
                 content = _TOKEN_FIELD.sub(rf"\g<1>{TOKEN_PLACEHOLDER}\g<2>", response.content.decode())
-                cache.set(key, (content, response["Content-Type"]), settings.PUBLIC_PAGE_CACHE_SECONDS)
+                try:
+                    _cache("set", key, (content, response["Content-Type"]), settings.PUBLIC_PAGE_CACHE_SECONDS)
+                except _Unavailable:
+                    return response
                 response["X-Page-Cache"] = "miss"
             return response
 

@@ -159,3 +159,17 @@ def test_copies_expire_after_the_configured_age(client, site, settings, monkeypa
     monkeypatch.setattr(pagecache, "cache", Recording())
     client.get(INDEX)
     assert timeouts == [45]
+
+
+def test_with_the_cache_down_pages_are_made_afresh_and_changes_still_save(client, site, settings, caplog,
+                                                                         django_capture_on_commit_callbacks):
+    # Redis down (nothing listens on port 1 of the loopback): slower, never broken.
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache",
+                                   "LOCATION": "redis://127.0.0.1:1/0"}}
+    for _ in range(2):
+        response = client.get(INDEX)
+        assert response.status_code == 200 and "X-Page-Cache" not in response
+        assert site.application.area_title in response.content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        site.application.save()
+    assert "page cache is unavailable" in caplog.text
