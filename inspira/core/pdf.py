@@ -13,6 +13,7 @@ imported inside ``render_pdf``; render in a long-lived worker, not in a fresh pr
 
 from __future__ import annotations
 
+import functools
 import logging
 import mimetypes
 from pathlib import Path
@@ -139,4 +140,25 @@ def render_pdf(template_name: str, context: dict, *, language: str = "sv") -> by
             **context,
         })
     document = weasyprint.HTML(string=html, base_url=base_url, url_fetcher=LocalFetcher(base_url))
-    return document.write_pdf(pdf_variant="pdf/ua-1")
+    return document.write_pdf(pdf_variant="pdf/ua-1", font_config=_font_config(),
+                              stylesheets=[_shared_stylesheet(base_url)])
+
+
+@functools.cache
+def _shared_stylesheet(base_url: str):
+    """templates/pdf/styles.css, parsed once per process: parsing it inside each document's <style>
+    took a tenth of an invoice's rendering. A document's own ``extra_style`` still comes after it
+    and wins (WeasyPrint gives the document's styles precedence over these)."""
+    import weasyprint
+
+    return weasyprint.CSS(string=render_to_string("pdf/styles.css"), base_url=base_url,
+                          url_fetcher=LocalFetcher(base_url), font_config=_font_config())
+
+
+@functools.cache
+def _font_config():
+    """One font configuration per process, as a worker renders one document after another: making it
+    anew for each PDF cost ~5 ms, and the fonts it found stay the same (our PDFs use no @font-face)."""
+    from weasyprint.text.fonts import FontConfiguration
+
+    return FontConfiguration()

@@ -29,6 +29,10 @@ TEMPLATES = {
 {% block title %}Fjärrbild{% endblock %}
 {% block content %}<h1>Bild</h1><img src="https://example.com/x.png" alt="x">
 <link rel="stylesheet" href="http://example.com/evil.css"><p>Texten finns kvar.</p>{% endblock %}""",
+    "pdftest/own_style.html": """{% extends "pdf/base.html" %}
+{% block title %}Egen stil{% endblock %}
+{% block extra_style %}@page { size: A5; }{% endblock %}
+{% block content %}<h1>Liten sida</h1>{% endblock %}""",
     "pdftest/image.html": """{% extends "pdf/base.html" %}{% load static %}
 {% block title %}Bild{% endblock %}
 {% block content %}<h1>Bild</h1><img src="{{ src }}" alt="{{ alt }}">{% endblock %}""",
@@ -170,3 +174,22 @@ def test_fetcher_refuses_anything_but_our_own_files(settings, url):
 
     with pytest.raises(RefusedURL):
         LocalFetcher()(url)
+
+
+def _fonts(reader: PdfReader) -> set[str]:
+    fonts = set()
+    for page in reader.pages:
+        for font in page["/Resources"]["/Font"].values():
+            fonts.add(str(font.get_object()["/BaseFont"]))
+    return fonts
+
+
+def test_the_shared_print_styles_apply_to_every_document_and_each_one_may_override_them():
+    # templates/pdf/styles.css is parsed once per process and handed to WeasyPrint beside each document.
+    for _ in range(2):  # the second render reuses the parsed styles
+        shared = PdfReader(io.BytesIO(render_pdf("pdftest/letter.html", {})))
+        assert [round(float(x)) for x in shared.pages[0].mediabox[2:]] == [595, 842]  # A4 in points
+        assert any("Liberation-Sans" in font for font in _fonts(shared))
+        own = PdfReader(io.BytesIO(render_pdf("pdftest/own_style.html", {})))
+        assert [round(float(x)) for x in own.pages[0].mediabox[2:]] == [420, 595]  # A5: the document wins
+        assert any("Liberation-Sans" in font for font in _fonts(own))
