@@ -241,6 +241,9 @@ else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "inspira"}}
 # How old a public page that anonymous visitors are shown may be (seconds); 0: always made afresh.
 PUBLIC_PAGE_CACHE_SECONDS = env_int("PUBLIC_PAGE_CACHE_SECONDS", 60)
+# How long the finance overview's sums may be kept (seconds); a change to what they add up drops them
+# at once, so this only bounds what no save announces. 0: added up on every view.
+FINANCE_OVERVIEW_CACHE_SECONDS = env_int("FINANCE_OVERVIEW_CACHE_SECONDS", 600)
 # An outbox row still not done this long after it was claimed or created is re-enqueued.
 OUTBOX_STALE_AFTER = env_int("OUTBOX_STALE_AFTER", 300)
 OUTBOX_MAX_ATTEMPTS = env_int("OUTBOX_MAX_ATTEMPTS", 5)

@@ -14,6 +14,9 @@ change made on one machine drops the copies on all of them.
 
 The only per-visitor part of such a page is the CSRF token of its forms (the language switch):
 the copy is stored with a placeholder there, and each visitor's page gets a token of its own.
+
+The same versions serve ``cached()``, for sums that are costly to add up and are the same for
+everyone who may see them (the finance overview): kept until a change to what they add up commits.
 """
 
 import contextlib
@@ -96,6 +99,24 @@ def invalidate_on(group: str, *models) -> None:
         post_delete.connect(handler, sender=model, weak=False, dispatch_uid=uid + ":delete")
         for field in model._meta.local_many_to_many:
             m2m_changed.connect(handler, sender=field.remote_field.through, weak=False, dispatch_uid=uid + ":m2m")
+
+
+def cached(group: str, key: str, compute, *, timeout: int):
+    """``compute()``'s value, made once per version of ``group`` and kept ``timeout`` seconds at most:
+    for figures that are costly to add up and change only when rows of ``group``'s models do. With
+    the cache down, it is simply computed."""
+    try:
+        full_key = f"pagecache:{group}:{_version(group)}:{key}"
+        value = _cache("get", full_key)
+    except _Unavailable:
+        return compute()
+    if value is None:
+        # Computed after the version was read: a change committed meanwhile has moved the version
+        # on, so this value is stored under the old one and never read.
+        value = compute()
+        with contextlib.suppress(_Unavailable):
+            _cache("set", full_key, value, timeout)
+    return value
 
 
 def _cacheable(request) -> bool:
