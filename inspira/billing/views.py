@@ -293,7 +293,7 @@ def overview_csv(request):
 
     def rows():
         for row in data.sites:
-            yield (site, row.name, row.certification.school.unit_code, row.completed, row.booked,
+            yield (site, row.name, row.unit_code, row.completed, row.booked,
                    exports.Kronor(row.earned_ore), exports.Kronor(row.visiting_ore), exports.Kronor(row.central_ore),
                    row.behind)
         for item in visiting:
@@ -317,7 +317,7 @@ def overview_xlsx(request):
             [_("Inspiration site"), _("School unit code"), _("Visits completed"), _("Visits booked"),
              _("Earned (kr)"), _("Visiting schools' shares (kr)"), _("Central administration's shares (kr)"),
              _("Behind the commitment")],
-            [(row.name, row.certification.school.unit_code, row.completed, row.booked, exports.Kronor(row.earned_ore),
+            [(row.name, row.unit_code, row.completed, row.booked, exports.Kronor(row.earned_ore),
               exports.Kronor(row.visiting_ore), exports.Kronor(row.central_ore), row.behind) for row in data.sites],
         ),
         exports.Sheet(

@@ -23,6 +23,11 @@ from django.utils.translation import gettext_lazy as _
 from inspira.certification.storage import private_storage
 
 
+def site_name(team_name: str, school_name: str) -> str:
+    """How an application or a site is named: the school, or the team within it."""
+    return f"{team_name}, {school_name}" if team_name else school_name
+
+
 class Application(models.Model):
     class Status(models.TextChoices):
         DRAFT = "draft", _("Draft")
@@ -164,9 +169,7 @@ class Application(models.Model):
     @property
     def display_name(self) -> str:
         """The applying school, or the team within it."""
-        if self.team_name:
-            return f"{self.team_name}, {self.school.name}"
-        return self.school.name
+        return site_name(self.team_name, self.school.name)
 
     @property
     def is_editable(self) -> bool:
@@ -611,9 +614,7 @@ class Certification(models.Model):
 
     @property
     def display_name(self) -> str:
-        if self.team_name:
-            return f"{self.team_name}, {self.school.name}"
-        return self.school.name
+        return site_name(self.team_name, self.school.name)
 
     def is_current(self, on=None) -> bool:
         on = on or timezone.localdate()
