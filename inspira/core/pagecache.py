@@ -23,6 +23,7 @@ import contextlib
 import hashlib
 import logging
 import re
+import time
 from functools import wraps
 
 from django.conf import settings
@@ -58,12 +59,18 @@ def _version_key(group: str) -> str:
     return f"pagecache:{group}:version"
 
 
+def _first_version() -> int:
+    # A version key can be evicted (a full cache culls keys); starting again at the clock in
+    # milliseconds, never at 1, keeps copies stored under an earlier version from being read again.
+    return int(time.time() * 1000)
+
+
 def _version(group: str) -> int:
     version = _cache("get", _version_key(group))
     if version is None:
         # add() so two processes starting together agree; the number only has to change.
-        _cache("add", _version_key(group), 1, None)
-        version = _cache("get", _version_key(group), 1)
+        _cache("add", _version_key(group), _first_version(), None)
+        version = _cache("get", _version_key(group), 0)
     return version
 
 
@@ -74,7 +81,7 @@ def invalidate(group: str) -> None:
         cache.incr(_version_key(group))
     except ValueError:  # no version yet, so nothing cached under one either
         with contextlib.suppress(_Unavailable):
-            _cache("add", _version_key(group), 1, None)
+            _cache("add", _version_key(group), _first_version(), None)
     except Exception as exc:  # the backend's own errors, as in _cache()
         logger.warning("The page cache is unavailable (incr): %s", exc)
 

@@ -173,3 +173,11 @@ def test_with_the_cache_down_pages_are_made_afresh_and_changes_still_save(client
     with django_capture_on_commit_callbacks(execute=True):
         site.application.save()
     assert "page cache is unavailable" in caplog.text
+
+
+def test_an_evicted_version_never_brings_back_older_copies(client, site):
+    # A full cache may cull the version key; the copies stored under the old version must stay unread.
+    client.get(INDEX)
+    assert client.get(INDEX)["X-Page-Cache"] == "hit"
+    cache.delete(pagecache._version_key("catalogue"))
+    assert client.get(INDEX)["X-Page-Cache"] == "miss"
