@@ -160,6 +160,11 @@ def overview(school_year: SchoolYear, *, today: datetime.date | None = None) -> 
     return result
 
 
+# Sums kept by a release whose rows had other fields must not be read by the next one (the cache outlives
+# a release): the key names the fields.
+_SHAPE = hashlib.sha256(repr([[f.name for f in fields(cls)] for cls in (SiteRow, Overview)]).encode()).hexdigest()[:8]
+
+
 def overview_for_page(school_year: SchoolYear) -> tuple[Overview, list[dict]]:
     """The overview and the visiting schools, as the finance page shows them. Adding up a school year
     takes tens of milliseconds at 20 000 visits and hundreds at 200 000 (bench/RESULTS.md), and the
@@ -176,10 +181,6 @@ def overview_for_page(school_year: SchoolYear) -> tuple[Overview, list[dict]]:
     return pagecache.cached("finance", f"overview:{_SHAPE}:{school_year.pk}:{today.isoformat()}", compute,
                             timeout=settings.FINANCE_OVERVIEW_CACHE_SECONDS)
 
-
-# Sums kept by a release whose rows had other fields must not be read by the next one (the cache outlives
-# a release): the key names the fields.
-_SHAPE = hashlib.sha256(repr([[f.name for f in fields(cls)] for cls in (SiteRow, Overview)]).encode()).hexdigest()[:8]
 
 
 def visiting_schools(school_year: SchoolYear):

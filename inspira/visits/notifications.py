@@ -75,22 +75,21 @@ def _context(booking: Booking, **extra) -> dict:
     }
 
 
-def _ics(booking: Booking, method: str) -> list[tuple[str, bytes, str]]:
-    content = booking_calendar_file(booking, method=method)
+def _ics(booking: Booking, method: str, *, organizer_email: str | None = None) -> list[tuple[str, bytes, str]]:
+    content = booking_calendar_file(booking, method=method, organizer_email=organizer_email)
     return [(ICS_FILENAME, content, f"text/calendar; method={method}")]
 
 
-def booking_calendar_file(booking: Booking, *, method: str = ics.REQUEST) -> bytes:
+def booking_calendar_file(booking: Booking, *, method: str = ics.REQUEST, organizer_email: str | None = None) -> bytes:
     return ics.booking_ics(booking, method=method,
-                           organizer_email=_organizer_email(booking.occasion.certification))
+                           organizer_email=organizer_email or _organizer_email(booking.occasion.certification))
 
 
 def booking_confirmed(booking: Booking) -> None:
     """The visitors and the host each get the confirmation with the calendar file (one file, the
     same event for both; the host's addresses are looked up once, as its organiser too)."""
     hosts = host_emails(booking.occasion.certification)
-    calendar = [(ICS_FILENAME, ics.booking_ics(booking, method=ics.REQUEST, organizer_email=hosts[0]),
-                 f"text/calendar; method={ics.REQUEST}")]
+    calendar = _ics(booking, ics.REQUEST, organizer_email=hosts[0])
     context = _context(booking)
     email_enqueue(key=f"booking-confirmed:{booking.pk}", to=visitor_emails(booking),
                   template="visit_booking_confirmed", context=context, attachments=calendar)
