@@ -366,3 +366,17 @@ def test_the_monthly_job_invoices_the_other_hosts_and_emails_finance_the_refusal
     assert email.payload["to"] == ["ekonomi.tva@example.se", "ekonomi@example.se"]
     assert school.name in email.payload["text"] and "moms" in email.payload["text"]
     assert "/fakturor/centrala/" in email.payload["text"]
+
+
+def test_a_completion_under_a_rule_with_vat_by_an_unregistered_issuer_fails_with_the_cause(
+        site, site_contact, rule_2010):
+    from inspira.billing.models import BillingSettings
+    from inspira.schoolyears.services import FeeRuleMissing
+
+    type(rule_2010).objects.filter(pk=rule_2010.pk).update(vat_rate_percent=25)
+    BillingSettings.load()
+    BillingSettings.objects.filter(pk=1).update(issuers_vat_registered=False)
+
+    with pytest.raises(FeeRuleMissing, match="inte är momsregistrerade"):  # shown by the completion
+        complete(make_booking(certification=site, day=date(2011, 3, 14)), by=site_contact)
+    assert not FeeEntry.objects.exists() and not Invoice.objects.exists()
