@@ -24,33 +24,13 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from inspira.certification.storage import private_storage
+from inspira.core.appendonly import AppendOnlyModel, AppendOnlyQuerySet
 from inspira.schools.validators import validate_organisation_number
 
 
 def validate_bankgiro(value: str) -> None:
     if not re.fullmatch(r"\d{3,4}-?\d{4}", value.strip()):
         raise ValidationError(_("Enter a bankgiro number: 7 or 8 digits, e.g. 5050-1055."), code="invalid")
-
-
-class AppendOnlyQuerySet(models.QuerySet):
-    def update(self, **kwargs):
-        raise TypeError(f"{self.model.__name__} rows are never changed; record a new row instead")
-
-    def delete(self):
-        raise TypeError(f"{self.model.__name__} rows are never deleted; record a new row instead")
-
-
-class AppendOnlyModel(models.Model):
-    class Meta:
-        abstract = True
-
-    def save(self, *args, **kwargs):
-        if not self._state.adding:
-            raise TypeError(f"{type(self).__name__} rows are never changed; record a new row instead")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise TypeError(f"{type(self).__name__} rows are never deleted; record a new row instead")
 
 
 class BillingSettings(models.Model):
@@ -140,7 +120,10 @@ class FeeEntryQuerySet(AppendOnlyQuerySet):
 class FeeEntry(AppendOnlyModel):
     """What one payer owes the host for one completed visit, with the fee rule's amounts copied at the
     completion. A reversal (an undone completion) is a new row with the negative amount that names the
-    entry it reverses; the original stays as it was."""
+    entry it reverses; the original stays as it was (and on PostgreSQL a trigger refuses any change,
+    migration 0003)."""
+
+    APPEND_ONLY_HINT = "record a reversing entry instead"
 
     booking = models.ForeignKey(
         "visits.Booking", verbose_name=_("visit"), on_delete=models.PROTECT, related_name="fee_entries"
@@ -241,16 +224,7 @@ def invoice_number(school, sequence: int) -> str:
     return f"{school.unit_code}-{sequence:04d}"
 
 
-class InvoiceQuerySet(models.QuerySet):
-    def update(self, **kwargs):
-        content = set(kwargs) - Invoice.STATE_FIELDS
-        if content:
-            raise TypeError(f"An issued invoice never changes ({', '.join(sorted(content))}); issue a credit note")
-        return super().update(**kwargs)
-
-    def delete(self):
-        raise TypeError("Invoices are never deleted; issue a credit note")
-
+class InvoiceQuerySet(AppendOnlyQuerySet):
     def invoices(self):
         return self.filter(kind=Invoice.Kind.INVOICE)
 
@@ -267,10 +241,13 @@ class InvoiceQuerySet(models.QuerySet):
         return self.invoices().filter(paid_on__isnull=True, due_date__lt=today)
 
 
-class Invoice(models.Model):
+class Invoice(AppendOnlyModel):
     """An invoice or a credit note issued by a host school. Its content (parties as they were, dates,
-    lines, totals) is written once; ``STATE_FIELDS`` (the PDF, sending, payment, e-invoice delivery) are
-    the only fields that change afterwards, and only through ``save(update_fields=...)``."""
+    lines, totals) is written once; ``STATE_FIELDS`` (the PDF, sending, payment, e-invoice delivery),
+    filled in later by the jobs and by finance, are the only fields that change afterwards, through
+    ``save(update_fields=...)`` or ``update()``. On PostgreSQL a trigger refuses any other change and
+    any deletion (migration 0003); the erasure of a person may replace a contact's name in the parties
+    and the reference (``inspira.privacy.scrub.rewrite_protected``)."""
 
     class Kind(models.TextChoices):
         INVOICE = "invoice", _("Invoice")
@@ -285,6 +262,7 @@ class Invoice(models.Model):
         SENT = "sent", _("Sent")
         PAID = "paid", _("Paid")
 
+    APPEND_ONLY_HINT = "issue a credit note instead"
     STATE_FIELDS = frozenset({
         "pdf", "rendered_at", "sent_at", "sent_to", "paid_on", "paid_marked_at", "paid_marked_by",
         "einvoice_handled_at", "einvoice_result",
@@ -380,17 +358,6 @@ class Invoice(models.Model):
     def __str__(self):
         return self.number
 
-    def save(self, *args, **kwargs):
-        if not self._state.adding:
-            fields = kwargs.get("update_fields")
-            if fields is None or set(fields) - self.STATE_FIELDS:
-                raise TypeError("An issued invoice never changes; save only its state with update_fields, "
-                                "or issue a credit note")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise TypeError("Invoices are never deleted; issue a credit note")
-
     @property
     def is_credit_note(self) -> bool:
         return self.kind == self.Kind.CREDIT_NOTE
@@ -421,6 +388,8 @@ class InvoiceLine(AppendOnlyModel):
     """One visit on an invoice (or on a credit note, where the entry is the reversal). An entry is on
     at most one line, so no share is ever invoiced twice."""
 
+    APPEND_ONLY_HINT = "issue a credit note instead"
+
     invoice = models.ForeignKey(Invoice, verbose_name=_("invoice"), on_delete=models.PROTECT, related_name="lines")
     position = models.PositiveSmallIntegerField(_("line"))
     fee_entry = models.OneToOneField(
@@ -432,8 +401,6 @@ class InvoiceLine(AppendOnlyModel):
     unit_price_ore = models.PositiveBigIntegerField(_("price"))
     vat_rate_percent = models.PositiveSmallIntegerField(_("VAT rate (%)"))
     vat_exemption_text = models.CharField(_("VAT exemption text"), max_length=200, blank=True)
-
-    objects = AppendOnlyQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("invoice line")

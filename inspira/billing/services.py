@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import calendar
 import datetime
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
@@ -37,6 +37,7 @@ from inspira.core.audit import audit_record
 from inspira.core.money import format_sek
 from inspira.core.outbox import outbox_enqueue
 from inspira.einvoice.model import EInvoiceError
+from inspira.schools.models import School
 from inspira.schoolyears.services import FeeRuleMissing, fee_rule_for
 from inspira.visits.models import Booking
 
@@ -115,6 +116,34 @@ class _Line:
     unit_price_ore: int
 
 
+def _check_vat_registration(issuer, issuer_details: dict, lines: list[_Line]) -> None:
+    """Refuse, naming the cause, lines that carry VAT on an invoice from a seller without a VAT number.
+
+    The fee entries keep the VAT rate of the rule they were completed under, while the issuer's VAT
+    registration is read from the billing settings when the invoice is made. If finance set the
+    issuers as not registered after visits were completed under a rule with VAT, Peppol BIS 3 allows
+    no invoice of those lines at all (BR-S-02: VAT charged needs the seller's VAT number), nor one that
+    puts them beside fees without VAT, which are then "not subject to VAT" (BR-O-11: category O stands
+    alone). Splitting the invoice by category would not help, so the run says what to correct.
+    """
+    if issuer_details.get("vat_number"):
+        return
+    taxed = [line for line in lines if line.entry.vat_rate_percent]
+    if not taxed:
+        return
+    rates = ", ".join(f"{rate} %" for rate in sorted({line.entry.vat_rate_percent for line in taxed}))
+    dates = ", ".join(_date(day) for day in sorted({line.entry.visit_date for line in taxed}))
+    raise BillingNotPossible(
+        _("The invoice from %(school)s cannot be made: the visits of %(dates)s were completed under a "
+          "fee rule with VAT (%(rates)s), but the billing settings say that the issuing schools are not registered "
+          "for VAT. Without a VAT number an invoice cannot charge VAT, and fees outside the scope of VAT cannot be "
+          "invoiced together with fees that carry VAT. If the organisation is registered for VAT, tick that in the "
+          "billing settings and try again. If it is not, the VAT rate of the school year's fee rule is wrong: "
+          "correct it, and have the administration undo and mark again the completion of those visits.")
+        % {"school": issuer.name, "dates": dates, "rates": rates}
+    )
+
+
 def _issue(*, kind: str, recipient_kind: str, issuer, recipient_school, issuer_details: dict,
            recipient_details: dict, lines: list[_Line], period_start: datetime.date, period_end: datetime.date,
            actor, at: datetime.datetime, booking: Booking | None = None, credits: Invoice | None = None,
@@ -143,6 +172,7 @@ def _issue(*, kind: str, recipient_kind: str, issuer, recipient_school, issuer_d
         buyer_reference=recipient_details["reference"], bankgiro="" if credit else billing.bankgiro,
         payment_terms=terms, note=note, created_at=at, created_by=actor,
     )
+    _check_vat_registration(issuer, issuer_details, lines)
     rows = [
         InvoiceLine(
             invoice=invoice, position=position, fee_entry=line.entry, description=line.description[:300],
@@ -300,11 +330,31 @@ def _central_entries(host_id: int, until: datetime.date):
             .select_related("booking__school").order_by("visit_date", "pk"))
 
 
-def central_invoices_issue(*, year: int, month: int, actor=None, now=None) -> list[Invoice]:
+@dataclass
+class CentralRunRefusal:
+    """A host whose monthly invoice could not be made, and why (translated)."""
+
+    host: School
+    reason: str
+
+
+@dataclass
+class CentralRun:
+    """What a run of the central administration's invoices for a month did."""
+
+    year: int
+    month: int
+    issued: list[Invoice] = field(default_factory=list)
+    refused: list[CentralRunRefusal] = field(default_factory=list)
+
+
+def central_invoices_issue(*, year: int, month: int, actor=None, now=None) -> CentralRun:
     """Each host's invoice to the central administration for the month: every central share of a
     visit up to the month's end not invoiced yet (a visit marked completed late joins the next month's
     invoice). One invoice per host and month, however often this runs: a second run finds the first
-    invoice and makes none. Each host in its own transaction, so one host's problem stops no other."""
+    invoice and makes none. Each host in its own transaction, so one host's problem stops no other:
+    a host whose invoice cannot be made is listed in ``refused`` with the reason, and its shares
+    wait for a later run."""
     now = now or timezone.now()
     period_start, period_end = month_bounds(year, month)
     if period_end >= timezone.localdate(now):
@@ -313,43 +363,55 @@ def central_invoices_issue(*, year: int, month: int, actor=None, now=None) -> li
         FeeEntry.objects.open().uninvoiced().filter(payer=Payer.CENTRAL, visit_date__lte=period_end)
         .values_list("host_id", flat=True)
     ))
-    issued = []
+    run = CentralRun(year=year, month=month)
     for host_id in host_ids:
-        with transaction.atomic():
-            series = _lock_series_by_id(host_id)
-            host = series.school
-            already = Invoice.objects.filter(issuer=host, kind=Invoice.Kind.INVOICE,
-                                             recipient_kind=Invoice.Recipient.CENTRAL, period_start=period_start)
-            if already.exists():
-                continue
-            entries = list(_central_entries(host_id, period_end))
-            if not entries:
-                continue
-            billing = BillingSettings.load()
-            with translation.override("sv"):
-                lines = [
-                    _Line(entry, _("Study visit on %(date)s by %(school)s: the central administration's share of "
-                                   "the visit fee") % {"date": _date(entry.visit_date),
-                                                       "school": entry.booking.school.name},
-                          entry.amount_ore)
-                    for entry in entries
-                ]
-                note = _("The central administration's share of the visit fees for the study visits completed up "
-                         "to %(date)s.") % {"date": _date(period_end)}
-            issued.append(_issue(
-                kind=Invoice.Kind.INVOICE, recipient_kind=Invoice.Recipient.CENTRAL, issuer=host,
-                recipient_school=None, issuer_details=_school_details(host, issuer=True, billing=billing),
-                recipient_details=_central_details(billing), lines=lines, period_start=period_start,
-                period_end=period_end, actor=actor, at=now, note=note,
-            ))
+        try:
+            invoice = _central_invoice_issue(host_id, period_start=period_start, period_end=period_end,
+                                             actor=actor, now=now)
+        except BillingNotPossible as exc:
+            run.refused.append(CentralRunRefusal(host=School.objects.get(pk=host_id), reason=str(exc)))
+        else:
+            if invoice is not None:
+                run.issued.append(invoice)
     if actor is not None:
         audit_record(
             actor=actor, action="invoice.central_run", obj=None,
             summary=_("Ran the central administration's invoices for %(month)s: %(count)s issued") % {
-                "month": f"{year}-{month:02d}", "count": len(issued)},
-            data={"year": year, "month": month, "invoices": [invoice.number for invoice in issued]},
+                "month": f"{year}-{month:02d}", "count": len(run.issued)},
+            data={"year": year, "month": month, "invoices": [invoice.number for invoice in run.issued],
+                  "refused": [refusal.host.pk for refusal in run.refused]},
         )
-    return issued
+    return run
+
+
+@transaction.atomic
+def _central_invoice_issue(host_id: int, *, period_start, period_end, actor, now) -> Invoice | None:
+    series = _lock_series_by_id(host_id)
+    host = series.school
+    already = Invoice.objects.filter(issuer=host, kind=Invoice.Kind.INVOICE,
+                                     recipient_kind=Invoice.Recipient.CENTRAL, period_start=period_start)
+    if already.exists():
+        return None
+    entries = list(_central_entries(host_id, period_end))
+    if not entries:
+        return None
+    billing = BillingSettings.load()
+    with translation.override("sv"):
+        lines = [
+            _Line(entry, _("Study visit on %(date)s by %(school)s: the central administration's share of "
+                           "the visit fee") % {"date": _date(entry.visit_date),
+                                               "school": entry.booking.school.name},
+                  entry.amount_ore)
+            for entry in entries
+        ]
+        note = _("The central administration's share of the visit fees for the study visits completed up "
+                 "to %(date)s.") % {"date": _date(period_end)}
+    return _issue(
+        kind=Invoice.Kind.INVOICE, recipient_kind=Invoice.Recipient.CENTRAL, issuer=host,
+        recipient_school=None, issuer_details=_school_details(host, issuer=True, billing=billing),
+        recipient_details=_central_details(billing), lines=lines, period_start=period_start,
+        period_end=period_end, actor=actor, at=now, note=note,
+    )
 
 
 def _lock_series_by_id(school_id: int) -> InvoiceNumberSeries:

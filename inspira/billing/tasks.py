@@ -11,6 +11,7 @@ retried job, a second worker, the outbox sweeper after a crash):
 - ``sent_at`` is set only if still empty.
 """
 
+import datetime
 import logging
 import uuid
 
@@ -21,6 +22,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.module_loading import import_string
 
+from inspira.accounts.models import User
 from inspira.billing import services
 from inspira.billing.documents import invoice_xml, render_invoice_pdf
 from inspira.billing.models import Invoice
@@ -103,8 +105,34 @@ def einvoice_deliver(item: OutboxItem) -> None:
 
 
 def central_invoices_previous_month() -> int:
-    """Scheduled on the first of each month: the central administration's invoices of the month before."""
+    """Scheduled on the first of each month: the central administration's invoices of the month before.
+
+    Nobody watches a scheduled job: when a host's invoice cannot be made, finance is emailed what to
+    correct (once per month) and can then run the month again from the finance pages."""
     year, month = services.previous_month(timezone.localdate())
-    issued = services.central_invoices_issue(year=year, month=month)
-    log.info("Issued %s central invoices for %s-%02d", len(issued), year, month)
-    return len(issued)
+    run = services.central_invoices_issue(year=year, month=month)
+    log.info("Issued %s central invoices for %s-%02d", len(run.issued), year, month)
+    if run.refused:
+        log.error("Central invoices for %s-%02d not made for %s host(s)", year, month, len(run.refused))
+        central_run_refusals_notify(run)
+    return len(run.issued)
+
+
+def central_run_refusals_notify(run: services.CentralRun) -> None:
+    recipients = list(User.objects.filter(role=User.Role.FINANCE, is_active=True).order_by("email")
+                      .values_list("email", flat=True))
+    if not recipients:
+        log.error("Nobody in finance to tell that central invoices were not made")
+        return
+    with transaction.atomic():
+        email_enqueue(
+            key=f"central-run-refused:{run.year}-{run.month:02d}",
+            to=recipients,
+            template="central_run_refused",
+            context={
+                "month": datetime.date(run.year, run.month, 1),
+                "issued": len(run.issued),
+                "refusals": [{"school": refusal.host.name, "reason": refusal.reason} for refusal in run.refused],
+                "run_url": settings.SITE_URL + reverse("billing:central_run"),
+            },
+        )

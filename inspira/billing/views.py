@@ -147,18 +147,22 @@ def central_run(request):
     if form.is_valid():
         year, month = form.year_month()
         try:
-            issued = services.central_invoices_issue(year=year, month=month, actor=request.user)
+            run = services.central_invoices_issue(year=year, month=month, actor=request.user)
         except services.BillingActionError as exc:
             form.add_error("month", str(exc))
         else:
+            issued = run.issued
             if issued:
                 messages.success(request, ngettext(
                     "%(count)s invoice to the central administration was issued.",
                     "%(count)s invoices to the central administration were issued.", len(issued),
                 ) % {"count": len(issued)})
-            else:
+            elif not run.refused:
                 messages.success(request, _("There was nothing new to invoice for that month: every completed visit "
                                             "up to its end is already invoiced."))
+            # A host whose invoice cannot be made stops no other; finance is told what to correct.
+            for refusal in run.refused:
+                messages.error(request, refusal.reason)
             return redirect("billing:invoices")
     recent = (Invoice.objects.filter(kind=Invoice.Kind.INVOICE, recipient_kind=Invoice.Recipient.CENTRAL)
               .select_related("issuer").order_by("-period_start", "issuer__name")[:10])

@@ -21,6 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from inspira.certification.storage import private_storage
+from inspira.core.appendonly import AppendOnlyModel
 
 
 def site_name(team_name: str, school_name: str) -> str:
@@ -295,17 +296,10 @@ class Endorsement(models.Model):
         return self.decided_at is not None
 
 
-class ApplicationStatusChangeQuerySet(models.QuerySet):
-    def update(self, **kwargs):
-        raise TypeError("The status trail is append-only")
-
-    def delete(self):
-        raise TypeError("The status trail is append-only")
-
-
-class ApplicationStatusChange(models.Model):
+class ApplicationStatusChange(AppendOnlyModel):
     """Who changed an application's status, and when. Append-only: written by the service
-    that changes the status, in the same transaction, and never edited or deleted."""
+    that changes the status, in the same transaction, and never edited or deleted (the erasure of a
+    person may replace their name in it, ``inspira.privacy.scrub.rewrite_protected``)."""
 
     application = models.ForeignKey(
         Application, verbose_name=_("application"), on_delete=models.PROTECT, related_name="status_changes"
@@ -326,8 +320,6 @@ class ApplicationStatusChange(models.Model):
     at = models.DateTimeField(_("when"), default=timezone.now, db_index=True)
     note = models.TextField(_("note"), blank=True)
 
-    objects = ApplicationStatusChangeQuerySet.as_manager()
-
     class Meta:
         verbose_name = _("status change")
         verbose_name_plural = _("status changes")
@@ -336,13 +328,6 @@ class ApplicationStatusChange(models.Model):
     def __str__(self):
         return f"{self.application_id}: {self.from_status or '-'} -> {self.to_status}"
 
-    def save(self, *args, **kwargs):
-        if self.pk is not None:
-            raise TypeError("The status trail is append-only")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise TypeError("The status trail is append-only")
 
 
 # --- The administration's work ------------------------------------------------------------
@@ -460,21 +445,14 @@ class BasisAttachment(models.Model):
 # --- The director's decision and the certification ------------------------------------------
 
 
-class ImmutableQuerySet(models.QuerySet):
-    """Public records: rows are written once. Corrections are new rows."""
-
-    def update(self, **kwargs):
-        raise TypeError(f"{self.model.__name__} rows cannot be changed")
-
-    def delete(self):
-        raise TypeError(f"{self.model.__name__} rows cannot be deleted")
-
-
-class Decision(models.Model):
-    """The director's decision on an application. A public record: never changed once made.
+class Decision(AppendOnlyModel):
+    """The director's decision on an application. A public record: never changed once made, nor
+    deleted (on PostgreSQL a trigger refuses it too, migration 0005).
 
     A mistaken decision is corrected by a new decision that names it in ``corrects``.
     """
+
+    APPEND_ONLY_HINT = "make a new decision that corrects it"
 
     class Outcome(models.TextChoices):
         APPROVE = "approve", _("Approved")
@@ -502,8 +480,6 @@ class Decision(models.Model):
         related_name="corrected_by",
     )
 
-    objects = ImmutableQuerySet.as_manager()
-
     class Meta:
         verbose_name = _("decision")
         verbose_name_plural = _("decisions")
@@ -521,13 +497,6 @@ class Decision(models.Model):
     def __str__(self):
         return f"{self.reference} {self.get_outcome_display()}"
 
-    def save(self, *args, **kwargs):
-        if self.pk is not None:
-            raise TypeError("A decision cannot be changed once made; make a new decision that corrects it")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise TypeError("A decision is a public record and cannot be deleted")
 
 
 class DecisionNumberSeries(models.Model):

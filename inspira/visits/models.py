@@ -28,6 +28,8 @@ from django.db import models
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
+from inspira.core.appendonly import AppendOnlyModel
+
 STOCKHOLM = ZoneInfo("Europe/Stockholm")
 DEFAULT_CANCELLATION_DEADLINE_WORKING_DAYS = 5
 
@@ -265,15 +267,7 @@ class Booking(models.Model):
         return self.status in self.ACTIVE_STATUSES
 
 
-class BookingOutcomeChangeQuerySet(models.QuerySet):
-    def update(self, **kwargs):
-        raise TypeError("The outcome trail is append-only")
-
-    def delete(self):
-        raise TypeError("The outcome trail is append-only")
-
-
-class BookingOutcomeChange(models.Model):
+class BookingOutcomeChange(AppendOnlyModel):
     """The host marking a visit completed or not carried out, or an administrator undoing a
     marking (with a reason). Append-only: written by the service that changes the booking, in
     the same transaction. Completion is what the fees count, so its history is kept whole."""
@@ -291,8 +285,6 @@ class BookingOutcomeChange(models.Model):
                            related_name="+")
     reason = models.TextField(_("reason"), blank=True)
 
-    objects = BookingOutcomeChangeQuerySet.as_manager()
-
     class Meta:
         verbose_name = _("visit outcome change")
         verbose_name_plural = _("visit outcome changes")
@@ -305,13 +297,6 @@ class BookingOutcomeChange(models.Model):
     def __str__(self):
         return f"{self.booking_id}: {self.action}"
 
-    def save(self, *args, **kwargs):
-        if self.pk is not None:
-            raise TypeError("The outcome trail is append-only")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise TypeError("The outcome trail is append-only")
 
 
 class WaitingListEntry(models.Model):

@@ -179,3 +179,21 @@ def world_support_payment(world):
             due_on=date(2010, 9, 1))
 
     return world.once("billing_support_payment", make)
+
+
+def complete_under_vat_then_deregister(*, certification, by, days, now, rate=25):
+    """A host whose central shares mix VAT categories: the first of ``days`` completed while the fee rule
+    charged ``rate`` % VAT, the others after it went back to none; then finance records that the issuing
+    schools are not registered for VAT. Under that setting the lines without VAT are "not subject to VAT"
+    (category O), which Peppol BIS 3 forbids beside any other category, and VAT cannot be charged at all
+    without the seller's VAT number."""
+    from inspira.billing.models import BillingSettings
+    from inspira.schoolyears.models import FeeRule, school_year_start
+
+    rule = FeeRule.objects.get(school_year__start_year=school_year_start(days[0]))
+    for position, day in enumerate(days):
+        FeeRule.objects.filter(pk=rule.pk).update(vat_rate_percent=rate if position == 0 else 0)
+        complete(make_booking(certification=certification, day=day), by=by, now=now)
+    FeeRule.objects.filter(pk=rule.pk).update(vat_rate_percent=rule.vat_rate_percent)
+    BillingSettings.load()
+    BillingSettings.objects.filter(pk=1).update(issuers_vat_registered=False)

@@ -57,7 +57,7 @@ def test_the_central_invoice_and_its_credit_note_validate(site, site_contact, ad
     bookings = [make_booking(certification=site, school=SchoolFactory(), day=date(2011, 3, 7 + i)) for i in range(3)]
     for b in bookings:
         complete(b, by=site_contact)
-    monthly = services.central_invoices_issue(year=2011, month=3, now=at(2011, 4, 1))[0]
+    monthly = services.central_invoices_issue(year=2011, month=3, now=at(2011, 4, 1)).issued[0]
     undo(bookings[1], by=administrator, now=at(2011, 4, 5))
     credit = Invoice.objects.get(kind="credit_note", recipient_kind="central")
 

@@ -7,7 +7,14 @@ from django_q.models import Schedule
 from inspira.billing import services, tasks
 from inspira.billing.models import FeeEntry, Invoice, InvoiceLine, Payer
 from inspira.core.models import AuditEvent
-from tests.billing.conftest import at, complete, make_booking, make_certification, undo
+from tests.billing.conftest import (
+    at,
+    complete,
+    complete_under_vat_then_deregister,
+    make_booking,
+    make_certification,
+    undo,
+)
 from tests.factories import SchoolFactory
 
 
@@ -129,7 +136,7 @@ def test_central_shares_are_invoiced_once_a_month_per_host_listing_each_visit(si
     complete(make_booking(certification=make_certification(school=other_host), day=date(2011, 3, 21)),
              by=site_contact, now=at(2011, 3, 22))
 
-    issued = services.central_invoices_issue(year=2011, month=3, now=at(2011, 4, 1, 2))
+    issued = services.central_invoices_issue(year=2011, month=3, now=at(2011, 4, 1, 2)).issued
 
     assert len(issued) == 2
     invoice = Invoice.objects.get(issuer=school, recipient_kind=Invoice.Recipient.CENTRAL)
@@ -148,21 +155,21 @@ def test_central_shares_are_invoiced_once_a_month_per_host_listing_each_visit(si
 
 def test_running_a_month_twice_makes_no_second_invoice(booking, site_contact, school):
     complete(booking, by=site_contact)
-    first = services.central_invoices_issue(year=2011, month=3, now=at(2011, 4, 1))
+    first = services.central_invoices_issue(year=2011, month=3, now=at(2011, 4, 1)).issued
     # A visit of March marked completed after the run waits for the next month: no second March invoice.
     complete(make_booking(certification=booking.occasion.certification, day=date(2011, 3, 30)), by=site_contact,
              now=at(2011, 4, 2))
-    second = services.central_invoices_issue(year=2011, month=3, now=at(2011, 4, 3))
+    second = services.central_invoices_issue(year=2011, month=3, now=at(2011, 4, 3)).issued
 
     assert len(first) == 1 and second == []
     assert Invoice.objects.filter(recipient_kind=Invoice.Recipient.CENTRAL).count() == 1
-    april = services.central_invoices_issue(year=2011, month=4, now=at(2011, 5, 1))
+    april = services.central_invoices_issue(year=2011, month=4, now=at(2011, 5, 1)).issued
     assert [line.visit_date for line in april[0].lines.all()] == [date(2011, 3, 30)]
 
 
 def test_the_database_refuses_a_second_central_invoice_for_a_month(booking, site_contact):
     complete(booking, by=site_contact)
-    invoice = services.central_invoices_issue(year=2011, month=3, now=at(2011, 4, 1))[0]
+    invoice = services.central_invoices_issue(year=2011, month=3, now=at(2011, 4, 1)).issued[0]
     values = {f.attname: getattr(invoice, f.attname) for f in Invoice._meta.concrete_fields if not f.primary_key}
     values.update(sequence=99, number="x-99")
     with pytest.raises(IntegrityError), transaction.atomic():
@@ -181,7 +188,7 @@ def test_a_completion_undone_before_the_monthly_run_is_left_out(site, site_conta
     complete(dropped, by=site_contact)
     undo(dropped, by=administrator, now=at(2011, 3, 25))
 
-    invoice = services.central_invoices_issue(year=2011, month=3, now=at(2011, 4, 1))[0]
+    invoice = services.central_invoices_issue(year=2011, month=3, now=at(2011, 4, 1)).issued[0]
 
     assert [line.fee_entry.booking_id for line in invoice.lines.all()] == [kept.pk]
     # The visiting school's invoice of the undone visit was credited; the central share needed no credit.
@@ -193,7 +200,7 @@ def test_undo_after_the_monthly_invoice_credits_the_central_share(site, site_con
     bookings = [make_booking(certification=site, day=date(2011, 3, 7 + i)) for i in range(2)]
     for b in bookings:
         complete(b, by=site_contact)
-    monthly = services.central_invoices_issue(year=2011, month=3, now=at(2011, 4, 1))[0]
+    monthly = services.central_invoices_issue(year=2011, month=3, now=at(2011, 4, 1)).issued[0]
 
     undo(bookings[0], by=administrator, now=at(2011, 4, 10))
 
@@ -300,6 +307,76 @@ def test_the_monthly_run_just_after_midnight_on_the_first_is_allowed(booking, si
     complete(booking, by=site_contact)
     just_after_midnight = at(2011, 4, 1, 0).replace(minute=5)  # 31 March in UTC
 
-    [invoice] = services.central_invoices_issue(year=2011, month=3, now=just_after_midnight)
+    [invoice] = services.central_invoices_issue(year=2011, month=3, now=just_after_midnight).issued
 
     assert invoice.issue_date == date(2011, 4, 1)
+
+
+def test_a_host_whose_lines_mix_vat_categories_is_refused_with_the_cause_and_others_are_invoiced(
+        site, school, site_contact, rule_2010, finance):
+    complete_under_vat_then_deregister(certification=site, by=site_contact,
+                                       days=[date(2011, 3, 7), date(2011, 3, 8)], now=at(2011, 3, 18))
+    other_host = SchoolFactory()
+    complete(make_booking(certification=make_certification(school=other_host), day=date(2011, 3, 9)),
+             by=site_contact, now=at(2011, 3, 18))
+
+    run = services.central_invoices_issue(year=2011, month=3, actor=finance, now=at(2011, 4, 1, 2))
+
+    assert [invoice.issuer for invoice in run.issued] == [other_host]
+    [refusal] = run.refused
+    assert refusal.host == school
+    assert "2011-03-07" in refusal.reason and "25 %" in refusal.reason
+    assert "inte är momsregistrerade" in refusal.reason  # the cause, in the default language
+    assert "2011-03-08" not in refusal.reason  # the visit without VAT is not the problem
+    # Nothing of the refused host was written, and its shares wait for a run after the correction.
+    assert not Invoice.objects.filter(issuer=school, recipient_kind="central").exists()
+    assert FeeEntry.objects.filter(host=school, payer=Payer.CENTRAL).uninvoiced().count() == 2
+    assert AuditEvent.objects.get(action="invoice.central_run").data["refused"] == [school.pk]
+
+    from inspira.billing.models import BillingSettings
+
+    BillingSettings.objects.filter(pk=1).update(issuers_vat_registered=True)
+    again = services.central_invoices_issue(year=2011, month=3, actor=finance, now=at(2011, 4, 2))
+    assert [invoice.issuer for invoice in again.issued] == [school] and again.refused == []
+    assert again.issued[0].vat_ore == 25_000  # 25 % of the one central share of 1 000 kr completed with VAT
+
+
+def test_the_monthly_job_invoices_the_other_hosts_and_emails_finance_the_refusal(
+        site, school, site_contact, rule_2010, finance, monkeypatch):
+    from django.utils import timezone
+
+    from inspira.core.models import OutboxItem
+    from tests.factories import UserFactory
+
+    UserFactory(email="ekonomi.tva@example.se", role="finance")
+    UserFactory(email="ekonomi.slutat@example.se", role="finance", is_active=False)
+    complete_under_vat_then_deregister(certification=site, by=site_contact,
+                                       days=[date(2011, 3, 7), date(2011, 3, 8)], now=at(2011, 3, 18))
+    other_host = SchoolFactory()
+    complete(make_booking(certification=make_certification(school=other_host), day=date(2011, 3, 9)),
+             by=site_contact, now=at(2011, 3, 18))
+    monkeypatch.setattr(timezone, "localdate", lambda *args: date(2011, 4, 1))
+    monkeypatch.setattr(services.timezone, "now", lambda: at(2011, 4, 1, 2))
+
+    assert tasks.central_invoices_previous_month() == 1
+    assert tasks.central_invoices_previous_month() == 0
+
+    assert Invoice.objects.get(recipient_kind="central").issuer == other_host
+    [email] = OutboxItem.objects.filter(kind="email", key="central-run-refused:2011-03")
+    assert email.payload["to"] == ["ekonomi.tva@example.se", "ekonomi@example.se"]
+    assert school.name in email.payload["text"] and "moms" in email.payload["text"]
+    assert "/fakturor/centrala/" in email.payload["text"]
+
+
+def test_a_completion_under_a_rule_with_vat_by_an_unregistered_issuer_fails_with_the_cause(
+        site, site_contact, rule_2010):
+    from inspira.billing.models import BillingSettings
+    from inspira.schoolyears.services import FeeRuleMissing
+
+    type(rule_2010).objects.filter(pk=rule_2010.pk).update(vat_rate_percent=25)
+    BillingSettings.load()
+    BillingSettings.objects.filter(pk=1).update(issuers_vat_registered=False)
+
+    with pytest.raises(FeeRuleMissing, match="inte är momsregistrerade"):  # shown by the completion
+        complete(make_booking(certification=site, day=date(2011, 3, 14)), by=site_contact)
+    assert not FeeEntry.objects.exists() and not Invoice.objects.exists()

@@ -8,7 +8,14 @@ from inspira.billing.models import BillingSettings, Invoice
 from inspira.certification.models import EstablishmentSupportPayment
 from inspira.core.models import AuditEvent
 from inspira.schoolyears.models import school_year_start
-from tests.billing.conftest import at, complete, make_booking, make_certification, run_pdf_job
+from tests.billing.conftest import (
+    at,
+    complete,
+    complete_under_vat_then_deregister,
+    make_booking,
+    make_certification,
+    run_pdf_job,
+)
 from tests.factories import FeeRuleFactory, MembershipFactory, SchoolFactory, SchoolYearFactory
 
 
@@ -210,6 +217,29 @@ def test_finance_runs_the_central_invoices_for_a_month(client_for, finance, site
     assert "nothing new to invoice" in again.content.decode()
     assert Invoice.objects.filter(recipient_kind="central").count() == 1
     assert AuditEvent.objects.filter(action="invoice.central_run").count() == 2
+
+
+def test_a_host_whose_lines_mix_vat_categories_stops_no_other_host(client_for, finance, site_contact, en):
+    """A school year's lines that mix "not subject to VAT" with 25 % VAT once answered 500 for every host."""
+    last_month = timezone.localdate().replace(day=1) - timezone.timedelta(days=1)
+    FeeRuleFactory(school_year=SchoolYearFactory(start_year=school_year_start(last_month)))
+    period = {"starts_on": last_month - timezone.timedelta(days=60),
+              "ends_on": last_month + timezone.timedelta(days=600)}
+    mixed = SchoolFactory(name="Blandskolan")
+    complete_under_vat_then_deregister(certification=make_certification(school=mixed, **period), by=site_contact,
+                                       days=[last_month.replace(day=1), last_month.replace(day=2)], now=timezone.now())
+    fine = SchoolFactory(name="Klarskolan")
+    complete(make_booking(certification=make_certification(school=fine, **period), day=last_month),
+             by=site_contact, now=timezone.now())
+
+    response = client_for(finance).post(reverse("billing:central_run"), {"month": f"{last_month:%Y-%m}"}, follow=True)
+
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "1 invoice to the central administration was issued" in page
+    assert "Blandskolan" in page and "not registered for VAT" in page
+    assert list(Invoice.objects.filter(recipient_kind="central").values_list("issuer__name", flat=True)) == [
+        "Klarskolan"]
 
 
 def test_the_current_month_cannot_be_chosen(client_for, finance):

@@ -5,7 +5,7 @@ from datetime import date, timedelta
 
 import pytest
 from django.core.exceptions import PermissionDenied
-from django.db import IntegrityError
+from django.db import DatabaseError, IntegrityError, transaction
 
 from inspira.certification import casework_selectors, casework_services
 from inspira.certification.casework_services import (
@@ -26,6 +26,7 @@ from inspira.certification.models import (
 from inspira.certification.services import ApplicationError, _status_set
 from inspira.core.models import AuditEvent, OutboxItem
 from inspira.schools.models import SchoolForm
+from tests.appendonly import forged_copy, on_postgresql, raw_sql
 from tests.factories import SchoolFactory
 
 from .casework import (
@@ -394,6 +395,24 @@ def test_a_decision_cannot_be_deleted(decision):
 
 
 # --- Correcting decisions ----------------------------------------------------------------------------------------
+
+def test_a_new_decision_with_a_stored_decisions_id_does_not_overwrite_it(decision):
+    with pytest.raises(IntegrityError), transaction.atomic():
+        forged_copy(decision, outcome=Decision.Outcome.REJECT, reasons="Forged").save()
+    decision.refresh_from_db()
+    assert (decision.outcome, decision.reasons) == ("approve", "Well prepared.")
+
+
+@on_postgresql
+def test_the_database_refuses_to_change_or_delete_a_decision(decision, director):
+    for statement in ["UPDATE certification_decision SET reasons = 'rewritten'",
+                      "UPDATE certification_decision SET decided_by_name = 'Someone else'",
+                      "DELETE FROM certification_decision"]:
+        with pytest.raises(DatabaseError, match="append-only"):
+            raw_sql(statement)
+    decision.refresh_from_db()
+    assert (decision.reasons, decision.decided_by_name) == ("Well prepared.", director.name)
+
 
 def test_an_approval_corrected_to_a_rejection_ends_the_certification(decision, application, director):
     correction = casework_services.decision_correct(

@@ -2,12 +2,13 @@
 
 import pytest
 from django.core import mail, signing
-from django.db import transaction
+from django.db import IntegrityError, transaction
 
 from inspira.certification import selectors, services
 from inspira.certification.models import Application, ApplicationStatusChange, Endorsement
 from inspira.certification.services import ApplicationError, EndorsementLinkInvalid
 from inspira.core.models import OutboxItem
+from tests.appendonly import forged_copy
 
 from .conftest import at, make_application, run_outbox, submit
 
@@ -208,6 +209,9 @@ def test_the_trail_cannot_be_changed_or_deleted(application):
         ApplicationStatusChange.objects.filter(pk=change.pk).update(note="x")
     with pytest.raises(TypeError):
         ApplicationStatusChange.objects.all().delete()
+    with pytest.raises(IntegrityError), transaction.atomic():
+        forged_copy(change, to_status=Application.Status.APPROVED).save()
+    assert application.status_changes.get().to_status == change.to_status
 
 
 def test_a_failed_status_change_writes_no_trail(application):

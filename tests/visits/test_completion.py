@@ -9,7 +9,7 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from django.apps import apps
-from django.db import connection
+from django.db import IntegrityError, connection, transaction
 from django.urls import reverse
 from django.utils import timezone, translation
 
@@ -18,6 +18,7 @@ from inspira.schoolyears.services import FeeRuleMissing
 from inspira.visits import services
 from inspira.visits.models import Booking, BookingOutcomeChange
 from inspira.visits.signals import booking_completed, booking_completion_undone
+from tests.appendonly import forged_copy
 from tests.factories import SchoolFactory
 from tests.visits.builders import make_booking, make_certification, make_occasion, member
 from tests.visits.conftest import ensure_fee_rules, receiving
@@ -51,6 +52,22 @@ def test_the_host_records_a_completed_visit_with_who_and_when(past_visit, site_c
     assert (change.action, change.by, change.at, change.reason) == ("completed", site_contact, now, "")
     [call] = received.calls
     assert call["booking"].pk == booking.pk and call["by"] == site_contact and call["at"] == now
+
+
+def test_the_outcome_trail_is_append_only(past_visit, site_contact):
+    services.booking_complete(booking=past_visit, actor=site_contact, now=timezone.now())
+    change = BookingOutcomeChange.objects.get(booking=past_visit)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        forged_copy(change, action=BookingOutcomeChange.Action.NOT_CARRIED_OUT).save()
+    attempts = [
+        lambda: change.save(), lambda: change.delete(),
+        lambda: BookingOutcomeChange.objects.filter(pk=change.pk).update(reason="x"),
+        lambda: BookingOutcomeChange.objects.all().delete(),
+    ]
+    for attempt in attempts:
+        with pytest.raises(TypeError, match="append-only"), transaction.atomic():
+            attempt()
+    assert BookingOutcomeChange.objects.get().action == BookingOutcomeChange.Action.COMPLETED
 
 
 def test_the_principal_of_the_host_school_may_record_too(past_visit, principal):
