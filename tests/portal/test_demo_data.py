@@ -10,7 +10,7 @@ from django.core.management.base import CommandError
 from stdnum.se import orgnr
 
 from inspira.accounts.models import Membership, User
-from inspira.core.management.commands import load_demo
+from inspira.portal.management.commands import load_demo
 from inspira.schools.models import District, School, SchoolForm
 from inspira.schoolyears.models import FeeRule, SchoolYear
 from inspira.schoolyears.services import fee_rule_for
