@@ -13,6 +13,7 @@ from inspira.accounts.models import Membership
 from inspira.accounts.permissions import administrator_required
 from inspira.core import outbox
 from inspira.core.models import OutboxItem
+from inspira.portal import selectors
 
 
 @require_GET
@@ -37,11 +38,10 @@ def dashboard(request):
             confirmed_at__isnull=True, user__is_active=True, school_id__in=principal_school_ids
         )
     waiting = waiting.select_related("user", "school").order_by("requested_at")[:20]
-    return render(
-        request,
-        "core/dashboard.html",
-        {"memberships": memberships, "waiting_memberships": waiting},
-    )
+    return render(request, "core/dashboard.html", {
+        "memberships": memberships, "waiting_memberships": waiting,
+        "sites": selectors.site_notices(memberships), "work_waiting": selectors.work_waiting(request.user),
+    })
 
 
 @administrator_required
