@@ -81,7 +81,7 @@ class Command(BaseCommand):
                     "load the demo into an empty database.\n" + "\n".join(problems)
                 )
             call_command("loaddata", str(FIXTURE), verbosity=0)
-            year, rule_created = self._ensure_current_fee_rule()
+            year, rule_created = self._ensure_fee_rules()
         self.stdout.write(self.style.SUCCESS(f"Loaded the demo data from {FIXTURE.name}."))
         if rule_created:
             self.stdout.write(f"Created the fee rule for the current school year {year.label}.")
@@ -93,14 +93,16 @@ class Command(BaseCommand):
         visits_demo.load(stdout=self.stdout)
         history_demo.load(stdout=self.stdout)
 
-    def _ensure_current_fee_rule(self) -> tuple[SchoolYear, bool]:
-        # The current school year moves with the calendar, so it cannot be in the fixture. The
-        # previous one holds the demo's history, whose visits need a fee rule to be billed.
+    def _ensure_fee_rules(self) -> tuple[SchoolYear, bool]:
+        """The current school year and whether its fee rule was created now.
+
+        The current school year moves with the calendar, so it cannot be in the fixture. The
+        previous one holds the demo's history, whose visits need a fee rule to be billed."""
         current = school_year_start(timezone.localdate())
-        created = False
-        for start_year in (current - 1, current):
-            year, _created = SchoolYear.objects.get_or_create(start_year=start_year)
-            _rule, created = FeeRule.objects.get_or_create(school_year=year, defaults=DEMO_FEES)
+        previous, _created = SchoolYear.objects.get_or_create(start_year=current - 1)
+        FeeRule.objects.get_or_create(school_year=previous, defaults=DEMO_FEES)
+        year, _created = SchoolYear.objects.get_or_create(start_year=current)
+        _rule, created = FeeRule.objects.get_or_create(school_year=year, defaults=DEMO_FEES)
         return year, created
 
     def _print_logins(self) -> None:
