@@ -9,6 +9,7 @@ Fridhemsskolan holds a year and a half of history with the money it made
 """
 
 import json
+import logging
 from pathlib import Path
 
 from django.conf import settings
@@ -89,9 +90,16 @@ class Command(BaseCommand):
         self._print_logins()
 
     def _load_app_demos(self) -> None:
-        certification_demo.load(stdout=self.stdout)
-        visits_demo.load(stdout=self.stdout)
-        history_demo.load(stdout=self.stdout)
+        # The history enqueues dozens of jobs; one line each would bury the logins printed below.
+        jobs_log = logging.getLogger("django-q")
+        level = jobs_log.level
+        jobs_log.setLevel(max(level, logging.WARNING))
+        try:
+            certification_demo.load(stdout=self.stdout)
+            visits_demo.load(stdout=self.stdout)
+            history_demo.load(stdout=self.stdout)
+        finally:
+            jobs_log.setLevel(level)
 
     def _ensure_fee_rules(self) -> tuple[SchoolYear, bool]:
         """The current school year and whether its fee rule was created now.
