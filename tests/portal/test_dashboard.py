@@ -2,34 +2,16 @@
 contact, the site's people about their site, and the administration and the director how much work
 waits for them."""
 
-import datetime
-import itertools
-
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import timezone
 
-from inspira.accounts.models import Membership, User
-from inspira.certification.models import Application, Certification, Decision
+from inspira.accounts.models import Membership
+from inspira.certification.models import Application
 from inspira.core.models import OutboxItem
 from tests.factories import MembershipFactory, SchoolFactory, UserFactory
-
-_numbers = itertools.count(1)
-
-
-def certify(school, *, status=Application.Status.APPROVED) -> Certification:
-    today = timezone.localdate()
-    application = Application.objects.create(school=school, applicant=UserFactory(), status=status,
-                                             area_title=f"Site {school.name}", commits_to_five_visits=True)
-    director = UserFactory(role=User.Role.DIRECTOR)
-    decision = Decision.objects.create(
-        application=application, reference=f"INSP-D-{next(_numbers):04d}", outcome=Decision.Outcome.APPROVE,
-        start_date=today, decided_by=director, decided_by_name=director.name,
-    )
-    return Certification.objects.create(school=school, application=application, decision=decision,
-                                        starts_on=today, ends_on=today + datetime.timedelta(days=730))
+from tests.portal.sites import certify
 
 
 def dashboard(client_for, user) -> str:
