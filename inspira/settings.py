@@ -61,8 +61,10 @@ INSTALLED_APPS = [
     "inspira.catalogue",
     "inspira.visits",
     "inspira.billing",
-    # Last: data protection reads every app above and nothing imports it.
+    # Data protection reads every app above and nothing imports it.
     "inspira.privacy",
+    # Last: pages and commands that bring every app together (home, dashboards, demo data).
+    "inspira.portal",
 ]
 
 MIDDLEWARE = [

@@ -3,9 +3,9 @@ from django.contrib import admin
 from django.urls import include, path
 
 urlpatterns = [
-    path("", include("inspira.core.urls")),
+    path("", include("inspira.portal.urls")),
     path("konto/", include("inspira.accounts.urls")),
-    path("skolor/", include("inspira.schools.urls")),
+    path("skolor/", include("inspira.accounts.school_urls")),
     path("lasar/", include("inspira.schoolyears.urls")),
     path("ansokan/", include("inspira.certification.urls")),
     path("inspirationsplatser/", include("inspira.catalogue.urls")),

@@ -1,5 +1,5 @@
-"""Demo data for the certification app: one certified inspiration site (issue 3 asks for at
-least one). Called by ``manage.py load_demo`` after the fixture is loaded; idempotent.
+"""Demo data for the certification app: the inspiration site certified today. Called by
+``manage.py load_demo`` after the fixture is loaded; idempotent.
 
 The application is created as the school would have left it after the principal endorsed it,
 then the real casework and decision services take it to a certification, so the demo holds
@@ -20,6 +20,7 @@ from inspira.certification.models import (
     ApplicationPlanItem,
     ApplicationStatusChange,
     Certification,
+    Decision,
 )
 from inspira.schools.models import School, SchoolForm
 
@@ -37,8 +38,26 @@ def load(*, stdout) -> None:
     school = School.objects.filter(unit_code=SITE_UNIT_CODE).first()
     if school is None or Certification.objects.filter(school=school, application__area_title=TITLE).exists():
         return
-    applicant = User.objects.get(email="kontakt.katarina@inspira.example")
-    principal = User.objects.get(email="rektor.katarina@inspira.example")
+    decision = certify_site(
+        school=school, applicant_email="kontakt.katarina@inspira.example",
+        principal_email="rektor.katarina@inspira.example", title=TITLE,
+        description=(
+            "Eleverna i årskurs 1–3 lär sig mätning, geometri och taluppfattning ute på skolgården och i "
+            "parken intill. Vi visar hur vi planerar, hur eleverna dokumenterar och hur vi bedömer. "
+            "Ni får med er lektionsupplägg och material som fungerar på vilken skolgård som helst."
+        ),
+        subjects="matematik", grades=["1", "2", "3"], plan=PLAN,
+        plan_introduction="Ta med kläder för att vara ute en stund.",
+    )
+    stdout.write(f"Certified the demo inspiration site {school.name} ({decision.reference}).")
+
+
+def certify_site(*, school: School, applicant_email: str, principal_email: str, title: str, description: str,
+                 subjects: str, grades: list[str], plan: list, plan_introduction: str) -> Decision:
+    """Certify ``school`` from today as the real services would: an endorsed application, casework,
+    a basis document and the director's decision. To certify on another day, pin the clock around it."""
+    applicant = User.objects.get(email=applicant_email)
+    principal = User.objects.get(email=principal_email)
     administrator = User.objects.get(email="admin@inspira.example")
     director = User.objects.get(email="direktor@inspira.example")
     today = timezone.localdate()
@@ -46,20 +65,15 @@ def load(*, stdout) -> None:
     with transaction.atomic():
         application = Application.objects.create(
             school=school, applicant=applicant, status=Application.Status.SUBMITTED,
-            area_title=TITLE,
-            area_description=(
-                "Eleverna i årskurs 1–3 lär sig mätning, geometri och taluppfattning ute på skolgården och i "
-                "parken intill. Vi visar hur vi planerar, hur eleverna dokumenterar och hur vi bedömer. "
-                "Ni får med er lektionsupplägg och material som fungerar på vilken skolgård som helst."
-            ),
+            area_title=title, area_description=description,
             experience_since=today.replace(year=today.year - 3, day=1),
-            plan_introduction="Ta med kläder för att vara ute en stund.",
-            grades=["1", "2", "3"], subjects="matematik", commits_to_five_visits=True,
+            plan_introduction=plan_introduction,
+            grades=grades, subjects=subjects, commits_to_five_visits=True,
             principal_name=principal.name, principal_email=principal.email,
             endorsement_round=1, submitted_at=now, endorsed_at=now,
         )
         application.school_forms.set(SchoolForm.objects.filter(code=SchoolForm.Code.COMPULSORY))
-        for position, (start, end, activity) in enumerate(PLAN):
+        for position, (start, end, activity) in enumerate(plan):
             ApplicationPlanItem.objects.create(application=application, position=position, start_time=start,
                                                end_time=end, activity=activity)
         ApplicationContact.objects.create(application=application, name=applicant.name, email=applicant.email,
@@ -75,6 +89,5 @@ def load(*, stdout) -> None:
         "proposed_start_date": today,
     })
     casework_services.basis_send_to_director(application=application, actor=administrator)
-    decision = casework_services.decision_make(application=application, actor=director, outcome="approve",
-                                               start_date=today)
-    stdout.write(f"Certified the demo inspiration site {school.name} ({decision.reference}).")
+    return casework_services.decision_make(application=application, actor=director, outcome="approve",
+                                           start_date=today)

@@ -2,7 +2,7 @@
 
 Every state change made by an administrator, the director or finance writes one row (tests/core/
 test_audit_coverage.py holds the list). Rows are never changed or deleted (``AuditEvent``).
-Administrators read the trail on the audit page (``inspira.core.audit_views``).
+Administrators read the trail on the audit page (``inspira.portal.audit_views``).
 """
 
 from contextlib import contextmanager

@@ -1,21 +1,8 @@
-from django.contrib import messages
-from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.db import DatabaseError, connection
 from django.http import JsonResponse
-from django.shortcuts import get_object_or_404, redirect, render
-from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET
 
-from inspira.accounts.models import Membership
-from inspira.accounts.permissions import administrator_required
-from inspira.core import outbox
 from inspira.core.models import OutboxItem
-
-
-@require_GET
-def home(request):
-    return render(request, "core/home.html")
 
 
 @require_GET
@@ -48,63 +35,3 @@ def health(request):
         report["broker"] = f"error: {type(exc).__name__}"
     report["status"] = "ok" if healthy else "error"
     return JsonResponse(report, status=200 if healthy else 503)
-
-
-@login_required
-@require_GET
-def dashboard(request):
-    memberships = list(
-        Membership.objects.filter(user=request.user).select_related("school").order_by("school__name")
-    )
-    principal_school_ids = [
-        m.school_id for m in memberships if m.is_confirmed and m.role == Membership.Role.PRINCIPAL
-    ]
-    waiting = Membership.objects.none()
-    if request.user.is_administrator:
-        waiting = Membership.objects.filter(confirmed_at__isnull=True, user__is_active=True)
-    elif principal_school_ids:
-        waiting = Membership.objects.filter(
-            confirmed_at__isnull=True, user__is_active=True, school_id__in=principal_school_ids
-        )
-    waiting = waiting.select_related("user", "school").order_by("requested_at")[:20]
-    return render(
-        request,
-        "core/dashboard.html",
-        {"memberships": memberships, "waiting_memberships": waiting},
-    )
-
-
-@administrator_required
-@require_GET
-def outbox_list(request):
-    items = OutboxItem.objects.all()
-    state = request.GET.get("state", "")
-    if state in OutboxItem.State.values:
-        items = items.filter(state=state)
-    page = Paginator(items.only("pk", "kind", "key", "state", "attempts", "created_at", "done_at",
-                                "last_error", "payload"), 25).get_page(request.GET.get("page"))
-    return render(
-        request,
-        "core/outbox_list.html",
-        {"page_obj": page, "state": state, "states": OutboxItem.State.choices},
-    )
-
-
-@administrator_required
-@require_GET
-def outbox_detail(request, item_id):
-    item = get_object_or_404(OutboxItem, pk=item_id)
-    return render(request, "core/outbox_detail.html", {"item": item})
-
-
-@administrator_required
-@require_POST
-def outbox_retry(request, item_id):
-    item = get_object_or_404(OutboxItem, pk=item_id)
-    if item.state != OutboxItem.State.FAILED:
-        messages.info(request, _("Only failed items can be retried."))
-    else:
-        outbox.outbox_retry(item=item, actor=request.user)
-        messages.success(request, _("The item will be tried again shortly."))
-    return redirect("core:outbox_detail", item_id=item.pk)
-

@@ -8,7 +8,7 @@ from django.urls import reverse
 from playwright.sync_api import expect
 
 from inspira.accounts.models import User
-from inspira.core.management.commands.load_demo import DEMO_PASSWORD
+from inspira.portal.management.commands.load_demo import DEMO_PASSWORD
 from inspira.schools.models import School
 from tests.browser.helpers import assert_accessible, login
 

@@ -1,7 +1,8 @@
 from django.urls import path
 
-from inspira.schools import views
+from inspira.accounts import school_views as views
 
+# The schools' pages live in accounts because who may see or edit a school depends on memberships.
 app_name = "schools"
 urlpatterns = [
     path("", views.school_list, name="list"),

@@ -1,19 +1,17 @@
 """Load the demo data (fixtures/demo.json) and print the demo logins.
 
 Safe to run again: the fixture has fixed primary keys, so a second run updates the same
-rows, and the current school year's fee rule is only created if it is missing.
-
-Katarina Södra skola is meant to become the demo's first certified inspiration site (its
-principal, site contact and a teacher are in the data, plus a teacher waiting for
-confirmation). Certification is not part of the demo data yet; when it is, certify that
-school here.
+rows, and the fee rules of the current and the previous school year are only created if
+they are missing. Then, through the real services: Katarina Södra skola is certified today
+with occasions ahead and a booking (inspira.certification.demo, inspira.visits.demo), and
+Fridhemsskolan holds a year and a half of history with the money it made
+(inspira.portal.demo).
 """
 
 import json
-from importlib import import_module
+import logging
 from pathlib import Path
 
-from django.apps import apps
 from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
@@ -21,8 +19,11 @@ from django.db import transaction
 from django.utils import timezone
 
 from inspira.accounts.models import Membership, User
+from inspira.certification import demo as certification_demo
+from inspira.portal import demo as history_demo
 from inspira.schools.models import District, School
 from inspira.schoolyears.models import FeeRule, SchoolYear, school_year_start
+from inspira.visits import demo as visits_demo
 
 FIXTURE = Path(settings.BASE_DIR) / "fixtures" / "demo.json"
 
@@ -81,7 +82,7 @@ class Command(BaseCommand):
                     "load the demo into an empty database.\n" + "\n".join(problems)
                 )
             call_command("loaddata", str(FIXTURE), verbosity=0)
-            year, rule_created = self._ensure_current_fee_rule()
+            year, rule_created = self._ensure_fee_rules()
         self.stdout.write(self.style.SUCCESS(f"Loaded the demo data from {FIXTURE.name}."))
         if rule_created:
             self.stdout.write(f"Created the fee rule for the current school year {year.label}.")
@@ -89,22 +90,26 @@ class Command(BaseCommand):
         self._print_logins()
 
     def _load_app_demos(self) -> None:
-        # Apps above core add their own demo data (e.g. a certified site) through their
-        # services; core only finds them, in INSTALLED_APPS order, so it imports none of them.
-        for app_config in apps.get_app_configs():
-            if not app_config.name.startswith("inspira."):
-                continue
-            try:
-                module = import_module(f"{app_config.name}.demo")
-            except ModuleNotFoundError as exc:
-                if exc.name != f"{app_config.name}.demo":
-                    raise
-                continue
-            module.load(stdout=self.stdout)
+        # The history enqueues dozens of jobs; one line each would bury the logins printed below.
+        jobs_log = logging.getLogger("django-q")
+        level = jobs_log.level
+        jobs_log.setLevel(max(level, logging.WARNING))
+        try:
+            certification_demo.load(stdout=self.stdout)
+            visits_demo.load(stdout=self.stdout)
+            history_demo.load(stdout=self.stdout)
+        finally:
+            jobs_log.setLevel(level)
 
-    def _ensure_current_fee_rule(self) -> tuple[SchoolYear, bool]:
-        # The current school year moves with the calendar, so it cannot be in the fixture.
-        year, _created = SchoolYear.objects.get_or_create(start_year=school_year_start(timezone.localdate()))
+    def _ensure_fee_rules(self) -> tuple[SchoolYear, bool]:
+        """The current school year and whether its fee rule was created now.
+
+        The current school year moves with the calendar, so it cannot be in the fixture. The
+        previous one holds the demo's history, whose visits need a fee rule to be billed."""
+        current = school_year_start(timezone.localdate())
+        previous, _created = SchoolYear.objects.get_or_create(start_year=current - 1)
+        FeeRule.objects.get_or_create(school_year=previous, defaults=DEMO_FEES)
+        year, _created = SchoolYear.objects.get_or_create(start_year=current)
         _rule, created = FeeRule.objects.get_or_create(school_year=year, defaults=DEMO_FEES)
         return year, created
 

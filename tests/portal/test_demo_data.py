@@ -10,7 +10,7 @@ from django.core.management.base import CommandError
 from stdnum.se import orgnr
 
 from inspira.accounts.models import Membership, User
-from inspira.core.management.commands import load_demo
+from inspira.portal.management.commands import load_demo
 from inspira.schools.models import District, School, SchoolForm
 from inspira.schoolyears.models import FeeRule, SchoolYear
 from inspira.schoolyears.services import fee_rule_for
@@ -26,7 +26,20 @@ def run_load_demo() -> str:
 
 
 def counts() -> dict:
+    from inspira.billing.models import FeeEntry, Invoice
+    from inspira.certification.models import Certification
+    from inspira.core.models import AuditEvent, OutboxItem
+    from inspira.visits.models import Booking, Feedback, Occasion
+
     return {
+        "certifications": Certification.objects.count(),
+        "occasions": Occasion.objects.count(),
+        "bookings": Booking.objects.count(),
+        "feedback": Feedback.objects.count(),
+        "fee entries": FeeEntry.objects.count(),
+        "invoices": Invoice.objects.count(),
+        "audit events": AuditEvent.objects.count(),
+        "outbox": OutboxItem.objects.count(),
         "districts": District.objects.count(),
         "schools": School.objects.count(),
         "school forms": School.school_forms.through.objects.count(),
@@ -40,6 +53,20 @@ def counts() -> dict:
 @pytest.fixture
 def demo(db):
     return run_load_demo()
+
+
+# A day when both school years have visits behind them: in July or August the current one has none yet.
+WINTER_DAY = datetime.date(2026, 12, 8)
+
+
+@pytest.fixture
+def winter_demo(db):
+    """The demo loaded, and looked at, on ``WINTER_DAY``."""
+    from inspira.portal.demo import pinned_clock
+
+    with pinned_clock(WINTER_DAY):
+        run_load_demo()
+        yield
 
 
 def test_loading_twice_changes_nothing(demo):
@@ -82,8 +109,12 @@ def test_demo_email_addresses_are_not_real(demo):
 
 
 def test_demo_password_logs_everyone_in(demo):
-    for user in User.objects.all():
-        assert user.is_active and user.check_password(load_demo.DEMO_PASSWORD), user
+    from django.contrib.auth.hashers import check_password
+
+    assert all(User.objects.values_list("is_active", flat=True))
+    # Argon2 is slow on purpose: check each distinct hash once, not each of the many people.
+    for encoded in set(User.objects.values_list("password", flat=True)):
+        assert check_password(load_demo.DEMO_PASSWORD, encoded)
 
 
 def test_fee_rule_2010_follows_the_programme(demo):
@@ -166,16 +197,32 @@ def test_refuses_to_clash_with_an_existing_email(db):
     assert User.objects.count() == 1
 
 
-def test_demo_has_one_certified_site_in_the_catalogue(demo, client):
+def test_every_demo_school_has_a_confirmed_principal(demo):
+    schools = School.objects.all()
+    with_principal = schools.filter(memberships__role=Membership.Role.PRINCIPAL,
+                                    memberships__confirmed_at__isnull=False).distinct()
+    assert set(with_principal) == set(schools)
+
+
+def test_demo_has_two_current_sites_one_certified_last_school_year(demo, client):
     from django.urls import reverse
 
     from inspira.certification.models import Certification, Decision, EstablishmentSupportPayment
+    from inspira.schoolyears.models import school_year_start
 
-    run_load_demo()  # a second load must not certify the site again
-    site = Certification.objects.current().get()
-    assert site.school.name == "Katarina Södra skola"
-    assert Decision.objects.count() == 1
-    assert EstablishmentSupportPayment.objects.get().amount_ore == 1_000_000
+    run_load_demo()  # a second load must not certify the sites again
+    today = datetime.date.today()
+    sites = {site.school.name: site for site in Certification.objects.current()}
+    assert set(sites) == {"Katarina Södra skola", "Fridhemsskolan"}
+    assert sites["Katarina Södra skola"].starts_on == today
+    older = sites["Fridhemsskolan"]
+    assert school_year_start(older.starts_on) == school_year_start(today) - 1
+    # Made at the time it stands for, not today: the decision and the case's trail carry its date.
+    decision = Decision.objects.get(application__school__name="Fridhemsskolan")
+    assert decision.decided_at.date() == older.starts_on
+    assert {change.at.date() for change in older.application.status_changes.all()} == {older.starts_on}
+    assert Decision.objects.count() == 2
+    assert set(EstablishmentSupportPayment.objects.values_list("amount_ore", flat=True)) == {1_000_000}
     response = client.get(reverse("catalogue:index"))
     assert "Utomhusmatematik i årskurs 1–3" in response.content.decode()
 
@@ -189,10 +236,73 @@ def test_demo_site_has_bookable_occasions_and_one_booking(demo, client):
     occasions = Occasion.objects.filter(certification__school__name="Katarina Södra skola")
     assert occasions.count() == 3
     assert all(o.date > datetime.date.today() for o in occasions)
-    booking = Booking.objects.get()
+    booking = Booking.objects.get(occasion__in=occasions)
     assert (booking.school.name, booking.participants, booking.status) == (
         "Farsta grundskola", 3, Booking.Status.CONFIRMED)
     site = occasions.first().certification
     response = client.get(reverse("catalogue:index") + "?free_occasions=on")
     assert response.status_code == 200
     assert site.application.area_title in response.content.decode()
+
+
+def test_demo_history_holds_money_in_both_school_years(winter_demo):
+    from inspira.billing.models import FeeEntry, Invoice
+    from inspira.schoolyears.models import school_year_start
+    from inspira.visits.models import Booking
+
+    current = school_year_start(WINTER_DAY)
+    completed = Booking.objects.filter(status=Booking.Status.COMPLETED)
+    years = {school_year_start(booking.occasion.date) for booking in completed}
+    assert years == {current - 1, current}
+    assert all(booking.occasion.date < WINTER_DAY for booking in completed)
+    assert completed.filter(feedback__isnull=False).count() >= 2
+    assert FeeEntry.objects.filter(school_year__start_year=current - 1).count() >= 6
+    assert FeeEntry.objects.filter(school_year__start_year=current).exists()
+    invoices = Invoice.objects.filter(kind=Invoice.Kind.INVOICE)
+    assert invoices.filter(recipient_kind=Invoice.Recipient.VISITING_SCHOOL).count() >= 5
+    assert {school_year_start(i.period_start) for i in invoices.filter(recipient_kind=Invoice.Recipient.CENTRAL)} == {
+        current - 1, current}
+    credit = Invoice.objects.get(kind=Invoice.Kind.CREDIT_NOTE)
+    assert credit.booking.status == Booking.Status.NOT_CARRIED_OUT
+    assert credit.booking.outcome_changes.filter(action="undone").exists()
+    assert credit.credits.booking_id == credit.booking_id
+    # Numbered in the order they were issued, dated when they were issued, every one with its PDF.
+    issued = list(Invoice.objects.order_by("sequence"))
+    assert [i.issue_date for i in issued] == sorted(i.issue_date for i in issued)
+    assert all(i.pdf and i.created_at.date() == i.issue_date for i in issued)
+    assert Invoice.objects.filter(paid_on__isnull=False).exists()
+
+
+def test_demo_shows_money_a_pdf_and_feedback(winter_demo, client):
+    from django.urls import reverse
+
+    from inspira.billing import selectors
+    from inspira.billing.models import Invoice
+    from inspira.core.money import format_sek
+    from inspira.schoolyears.services import fee_rule_for
+    from inspira.visits.models import Booking
+
+    client.force_login(User.objects.get(email="ekonomi@inspira.example"))
+    page = client.get(reverse("billing:overview")).content.decode()
+    # The overview opens on this school year, and its visits have earned money.
+    total = selectors.overview(fee_rule_for().school_year).total_ore
+    assert total > 0
+    assert format_sek(total) in page
+    assert "Fridhemsskolan" in page
+    invoice = Invoice.objects.filter(recipient_kind=Invoice.Recipient.CENTRAL).latest("sequence")
+    response = client.get(reverse("billing:invoice_pdf", args=[invoice.pk]))
+    assert response.status_code == 200
+    assert b"".join(response.streaming_content).startswith(b"%PDF")
+
+    booking = Booking.objects.filter(status=Booking.Status.COMPLETED, feedback__isnull=False).first()
+    client.force_login(User.objects.get(email="kontakt.fridhem@inspira.example"))
+    page = client.get(reverse("visits:booking", args=[booking.pk])).content.decode()
+    assert booking.feedback.takeaways[:40] in page
+
+
+def test_load_demo_is_quick(db):
+    import time
+
+    started = time.monotonic()
+    run_load_demo()
+    assert time.monotonic() - started < 60
