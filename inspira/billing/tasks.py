@@ -17,7 +17,6 @@ import uuid
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import transaction
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.module_loading import import_string
 
@@ -26,6 +25,7 @@ from inspira.billing.documents import invoice_xml, render_invoice_pdf
 from inspira.billing.models import Invoice
 from inspira.certification.storage import private_storage
 from inspira.core.emails import email_enqueue
+from inspira.core.links import absolute_url
 from inspira.core.models import OutboxItem
 from inspira.core.outbox import outbox_handler
 
@@ -57,7 +57,6 @@ def invoice_pdf_ensure(invoice: Invoice, *, now=None) -> bytes:
 
 
 def email_context(invoice: Invoice) -> dict:
-    path = reverse("billing:invoice_detail", args=[invoice.pk])
     return {
         "number": invoice.number,
         "is_credit_note": invoice.is_credit_note,
@@ -68,7 +67,7 @@ def email_context(invoice: Invoice) -> dict:
         "due_date": invoice.due_date,
         "credits_number": invoice.credits.number if invoice.credits_id else "",
         "buyer_reference": invoice.buyer_reference,
-        "invoice_url": settings.SITE_URL + path,
+        "invoice_url": absolute_url("billing:invoice_detail", invoice.pk),
     }
 
 
