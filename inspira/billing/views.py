@@ -10,7 +10,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from inspira.accounts.permissions import require
-from inspira.billing import charts, exports, selectors, services
+from inspira.billing import charts, selectors, services
 from inspira.billing import permissions as perms
 from inspira.billing.documents import invoice_xml
 from inspira.billing.forms import (
@@ -23,6 +23,7 @@ from inspira.billing.forms import (
 )
 from inspira.billing.models import BillingSettings, Invoice
 from inspira.certification.models import EstablishmentSupportPayment
+from inspira.core import spreadsheets
 from inspira.schools.models import School
 from inspira.schoolyears.models import SchoolYear
 
@@ -223,13 +224,13 @@ def support_export(request):
     require(perms.can_view_finance_lists(request.user))
     rows = (
         (p.certification.display_name, p.certification.school.unit_code, p.certification.school.organisation_number,
-         p.school_year.label, exports.Kronor(p.amount_ore), p.due_on, p.paid_on,
+         p.school_year.label, spreadsheets.Kronor(p.amount_ore), p.due_on, p.paid_on,
          p.paid_marked_by.name if p.paid_marked_by else "")
         for p in selectors.support_payments().iterator(chunk_size=500)
     )
     header = [_("Inspiration site"), _("School unit code"), _("Organisation number"), _("School year"),
               _("Amount (kr)"), _("Due"), _("Paid"), _("Marked as paid by")]
-    return exports.csv_response("etableringsstod.csv", header, rows)
+    return spreadsheets.csv_response("etableringsstod.csv", header, rows)
 
 
 # --- Finance overview ----------------------------------------------------------------------------------
@@ -293,15 +294,14 @@ def overview_csv(request):
 
     def rows():
         for row in data.sites:
-            yield (site, row.name, row.unit_code, row.completed, row.booked,
-                   exports.Kronor(row.earned_ore), exports.Kronor(row.visiting_ore), exports.Kronor(row.central_ore),
-                   row.behind)
+            yield (site, row.name, row.unit_code, row.completed, row.booked, spreadsheets.Kronor(row.earned_ore),
+                   spreadsheets.Kronor(row.visiting_ore), spreadsheets.Kronor(row.central_ore), row.behind)
         for item in visiting:
             yield (visitor, item["payer_school__name"], item["payer_school__unit_code"], item["visits"], "",
-                   exports.Kronor(item["total"]), "", "", "")
-        yield (central, "", "", data.central_visits, "", exports.Kronor(data.central_ore), "", "", "")
+                   spreadsheets.Kronor(item["total"]), "", "", "")
+        yield (central, "", "", data.central_visits, "", spreadsheets.Kronor(data.central_ore), "", "", "")
 
-    return exports.csv_response(f"ekonomi-{school_year.start_year}-{(school_year.start_year + 1) % 100:02d}.csv",
+    return spreadsheets.csv_response(f"ekonomi-{school_year.start_year}-{(school_year.start_year + 1) % 100:02d}.csv",
                                 header, rows())
 
 
@@ -312,27 +312,28 @@ def overview_xlsx(request):
     _form, school_year = _school_year(request)
     data, visiting = _overview_rows(school_year)
     sheets = [
-        exports.Sheet(
+        spreadsheets.Sheet(
             _("Inspiration sites"),
             [_("Inspiration site"), _("School unit code"), _("Visits completed"), _("Visits booked"),
              _("Earned (kr)"), _("Visiting schools' shares (kr)"), _("Central administration's shares (kr)"),
              _("Behind the commitment")],
-            [(row.name, row.unit_code, row.completed, row.booked, exports.Kronor(row.earned_ore),
-              exports.Kronor(row.visiting_ore), exports.Kronor(row.central_ore), row.behind) for row in data.sites],
+            [(row.name, row.unit_code, row.completed, row.booked, spreadsheets.Kronor(row.earned_ore),
+              spreadsheets.Kronor(row.visiting_ore), spreadsheets.Kronor(row.central_ore), row.behind)
+             for row in data.sites],
         ),
-        exports.Sheet(
+        spreadsheets.Sheet(
             _("Visiting schools"),
             [_("Visiting school"), _("School unit code"), _("Visits completed"), _("Share of the fees (kr)")],
             [(item["payer_school__name"], item["payer_school__unit_code"], item["visits"],
-              exports.Kronor(item["total"])) for item in visiting],
+              spreadsheets.Kronor(item["total"])) for item in visiting],
         ),
-        exports.Sheet(
+        spreadsheets.Sheet(
             _("Central administration"),
             [_("School year"), _("Visits completed"), _("Share of the fees (kr)")],
-            [(school_year.label, data.central_visits, exports.Kronor(data.central_ore))],
+            [(school_year.label, data.central_visits, spreadsheets.Kronor(data.central_ore))],
         ),
     ]
-    return exports.xlsx_response(
+    return spreadsheets.xlsx_response(
         f"ekonomi-{school_year.start_year}-{(school_year.start_year + 1) % 100:02d}.xlsx", sheets)
 
 

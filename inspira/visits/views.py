@@ -13,6 +13,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from inspira.accounts.permissions import require
 from inspira.certification.models import Certification
+from inspira.core import spreadsheets
 from inspira.schools.models import School
 from inspira.visits import exports, ics, selectors, services
 from inspira.visits.forms import (
@@ -644,8 +645,8 @@ def all_bookings(request):
 def bookings_csv(request):
     require(can_view_all_bookings(request.user))
     bookings = selectors.bookings_search(**BookingFilterForm(request.GET).filters())
-    return exports.csv_response(exports.bookings_table(bookings),
-                                filename=f"studiebesok-{timezone.localdate():%Y-%m-%d}.csv")
+    return spreadsheets.csv_response(f"studiebesok-{timezone.localdate():%Y-%m-%d}.csv",
+                                     exports.bookings_header(), exports.bookings_rows(bookings))
 
 
 @login_required
