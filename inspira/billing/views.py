@@ -1,6 +1,5 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import FileResponse, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -24,14 +23,9 @@ from inspira.billing.forms import (
 from inspira.billing.models import BillingSettings, Invoice
 from inspira.certification.models import EstablishmentSupportPayment
 from inspira.core import spreadsheets
+from inspira.core.pagination import paginate
 from inspira.schools.models import School
 from inspira.schoolyears.models import SchoolYear
-
-PAGE_SIZE = 25
-
-
-def _page(request, queryset):
-    return Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
 
 
 def _settings_warning(request) -> bool:
@@ -51,7 +45,7 @@ def invoice_list(request):
     if form.is_valid():
         state, kind = form.cleaned_data["state"], form.cleaned_data["kind"]
     today = timezone.localdate()
-    page = _page(request, selectors.invoices(state=state, kind=kind, today=today))
+    page = paginate(request, selectors.invoices(state=state, kind=kind, today=today)).page
     return render(request, "billing/invoice_list.html", {
         "form": form, "page_obj": page, "today": today, "filtered": bool(state or kind),
         "can_run": perms.can_run_central_invoices(request.user),
@@ -67,7 +61,7 @@ def school_invoices(request, school_id):
     school = get_object_or_404(School, pk=school_id)
     require(perms.can_view_school_invoices(request.user, school))
     received = perms.can_see_received_invoices(request.user, school)
-    page = _page(request, selectors.school_invoices(school, issued=True, received=received))
+    page = paginate(request, selectors.school_invoices(school, issued=True, received=received)).page
     return render(request, "billing/school_invoices.html", {
         "school": school, "page_obj": page, "shows_received": received, "today": timezone.localdate(),
     })
@@ -177,7 +171,7 @@ def _support_form(payment, data=None) -> PaidForm:
 def _support_page(request, *, bound: tuple[int, PaidForm] | None = None, status=200):
     filter_form = SupportFilterForm(request.GET or None)
     state = filter_form.cleaned_data["state"] if filter_form.is_valid() else ""
-    page = _page(request, selectors.support_payments(state=state))
+    page = paginate(request, selectors.support_payments(state=state)).page
     can_mark = perms.can_mark_paid(request.user)
     rows = []
     for payment in page:
@@ -247,12 +241,6 @@ def _school_year(request) -> tuple[SchoolYearForm, SchoolYear]:
 SITES_PAGE = "sites_page"
 
 
-def _other_page_url(request, param: str, number: int) -> str:
-    query = request.GET.copy()
-    query[param] = number
-    return f"?{query.urlencode()}#sites"
-
-
 @login_required
 @require_GET
 def overview(request):
@@ -262,16 +250,13 @@ def overview(request):
     # A page of sites at a time, chart and table alike: with hundreds of sites, one table and a chart of
     # hundreds of bars took longer to draw than all the rest of the page (bench/RESULTS.md). The totals
     # and the number of sites behind are still over every site; the exports have every row.
-    sites = Paginator(data.sites, PAGE_SIZE).get_page(request.GET.get(SITES_PAGE))
+    sites = paginate(request, data.sites, param=SITES_PAGE).page
     chart = charts.bar_chart([(row.name, row.completed, row.behind) for row in sites],
                              target=selectors.VISIT_COMMITMENT)
-    visiting = _page(request, visiting_schools)
+    visiting = paginate(request, visiting_schools).page
     return render(request, "billing/overview.html", {
         "form": form, "school_year": school_year, "data": data, "chart": chart, "page_obj": visiting,
-        "sites": sites,
-        "sites_previous": _other_page_url(request, SITES_PAGE, sites.previous_page_number())
-        if sites.has_previous() else "",
-        "sites_next": _other_page_url(request, SITES_PAGE, sites.next_page_number()) if sites.has_next() else "",
+        "sites": sites, "sites_page": SITES_PAGE,
         "commitment": selectors.VISIT_COMMITMENT, "is_finance": perms.can_view_finance_lists(request.user),
     })
 

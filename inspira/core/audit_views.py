@@ -7,7 +7,6 @@ which is theirs to follow.
 
 import json
 
-from django.core.paginator import Paginator
 from django.shortcuts import render
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -16,8 +15,7 @@ from django.views.decorators.http import require_GET
 from inspira.accounts.permissions import administrator_required
 from inspira.core import audit, spreadsheets
 from inspira.core.audit_forms import AuditFilterForm
-
-PAGE_SIZE = 25
+from inspira.core.pagination import paginate
 
 
 def _filter_form(request) -> AuditFilterForm:
@@ -30,15 +28,13 @@ def _filter_form(request) -> AuditFilterForm:
 def audit_list(request):
     form = _filter_form(request)
     filters = form.filters()
-    page = Paginator(audit.audit_events(**filters), PAGE_SIZE).get_page(request.GET.get("page"))
+    page, query = paginate(request, audit.audit_events(**filters))
     for event in page.object_list:
         event.action_label = audit.action_label(event.action)
         event.object_type_label = audit.object_type_label(event.object_type)
         event.details = json.dumps(event.data, ensure_ascii=False, indent=2, sort_keys=True) if event.data else ""
-    query = request.GET.copy()
-    query.pop("page", None)
     return render(request, "core/audit_list.html", {
-        "filter_form": form, "page_obj": page, "export_query": query.urlencode(),
+        "filter_form": form, "page_obj": page, "export_query": query,
         "is_filtered": any(filters.values()),
     })
 

@@ -1,6 +1,5 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.db import DatabaseError, connection
 from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -11,6 +10,7 @@ from inspira.accounts.models import Membership
 from inspira.accounts.permissions import administrator_required
 from inspira.core import outbox
 from inspira.core.models import OutboxItem
+from inspira.core.pagination import paginate
 
 
 @require_GET
@@ -81,8 +81,8 @@ def outbox_list(request):
     state = request.GET.get("state", "")
     if state in OutboxItem.State.values:
         items = items.filter(state=state)
-    page = Paginator(items.only("pk", "kind", "key", "state", "attempts", "created_at", "done_at",
-                                "last_error", "payload"), 25).get_page(request.GET.get("page"))
+    page = paginate(request, items.only("pk", "kind", "key", "state", "attempts", "created_at", "done_at",
+                                                "last_error", "payload")).page
     return render(
         request,
         "core/outbox_list.html",
