@@ -3,12 +3,12 @@ import hashlib
 from django import forms
 from django.conf import settings
 from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm, SetPasswordMixin
-from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from inspira.accounts.models import Membership, User
 from inspira.core.emails import email_enqueue
+from inspira.core.links import absolute_url
 from inspira.schools.models import School
 
 
@@ -45,14 +45,14 @@ class OutboxPasswordResetForm(PasswordResetForm):
     def send_mail(self, subject_template_name, email_template_name, context, from_email, to_email,
                   html_email_template_name=None):
         user = context["user"]
-        path = reverse("accounts:password_reset_confirm", kwargs={"uidb64": context["uid"], "token": context["token"]})
         email_enqueue(
             key=f"password-reset:{user.pk}:{_digest(context['token'])}",
             to=[to_email],
             template="password_reset",
             context={
                 "name": user.name,
-                "reset_url": settings.SITE_URL + path,
+                "reset_url": absolute_url("accounts:password_reset_confirm", uidb64=context["uid"],
+                                          token=context["token"]),
                 "valid_days": max(1, settings.PASSWORD_RESET_TIMEOUT // 86400),
             },
             language=translation.get_language() or settings.LANGUAGE_CODE,

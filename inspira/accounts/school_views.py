@@ -1,7 +1,6 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
@@ -14,11 +13,10 @@ from inspira.accounts.permissions import (
     central_required,
     require,
 )
+from inspira.core.pagination import paginate
 from inspira.schools import selectors, services
 from inspira.schools.forms import SchoolEditForm, SchoolSearchForm
 from inspira.schools.models import School
-
-PAGE_SIZE = 25
 
 
 @central_required
@@ -27,7 +25,7 @@ def school_list(request):
     search = SchoolSearchForm(request.GET)
     filters = search.filters()
     schools = selectors.school_search(**filters)
-    page = Paginator(schools, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = paginate(request, schools).page
     return render(request, "schools/school_list.html", {
         "page_obj": page,
         "search": search,

@@ -1,6 +1,7 @@
 from django.db.models import Prefetch, Q, QuerySet
 
 from inspira.accounts.models import Membership, User
+from inspira.core.search import text_matches
 from inspira.schools.models import School
 
 SCHOOL_SEARCH_LIMIT = 20
@@ -15,7 +16,7 @@ def school_search(query: str, *, limit: int = SCHOOL_SEARCH_LIMIT) -> tuple[list
     query = " ".join(query.split())
     if not query:
         return [], False
-    condition = Q(name__icontains=query)
+    condition = text_matches(query, "name")
     digits = query.replace(" ", "")
     if digits.isascii() and digits.isdigit():
         condition |= Q(unit_code__startswith=digits)
@@ -50,7 +51,7 @@ def people_search(query: str = "") -> QuerySet[User]:
     ).order_by("name", "email")
     query = query.strip()
     if query:
-        people = people.filter(Q(name__icontains=query) | Q(email__icontains=query))
+        people = people.filter(text_matches(query, "name", "email"))
     return people
 
 

@@ -8,7 +8,6 @@ from django.conf import settings
 from django.core import signing
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -16,6 +15,7 @@ from inspira.accounts.models import Membership, User
 from inspira.accounts.permissions import can_manage_membership, can_set_membership_role
 from inspira.core.audit import audit_record
 from inspira.core.emails import email_enqueue
+from inspira.core.links import absolute_url
 from inspira.core.models import OutboxItem
 
 VERIFY_EMAIL_SALT = "inspira.accounts.verify-email"
@@ -31,10 +31,6 @@ class AccountError(Exception):
 def _digest(value: str) -> str:
     # Outbox keys are shown to administrators; a digest keeps secret links out of them.
     return hashlib.sha256(value.encode()).hexdigest()[:20]
-
-
-def _url(name: str, **kwargs) -> str:
-    return settings.SITE_URL + reverse(name, kwargs=kwargs or None)
 
 
 # --- Sign-up and email verification -------------------------------------------------------
@@ -65,7 +61,7 @@ def verification_email_send(*, user: User, language: str = "sv") -> OutboxItem:
         template="verify_email",
         context={
             "name": user.name,
-            "verify_url": _url("accounts:verify_email", token=token),
+            "verify_url": absolute_url("accounts:verify_email", token=token),
             "valid_days": max(1, settings.EMAIL_VERIFICATION_MAX_AGE // 86400),
             "schools": [m.school.name for m in user.memberships.select_related("school")],
         },
@@ -188,7 +184,7 @@ def _notify_principals(membership: Membership) -> None:
             "person_name": membership.user.name,
             "person_email": membership.user.email,
             "school_name": membership.school.name,
-            "members_url": _url("accounts:school_members", school_id=membership.school_id),
+            "members_url": absolute_url("accounts:school_members", school_id=membership.school_id),
         },
     )
 
@@ -210,8 +206,8 @@ def _tell_person(*, membership: Membership, event: str, key: str, actor: User) -
             "school_name": membership.school.name,
             "role": membership.get_role_display(),
             "actor_name": actor.name,
-            "dashboard_url": _url("core:dashboard"),
-            "join_url": _url("accounts:join_school"),
+            "dashboard_url": absolute_url("core:dashboard"),
+            "join_url": absolute_url("accounts:join_school"),
         },
     )
 

@@ -8,7 +8,6 @@ from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import PasswordChangeForm
 from django.core import signing
-from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render, resolve_url
 from django.urls import reverse
@@ -42,9 +41,8 @@ from inspira.accounts.permissions import (
     membership_roles_for,
     require,
 )
+from inspira.core.pagination import paginate
 from inspira.schools.models import School
-
-PAGE_SIZE = 25
 
 
 def _language() -> str:
@@ -208,7 +206,7 @@ def school_members(request, school_id):
     require(can_view_members(request.user, school))
     can_manage = can_manage_members(request.user, school)
     waiting = list(selectors.school_waiting_memberships(school))
-    page = Paginator(selectors.school_confirmed_memberships(school), PAGE_SIZE).get_page(request.GET.get("page"))
+    page = paginate(request, selectors.school_confirmed_memberships(school)).page
     for membership in [*waiting, *page.object_list]:
         membership.school = school  # the permission checks read it; saves a query per row
         membership.may_manage = can_manage and can_manage_membership(request.user, membership)
@@ -279,7 +277,7 @@ def membership_set_role(request, membership_id):
 def people(request):
     form = PeopleSearchForm(request.GET or None)
     query = form.cleaned_data["q"] if form.is_valid() else ""
-    page = Paginator(selectors.people_search(query), PAGE_SIZE).get_page(request.GET.get("page"))
+    page = paginate(request, selectors.people_search(query)).page
     return render(request, "accounts/people.html", {"search_form": form, "query": query, "page_obj": page})
 
 

@@ -18,7 +18,6 @@ import uuid
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import transaction
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.module_loading import import_string
 
@@ -28,6 +27,7 @@ from inspira.billing.documents import invoice_xml, render_invoice_pdf
 from inspira.billing.models import Invoice
 from inspira.certification.storage import private_storage
 from inspira.core.emails import email_enqueue
+from inspira.core.links import absolute_url
 from inspira.core.models import OutboxItem
 from inspira.core.outbox import outbox_handler
 
@@ -59,7 +59,6 @@ def invoice_pdf_ensure(invoice: Invoice, *, now=None) -> bytes:
 
 
 def email_context(invoice: Invoice) -> dict:
-    path = reverse("billing:invoice_detail", args=[invoice.pk])
     return {
         "number": invoice.number,
         "is_credit_note": invoice.is_credit_note,
@@ -70,7 +69,7 @@ def email_context(invoice: Invoice) -> dict:
         "due_date": invoice.due_date,
         "credits_number": invoice.credits.number if invoice.credits_id else "",
         "buyer_reference": invoice.buyer_reference,
-        "invoice_url": settings.SITE_URL + path,
+        "invoice_url": absolute_url("billing:invoice_detail", invoice.pk),
     }
 
 
@@ -133,6 +132,6 @@ def central_run_refusals_notify(run: services.CentralRun) -> None:
                 "month": datetime.date(run.year, run.month, 1),
                 "issued": len(run.issued),
                 "refusals": [{"school": refusal.host.name, "reason": refusal.reason} for refusal in run.refused],
-                "run_url": settings.SITE_URL + reverse("billing:central_run"),
+                "run_url": absolute_url("billing:central_run"),
             },
         )

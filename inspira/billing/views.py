@@ -1,6 +1,5 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import FileResponse, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -10,7 +9,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from inspira.accounts.permissions import require
-from inspira.billing import charts, exports, selectors, services
+from inspira.billing import charts, selectors, services
 from inspira.billing import permissions as perms
 from inspira.billing.documents import invoice_xml
 from inspira.billing.forms import (
@@ -23,14 +22,10 @@ from inspira.billing.forms import (
 )
 from inspira.billing.models import BillingSettings, Invoice
 from inspira.certification.models import EstablishmentSupportPayment
+from inspira.core import spreadsheets
+from inspira.core.pagination import paginate
 from inspira.schools.models import School
 from inspira.schoolyears.models import SchoolYear
-
-PAGE_SIZE = 25
-
-
-def _page(request, queryset):
-    return Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
 
 
 def _settings_warning(request) -> bool:
@@ -50,7 +45,7 @@ def invoice_list(request):
     if form.is_valid():
         state, kind = form.cleaned_data["state"], form.cleaned_data["kind"]
     today = timezone.localdate()
-    page = _page(request, selectors.invoices(state=state, kind=kind, today=today))
+    page = paginate(request, selectors.invoices(state=state, kind=kind, today=today)).page
     return render(request, "billing/invoice_list.html", {
         "form": form, "page_obj": page, "today": today, "filtered": bool(state or kind),
         "can_run": perms.can_run_central_invoices(request.user),
@@ -66,7 +61,7 @@ def school_invoices(request, school_id):
     school = get_object_or_404(School, pk=school_id)
     require(perms.can_view_school_invoices(request.user, school))
     received = perms.can_see_received_invoices(request.user, school)
-    page = _page(request, selectors.school_invoices(school, issued=True, received=received))
+    page = paginate(request, selectors.school_invoices(school, issued=True, received=received)).page
     return render(request, "billing/school_invoices.html", {
         "school": school, "page_obj": page, "shows_received": received, "today": timezone.localdate(),
     })
@@ -180,7 +175,7 @@ def _support_form(payment, data=None) -> PaidForm:
 def _support_page(request, *, bound: tuple[int, PaidForm] | None = None, status=200):
     filter_form = SupportFilterForm(request.GET or None)
     state = filter_form.cleaned_data["state"] if filter_form.is_valid() else ""
-    page = _page(request, selectors.support_payments(state=state))
+    page = paginate(request, selectors.support_payments(state=state)).page
     can_mark = perms.can_mark_paid(request.user)
     rows = []
     for payment in page:
@@ -227,13 +222,13 @@ def support_export(request):
     require(perms.can_view_finance_lists(request.user))
     rows = (
         (p.certification.display_name, p.certification.school.unit_code, p.certification.school.organisation_number,
-         p.school_year.label, exports.Kronor(p.amount_ore), p.due_on, p.paid_on,
+         p.school_year.label, spreadsheets.Kronor(p.amount_ore), p.due_on, p.paid_on,
          p.paid_marked_by.name if p.paid_marked_by else "")
         for p in selectors.support_payments().iterator(chunk_size=500)
     )
     header = [_("Inspiration site"), _("School unit code"), _("Organisation number"), _("School year"),
               _("Amount (kr)"), _("Due"), _("Paid"), _("Marked as paid by")]
-    return exports.csv_response("etableringsstod.csv", header, rows)
+    return spreadsheets.csv_response("etableringsstod.csv", header, rows)
 
 
 # --- Finance overview ----------------------------------------------------------------------------------
@@ -250,12 +245,6 @@ def _school_year(request) -> tuple[SchoolYearForm, SchoolYear]:
 SITES_PAGE = "sites_page"
 
 
-def _other_page_url(request, param: str, number: int) -> str:
-    query = request.GET.copy()
-    query[param] = number
-    return f"?{query.urlencode()}#sites"
-
-
 @login_required
 @require_GET
 def overview(request):
@@ -265,16 +254,13 @@ def overview(request):
     # A page of sites at a time, chart and table alike: with hundreds of sites, one table and a chart of
     # hundreds of bars took longer to draw than all the rest of the page (bench/RESULTS.md). The totals
     # and the number of sites behind are still over every site; the exports have every row.
-    sites = Paginator(data.sites, PAGE_SIZE).get_page(request.GET.get(SITES_PAGE))
+    sites = paginate(request, data.sites, param=SITES_PAGE).page
     chart = charts.bar_chart([(row.name, row.completed, row.behind) for row in sites],
                              target=selectors.VISIT_COMMITMENT)
-    visiting = _page(request, visiting_schools)
+    visiting = paginate(request, visiting_schools).page
     return render(request, "billing/overview.html", {
         "form": form, "school_year": school_year, "data": data, "chart": chart, "page_obj": visiting,
-        "sites": sites,
-        "sites_previous": _other_page_url(request, SITES_PAGE, sites.previous_page_number())
-        if sites.has_previous() else "",
-        "sites_next": _other_page_url(request, SITES_PAGE, sites.next_page_number()) if sites.has_next() else "",
+        "sites": sites, "sites_page": SITES_PAGE,
         "commitment": selectors.VISIT_COMMITMENT, "is_finance": perms.can_view_finance_lists(request.user),
     })
 
@@ -297,15 +283,14 @@ def overview_csv(request):
 
     def rows():
         for row in data.sites:
-            yield (site, row.name, row.unit_code, row.completed, row.booked,
-                   exports.Kronor(row.earned_ore), exports.Kronor(row.visiting_ore), exports.Kronor(row.central_ore),
-                   row.behind)
+            yield (site, row.name, row.unit_code, row.completed, row.booked, spreadsheets.Kronor(row.earned_ore),
+                   spreadsheets.Kronor(row.visiting_ore), spreadsheets.Kronor(row.central_ore), row.behind)
         for item in visiting:
             yield (visitor, item["payer_school__name"], item["payer_school__unit_code"], item["visits"], "",
-                   exports.Kronor(item["total"]), "", "", "")
-        yield (central, "", "", data.central_visits, "", exports.Kronor(data.central_ore), "", "", "")
+                   spreadsheets.Kronor(item["total"]), "", "", "")
+        yield (central, "", "", data.central_visits, "", spreadsheets.Kronor(data.central_ore), "", "", "")
 
-    return exports.csv_response(f"ekonomi-{school_year.start_year}-{(school_year.start_year + 1) % 100:02d}.csv",
+    return spreadsheets.csv_response(f"ekonomi-{school_year.start_year}-{(school_year.start_year + 1) % 100:02d}.csv",
                                 header, rows())
 
 
@@ -316,27 +301,28 @@ def overview_xlsx(request):
     _form, school_year = _school_year(request)
     data, visiting = _overview_rows(school_year)
     sheets = [
-        exports.Sheet(
+        spreadsheets.Sheet(
             _("Inspiration sites"),
             [_("Inspiration site"), _("School unit code"), _("Visits completed"), _("Visits booked"),
              _("Earned (kr)"), _("Visiting schools' shares (kr)"), _("Central administration's shares (kr)"),
              _("Behind the commitment")],
-            [(row.name, row.unit_code, row.completed, row.booked, exports.Kronor(row.earned_ore),
-              exports.Kronor(row.visiting_ore), exports.Kronor(row.central_ore), row.behind) for row in data.sites],
+            [(row.name, row.unit_code, row.completed, row.booked, spreadsheets.Kronor(row.earned_ore),
+              spreadsheets.Kronor(row.visiting_ore), spreadsheets.Kronor(row.central_ore), row.behind)
+             for row in data.sites],
         ),
-        exports.Sheet(
+        spreadsheets.Sheet(
             _("Visiting schools"),
             [_("Visiting school"), _("School unit code"), _("Visits completed"), _("Share of the fees (kr)")],
             [(item["payer_school__name"], item["payer_school__unit_code"], item["visits"],
-              exports.Kronor(item["total"])) for item in visiting],
+              spreadsheets.Kronor(item["total"])) for item in visiting],
         ),
-        exports.Sheet(
+        spreadsheets.Sheet(
             _("Central administration"),
             [_("School year"), _("Visits completed"), _("Share of the fees (kr)")],
-            [(school_year.label, data.central_visits, exports.Kronor(data.central_ore))],
+            [(school_year.label, data.central_visits, spreadsheets.Kronor(data.central_ore))],
         ),
     ]
-    return exports.xlsx_response(
+    return spreadsheets.xlsx_response(
         f"ekonomi-{school_year.start_year}-{(school_year.start_year + 1) % 100:02d}.xlsx", sheets)
 
 

@@ -4,26 +4,16 @@ Sites publish through the product, where the rules are."""
 from django.contrib import admin
 
 from inspira.catalogue.models import DocumentationImage, SiteDocumentation
+from inspira.core.admin import ReadOnlyAdminMixin
 
 
-class ReadOnlyMixin:
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
-class DocumentationImageInline(ReadOnlyMixin, admin.TabularInline):
+class DocumentationImageInline(ReadOnlyAdminMixin, admin.TabularInline):
     model = DocumentationImage
     extra = 0
 
 
 @admin.register(SiteDocumentation)
-class SiteDocumentationAdmin(ReadOnlyMixin, admin.ModelAdmin):
+class SiteDocumentationAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["certification", "is_published", "first_published_at", "updated_at"]
     list_filter = ["is_published"]
     list_select_related = ["certification__school"]

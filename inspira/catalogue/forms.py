@@ -13,8 +13,9 @@ from inspira.schools.models import District, SchoolForm
 class SiteSearchForm(forms.Form):
     """The search and filters above the catalogue (GET). Bad values are ignored, not shown."""
 
+    field_order = ["q", "area"]
     q = forms.CharField(
-        label=_("Search"), required=False, max_length=100,
+        label=_("Search"), required=False, max_length=100, widget=forms.TextInput(attrs={"type": "search"}),
         help_text=_("Words in the area, the description, the subjects or the school's name."),
     )
     school_form = forms.ModelChoiceField(

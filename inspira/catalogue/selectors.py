@@ -16,6 +16,7 @@ from inspira.accounts.permissions import confirmed_memberships
 from inspira.catalogue import hooks
 from inspira.catalogue.models import DocumentationImage, SiteDocumentation
 from inspira.certification.models import Application, ApplicationImage, Certification
+from inspira.core.search import text_matches
 
 MAX_SEARCH_WORDS = 10
 # Not " och ": "Idrott och hälsa" is one subject.
@@ -51,19 +52,14 @@ def site_search(*, q: str = "", school_form=None, subject: str = "", area: str =
     see ``hooks``; otherwise ignored)."""
     sites = current_sites(on=on)
     for word in _words(q):
-        sites = sites.filter(
-            Q(application__area_title__icontains=word) | Q(application__area_description__icontains=word)
-            | Q(application__subjects__icontains=word) | Q(school__name__icontains=word)
-            | Q(team_name__icontains=word)
-        )
+        sites = sites.filter(text_matches(word, "application__area_title", "application__area_description",
+                                          "application__subjects", "school__name", "team_name"))
     for word in _words(area):
-        sites = sites.filter(
-            Q(application__area_title__icontains=word) | Q(application__area_description__icontains=word)
-        )
+        sites = sites.filter(text_matches(word, "application__area_title", "application__area_description"))
     if school_form is not None:
         sites = sites.filter(application__school_forms=school_form)
     if subject:
-        sites = sites.filter(application__subjects__icontains=subject)
+        sites = sites.filter(application__subjects__folded_contains=subject)
     if district is not None:
         sites = sites.filter(school__district=district)
     if free_occasions and hooks.free_occasions_filter is not None:

@@ -8,7 +8,6 @@ from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import transaction
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -25,6 +24,7 @@ from inspira.certification.models import (
     Certification,
 )
 from inspira.core.emails import email_enqueue
+from inspira.core.links import absolute_url
 from inspira.core.models import OutboxItem
 
 MAX_DOCUMENTATION_IMAGES = 20
@@ -49,10 +49,6 @@ class ReapplicationExists(CatalogueError):
     def __init__(self, application: Application):
         super().__init__(_("The site has already applied again. Continue that application."))
         self.application = application
-
-
-def _url(name: str, *args) -> str:
-    return settings.SITE_URL + reverse(name, args=args)
 
 
 def certification_has_ended(certification: Certification, *, today: date) -> bool:
@@ -355,7 +351,7 @@ def expiry_reminders_send(*, today: date | None = None) -> list[str]:
                 "days_left": (certification.ends_on - today).days,
                 "threshold": threshold,
                 "reapplication_status": reapplications.get(certification.application_id, ""),
-                "manage_url": _url("catalogue:manage", certification.pk),
+                "manage_url": absolute_url("catalogue:manage", certification.pk),
             },
         )
         sent.append(key)
@@ -397,7 +393,7 @@ def leaflet_ensure(certification: Certification, *, language: str = "sv") -> str
         "application": application,
         "school": certification.school,
         "pictures": pictures,
-        "site_url": _url("catalogue:site", certification.pk),
+        "site_url": absolute_url("catalogue:site", certification.pk),
         "contact_email": settings.PROGRAMME_CONTACT_EMAIL,
     }, language=language)
     saved = default_storage.save(name, ContentFile(pdf))

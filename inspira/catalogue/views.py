@@ -1,7 +1,6 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.files.storage import default_storage
-from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone, translation
@@ -20,8 +19,8 @@ from inspira.certification.forms import ImageUploadForm
 from inspira.certification.models import ApplicationImage, Certification
 from inspira.certification.services import STEP_SITE, format_duration, plan_duration
 from inspira.core import pagecache
+from inspira.core.pagination import paginate
 
-PAGE_SIZE = 25
 # Public pictures may be kept by browsers a while; a site that leaves the catalogue stops
 # serving them at once, only copies already fetched live on until they expire.
 PICTURE_MAX_AGE = 3600
@@ -53,7 +52,7 @@ def _managed(request, pk: int) -> Certification:
 def site_list(request):
     search = SiteSearchForm(request.GET, subjects=selectors.subject_choices())
     filters = search.filters()
-    page = Paginator(selectors.site_search(**filters), PAGE_SIZE).get_page(request.GET.get("page"))
+    page = paginate(request, selectors.site_search(**filters)).page
     return render(request, "catalogue/site_list.html", {
         "page_obj": page,
         "search": search,
@@ -136,7 +135,7 @@ def documentation_picture(request, image_id, size):
 @login_required
 @require_GET
 def my_sites(request):
-    page = Paginator(selectors.sites_for_person(request.user), PAGE_SIZE).get_page(request.GET.get("page"))
+    page = paginate(request, selectors.sites_for_person(request.user)).page
     return render(request, "catalogue/my_sites.html", {"page_obj": page, "today": timezone.localdate()})
 
 
@@ -307,7 +306,7 @@ def documentation_publish(request, pk):
 def documentation_deliveries(request):
     filter_form = DeliveryFilterForm(request.GET)
     filters = filter_form.filters()
-    page = Paginator(selectors.documentation_deliveries(**filters), PAGE_SIZE).get_page(request.GET.get("page"))
+    page = paginate(request, selectors.documentation_deliveries(**filters)).page
     return render(request, "catalogue/deliveries.html", {
         "page_obj": page,
         "filter_form": filter_form,

@@ -19,47 +19,37 @@ from inspira.certification.models import (
     Endorsement,
     EstablishmentSupportPayment,
 )
+from inspira.core.admin import ReadOnlyAdminMixin
 
 
-class ReadOnlyMixin:
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
-class PlanItemInline(ReadOnlyMixin, admin.TabularInline):
+class PlanItemInline(ReadOnlyAdminMixin, admin.TabularInline):
     model = ApplicationPlanItem
     extra = 0
 
 
-class ContactInline(ReadOnlyMixin, admin.TabularInline):
+class ContactInline(ReadOnlyAdminMixin, admin.TabularInline):
     model = ApplicationContact
     extra = 0
 
 
-class ImageInline(ReadOnlyMixin, admin.TabularInline):
+class ImageInline(ReadOnlyAdminMixin, admin.TabularInline):
     model = ApplicationImage
     extra = 0
 
 
-class EndorsementInline(ReadOnlyMixin, admin.TabularInline):
+class EndorsementInline(ReadOnlyAdminMixin, admin.TabularInline):
     model = Endorsement
     extra = 0
     exclude = ["token_hash"]
 
 
-class StatusChangeInline(ReadOnlyMixin, admin.TabularInline):
+class StatusChangeInline(ReadOnlyAdminMixin, admin.TabularInline):
     model = ApplicationStatusChange
     extra = 0
 
 
 @admin.register(Application)
-class ApplicationAdmin(ReadOnlyMixin, admin.ModelAdmin):
+class ApplicationAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["pk", "school", "team_name", "status", "updated_at"]
     list_filter = ["status"]
     search_fields = ["school__name", "team_name", "area_title"]
@@ -68,7 +58,7 @@ class ApplicationAdmin(ReadOnlyMixin, admin.ModelAdmin):
 
 
 @admin.register(ApplicationStatusChange)
-class ApplicationStatusChangeAdmin(ReadOnlyMixin, admin.ModelAdmin):
+class ApplicationStatusChangeAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["application", "from_status", "to_status", "actor_description", "at"]
     list_filter = ["to_status"]
     list_select_related = ["application__school"]
@@ -76,27 +66,27 @@ class ApplicationStatusChangeAdmin(ReadOnlyMixin, admin.ModelAdmin):
 
 # --- Casework and decisions: read-only here; the product's pages make every change -----------------
 
-class AttachmentInline(ReadOnlyMixin, admin.TabularInline):
+class AttachmentInline(ReadOnlyAdminMixin, admin.TabularInline):
     model = BasisAttachment
     extra = 0
     exclude = ["file"]  # the files are served only by the permission-checked view
 
 
 @admin.register(BasisDocument)
-class BasisDocumentAdmin(ReadOnlyMixin, admin.ModelAdmin):
+class BasisDocumentAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["application", "recommendation", "proposed_start_date", "sent_to_director_at"]
     list_select_related = ["application__school"]
     inlines = [AttachmentInline]
 
 
 @admin.register(ContactLogEntry)
-class ContactLogEntryAdmin(ReadOnlyMixin, admin.ModelAdmin):
+class ContactLogEntryAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["application", "date", "channel", "created_by"]
     list_select_related = ["application__school", "created_by"]
 
 
 @admin.register(Decision)
-class DecisionAdmin(ReadOnlyMixin, admin.ModelAdmin):
+class DecisionAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     """A public record: never changed, never deleted (the model refuses as well)."""
 
     list_display = ["reference", "application", "outcome", "start_date", "decided_by_name", "decided_at", "corrects"]
@@ -106,24 +96,24 @@ class DecisionAdmin(ReadOnlyMixin, admin.ModelAdmin):
 
 
 @admin.register(DecisionLetter)
-class DecisionLetterAdmin(ReadOnlyMixin, admin.ModelAdmin):
+class DecisionLetterAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["decision", "rendered_at"]
     exclude = ["pdf"]
     list_select_related = ["decision"]
 
 
 @admin.register(DecisionNumberSeries)
-class DecisionNumberSeriesAdmin(ReadOnlyMixin, admin.ModelAdmin):
+class DecisionNumberSeriesAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["year", "last_number"]
 
 
-class SupportPaymentInline(ReadOnlyMixin, admin.StackedInline):
+class SupportPaymentInline(ReadOnlyAdminMixin, admin.StackedInline):
     model = EstablishmentSupportPayment
     extra = 0
 
 
 @admin.register(Certification)
-class CertificationAdmin(ReadOnlyMixin, admin.ModelAdmin):
+class CertificationAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["display_name", "starts_on", "ends_on", "revoked_by"]
     search_fields = ["school__name", "team_name"]
     list_select_related = ["school", "revoked_by"]

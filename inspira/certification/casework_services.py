@@ -14,10 +14,8 @@ same transaction. Administrators' and the director's actions also write an audit
 import datetime
 from dataclasses import dataclass
 
-from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
@@ -37,6 +35,7 @@ from inspira.certification.models import (
 from inspira.certification.services import ApplicationError, _lock, _status_set
 from inspira.core.audit import audit_record
 from inspira.core.emails import email_enqueue
+from inspira.core.links import absolute_url
 from inspira.core.money import format_sek
 from inspira.core.outbox import outbox_enqueue
 from inspira.schoolyears.services import FeeRuleMissing, fee_rule_for
@@ -83,10 +82,6 @@ def _require(condition: bool) -> None:
         raise PermissionDenied
 
 
-def _url(name: str, *args) -> str:
-    return settings.SITE_URL + reverse(name, args=args)
-
-
 def _date(day: datetime.date) -> str:
     return formats.date_format(day, "j F Y")
 
@@ -119,7 +114,7 @@ def casework_start(*, application: Application, actor: User, now=None, language:
             "area_title": application.area_title,
             "administrator_name": actor.name,
             "administrator_email": actor.email,
-            "application_url": _url("certification:detail", application.pk),
+            "application_url": absolute_url("certification:detail", application.pk),
         },
         language=language,
     )

@@ -6,7 +6,6 @@ see the decisions on their application's page and download the letter (``decisio
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -40,8 +39,8 @@ from inspira.certification.models import (
 from inspira.certification.permissions import can_decide, can_view_casework, can_view_decision, can_work_on_case
 from inspira.certification.selectors import application_trail
 from inspira.certification.services import format_duration, plan_duration
+from inspira.core.pagination import paginate
 
-PAGE_SIZE = 25
 RECENT_DECISIONS = 10
 S = Application.Status
 
@@ -70,7 +69,7 @@ def queue(request):
     require(can_view_casework(request.user))
     search = QueueFilterForm(request.GET)
     applications = selectors.administration_queue(**search.filters())
-    page = Paginator(applications, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = paginate(request, applications).page
     return render(request, "certification/casework/queue.html", {
         "page_obj": page,
         "search": search,
@@ -261,7 +260,7 @@ def attachment_delete(request, pk, attachment_id):
 @require_GET
 def decisions(request):
     require(can_decide(request.user))
-    page = Paginator(selectors.awaiting_decision(), PAGE_SIZE).get_page(request.GET.get("page"))
+    page = paginate(request, selectors.awaiting_decision()).page
     recent = (Decision.objects.select_related("application__school", "corrects")
               .order_by("-decided_at", "-pk")[:RECENT_DECISIONS])
     return render(request, "certification/casework/decisions.html", {"page_obj": page, "recent": recent})

@@ -10,11 +10,11 @@ each email has its own event key, so a second run sends nothing.
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
-from django.urls import reverse
 from django.utils import timezone
 
 from inspira.certification.models import Certification, Decision, DecisionLetter
 from inspira.core.emails import email_enqueue
+from inspira.core.links import absolute_url
 from inspira.core.models import OutboxItem
 from inspira.core.money import format_sek
 from inspira.core.outbox import outbox_handler
@@ -126,7 +126,7 @@ def decision_letter_send(item: OutboxItem) -> None:
         "starts_on": context["certification"].starts_on if context["certification"] else None,
         "ends_on": context["certification"].ends_on if context["certification"] else None,
         "support_amount": context["support_amount"],
-        "application_url": settings.SITE_URL + reverse("certification:detail", args=[application.pk]),
+        "application_url": absolute_url("certification:detail", application.pk),
     }
     for role, name, email in recipients(decision):
         email_enqueue(

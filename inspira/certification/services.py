@@ -8,7 +8,6 @@ from datetime import date, datetime, timedelta
 from django.conf import settings
 from django.core import signing
 from django.db import transaction
-from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
@@ -22,6 +21,7 @@ from inspira.certification.models import (
     Endorsement,
 )
 from inspira.core.emails import email_enqueue
+from inspira.core.links import absolute_url
 
 ENDORSE_SALT = "certification.endorse"
 DEFAULT_ENDORSEMENT_LINK_MAX_AGE = 14 * 24 * 3600
@@ -67,10 +67,6 @@ class EndorsementLinkInvalid(ApplicationError):
 
 def endorsement_link_max_age() -> int:
     return int(getattr(settings, "ENDORSEMENT_LINK_MAX_AGE", DEFAULT_ENDORSEMENT_LINK_MAX_AGE))
-
-
-def _url(name: str, **kwargs) -> str:
-    return settings.SITE_URL + reverse(name, kwargs=kwargs or None)
 
 
 def _hash(value: str) -> str:
@@ -371,7 +367,7 @@ def application_submit(*, application: Application, actor: User, now=None, langu
             "school_name": application.school.name,
             "team_name": application.team_name,
             "area_title": application.area_title,
-            "endorse_url": _url("certification:endorse", token=token),
+            "endorse_url": absolute_url("certification:endorse", token=token),
             "valid_days": max(1, endorsement_link_max_age() // 86400),
             "resubmission": endorsement.round > 1,
         },
@@ -427,7 +423,7 @@ def endorsement_decide(*, token: str, decision: str, reason: str = "", now=None,
         "school_name": application.school.name,
         "team_name": application.team_name,
         "area_title": application.area_title,
-        "application_url": _url("certification:detail", pk=application.pk),
+        "application_url": absolute_url("certification:detail", pk=application.pk),
         "reason": reason,
     }
     if decision == Endorsement.Decision.ENDORSE:

@@ -1,6 +1,5 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -46,9 +45,8 @@ from inspira.certification.services import (
     ApplicationIncomplete,
     EndorsementLinkInvalid,
 )
+from inspira.core.pagination import paginate
 from inspira.schools.models import School
-
-PAGE_SIZE = 25
 
 STEP_TITLES = {
     STEP_SITE: gettext_lazy("About the site"),
@@ -113,7 +111,7 @@ def _saved(request, application: Application, step: int):
 @require_GET
 def application_list(request):
     schools = [m.school for m in confirmed_memberships(request.user)]
-    page = Paginator(selectors.applications_for_person(request.user), PAGE_SIZE).get_page(request.GET.get("page"))
+    page = paginate(request, selectors.applications_for_person(request.user)).page
     return render(request, "certification/application_list.html", {"page_obj": page, "schools": schools})
 
 

@@ -8,5 +8,5 @@ class CoreConfig(AppConfig):
     verbose_name = _("Core")
 
     def ready(self):
-        # Registers the deployment checks and the outbox handlers that live in this app.
-        from inspira.core import checks, emails  # noqa: F401
+        # Registers the deployment checks, the outbox handlers and the search lookup that live in this app.
+        from inspira.core import checks, emails, search  # noqa: F401

@@ -13,6 +13,7 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from inspira.core.models import AuditEvent
+from inspira.core.search import text_matches
 
 # What each action code means, for people reading the trail. A code missing here is shown as it is,
 # so a new action is readable at once, if not in the nicest words: add it here when you add it.
@@ -124,7 +125,7 @@ def audit_events(*, person: str = "", action: str = "", object_type: str = "", s
     (``before`` excluded); ``person`` matches the actor's name or email address, ``text`` the summary."""
     events = AuditEvent.objects.select_related("actor").order_by("-at", "-pk")
     if person:
-        events = events.filter(models.Q(actor__name__icontains=person) | models.Q(actor__email__icontains=person))
+        events = events.filter(text_matches(person, "actor__name", "actor__email"))
     if action:
         events = events.filter(action=action)
     if object_type:
@@ -134,7 +135,7 @@ def audit_events(*, person: str = "", action: str = "", object_type: str = "", s
     if before is not None:
         events = events.filter(at__lt=before)
     if text:
-        events = events.filter(summary__icontains=text)
+        events = events.filter(summary__folded_contains=text)
     return events
 
 

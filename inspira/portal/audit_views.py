@@ -5,22 +5,17 @@ decisions, the invoices); the trail also holds the administrators' work on peopl
 which is theirs to follow.
 """
 
-import csv
 import json
 
-from django.core.paginator import Paginator
-from django.http import StreamingHttpResponse
 from django.shortcuts import render
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from inspira.accounts.permissions import administrator_required
-from inspira.core import audit
+from inspira.core import audit, spreadsheets
 from inspira.core.audit_forms import AuditFilterForm
-from inspira.core.spreadsheets import spreadsheet_text
-
-PAGE_SIZE = 25
+from inspira.core.pagination import paginate
 
 
 def _filter_form(request) -> AuditFilterForm:
@@ -33,52 +28,29 @@ def _filter_form(request) -> AuditFilterForm:
 def audit_list(request):
     form = _filter_form(request)
     filters = form.filters()
-    page = Paginator(audit.audit_events(**filters), PAGE_SIZE).get_page(request.GET.get("page"))
+    page, query = paginate(request, audit.audit_events(**filters))
     for event in page.object_list:
         event.action_label = audit.action_label(event.action)
         event.object_type_label = audit.object_type_label(event.object_type)
         event.details = json.dumps(event.data, ensure_ascii=False, indent=2, sort_keys=True) if event.data else ""
-    query = request.GET.copy()
-    query.pop("page", None)
     return render(request, "core/audit_list.html", {
-        "filter_form": form, "page_obj": page, "export_query": query.urlencode(),
+        "filter_form": form, "page_obj": page, "export_query": query,
         "is_filtered": any(filters.values()),
     })
 
 
-class _Echo:
-    """A file whose write() hands the line back, so csv.writer can feed a streaming response."""
-
-    def write(self, value):
-        return value
-
-
-# A summary holds names that people typed.
-_cell = spreadsheet_text
-
-
-def _csv_lines(events, *, language: str):
-    # The file is written after the view has returned: keep the request's language.
+def _csv_rows(events, *, language: str):
+    # The rows are written after the view has returned: keep the request's language.
     with translation.override(language):
-        yield from _csv_rows(events)
-
-
-def _csv_rows(events):
-    writer = csv.writer(_Echo(), delimiter=";", lineterminator="\r\n")
-    # The byte-order mark makes Excel read UTF-8; the semicolon is a Swedish Excel's list separator.
-    yield "\ufeff" + writer.writerow([
-        _("When"), _("Person"), _("Email address"), _("What was done"), _("Action code"), _("Concerning"),
-        _("Object id"), _("Summary"), _("Details"),
-    ])
-    for event in events.iterator(chunk_size=2000):
-        actor = event.actor
-        yield writer.writerow([_cell(value) for value in (
-            timezone.localtime(event.at).strftime("%Y-%m-%d %H:%M:%S"),
-            actor.name if actor else "", actor.email if actor else "",
-            audit.action_label(event.action), event.action, audit.object_type_label(event.object_type),
-            event.object_id, event.summary,
-            json.dumps(event.data, ensure_ascii=False, sort_keys=True) if event.data else "",
-        )])
+        for event in events.iterator(chunk_size=2000):
+            actor = event.actor
+            yield (
+                timezone.localtime(event.at).strftime("%Y-%m-%d %H:%M:%S"),
+                actor.name if actor else "", actor.email if actor else "",
+                audit.action_label(event.action), event.action, audit.object_type_label(event.object_type),
+                event.object_id, event.summary,
+                json.dumps(event.data, ensure_ascii=False, sort_keys=True) if event.data else "",
+            )
 
 
 @administrator_required
@@ -86,7 +58,7 @@ def _csv_rows(events):
 def audit_export(request):
     """The filtered trail as a CSV file for Excel: every row, not just one page."""
     events = audit.audit_events(**_filter_form(request).filters())
-    lines = _csv_lines(events, language=translation.get_language())
-    response = StreamingHttpResponse((line.encode("utf-8") for line in lines), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="granskningslogg-{timezone.localdate():%Y-%m-%d}.csv"'
-    return response
+    header = [_("When"), _("Person"), _("Email address"), _("What was done"), _("Action code"), _("Concerning"),
+              _("Object id"), _("Summary"), _("Details")]
+    return spreadsheets.csv_response(f"granskningslogg-{timezone.localdate():%Y-%m-%d}.csv", header,
+                                     _csv_rows(events, language=translation.get_language()), stream=True)

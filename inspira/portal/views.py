@@ -4,7 +4,6 @@ moved here, so links and bookmarks keep working."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
@@ -13,6 +12,7 @@ from inspira.accounts.models import Membership
 from inspira.accounts.permissions import administrator_required
 from inspira.core import outbox
 from inspira.core.models import OutboxItem
+from inspira.core.pagination import paginate
 from inspira.portal import selectors
 
 
@@ -51,8 +51,8 @@ def outbox_list(request):
     state = request.GET.get("state", "")
     if state in OutboxItem.State.values:
         items = items.filter(state=state)
-    page = Paginator(items.only("pk", "kind", "key", "state", "attempts", "created_at", "done_at",
-                                "last_error", "payload"), 25).get_page(request.GET.get("page"))
+    page = paginate(request, items.only("pk", "kind", "key", "state", "attempts", "created_at", "done_at",
+                                        "last_error", "payload")).page
     return render(
         request,
         "core/outbox_list.html",

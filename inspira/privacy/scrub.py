@@ -119,7 +119,7 @@ def candidates(queryset: models.QuerySet, fields, scrubber: Scrubber) -> models.
             lookup = f"_privacy_{name}_text"
             annotations[lookup] = Cast(name, TextField())
         for needle in scrubber.needles():
-            condition |= Q(**{f"{lookup}__icontains": needle})
+            condition |= Q(**{f"{lookup}__folded_contains": needle})
     if not condition:
         return queryset.none()
     return queryset.annotate(**annotations).filter(condition)

@@ -2,6 +2,7 @@
 # validate, normalise and audit. Changes made here are not in the audit trail.
 from django.contrib import admin
 
+from inspira.core.admin import ReadOnlyAdminMixin
 from inspira.schools.models import District, School, SchoolForm
 
 
@@ -12,20 +13,11 @@ class DistrictAdmin(admin.ModelAdmin):
 
 
 @admin.register(SchoolForm)
-class SchoolFormAdmin(admin.ModelAdmin):
+class SchoolFormAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     """The school forms are fixed rows created by a migration; code relies on their codes."""
 
     list_display = ["__str__", "code", "position"]
     readonly_fields = ["code", "position"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(School)

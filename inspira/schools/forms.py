@@ -13,7 +13,7 @@ class SchoolSearchForm(forms.Form):
     """The search and filters above the school list (GET). Bad values are ignored, not shown."""
 
     q = forms.CharField(
-        label=_("Search"), required=False, max_length=100,
+        label=_("Search"), required=False, max_length=100, widget=forms.TextInput(attrs={"type": "search"}),
         help_text=_("Name, school unit code or organisation number."),
     )
     district = forms.ModelChoiceField(

@@ -1,5 +1,6 @@
 from django.db.models import Q, QuerySet
 
+from inspira.core.search import text_matches
 from inspira.schools.models import District, School, SchoolForm
 
 
@@ -18,7 +19,7 @@ def school_search(*, q: str = "", district: District | None = None,
     schools = schools_for_display()
     q = q.strip()
     if q:
-        condition = Q(name__icontains=q) | Q(organisation_number__icontains=q)
+        condition = text_matches(q, "name", "organisation_number")
         compact = "".join(q.replace("-", "").split())
         if compact.isdigit():
             # "1234 5678" finds a unit code; "2120000142" finds 212000-0142.

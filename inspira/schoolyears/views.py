@@ -1,6 +1,5 @@
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -8,11 +7,10 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from inspira.accounts.models import User
 from inspira.accounts.permissions import central_required, role_required
+from inspira.core.pagination import paginate
 from inspira.schoolyears import services
 from inspira.schoolyears.forms import FeeRuleForm
 from inspira.schoolyears.models import FeeRule, SchoolYear, school_year_start
-
-PAGE_SIZE = 25
 
 # Fee rules decide money: the administrators who run the programme and finance set them.
 FEE_RULE_ROLES = (User.Role.ADMINISTRATOR, User.Role.FINANCE)
@@ -28,7 +26,7 @@ def can_edit_fee_rules(user) -> bool:
 def school_year_list(request):
     current_start = school_year_start(timezone.localdate())
     years = SchoolYear.objects.select_related("fee_rule").order_by("-start_year")
-    page = Paginator(years, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = paginate(request, years).page
     current_rule = FeeRule.objects.filter(school_year__start_year=current_start).first()
     return render(request, "schoolyears/school_year_list.html", {
         "page_obj": page,

@@ -3,6 +3,7 @@ bookings and their emails change only through the services, which lock and count
 
 from django.contrib import admin
 
+from inspira.core.admin import ReadOnlyAdminMixin
 from inspira.visits.models import (
     Booking,
     BookingOutcomeChange,
@@ -14,19 +15,8 @@ from inspira.visits.models import (
 )
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
 @admin.register(Occasion)
-class OccasionAdmin(ReadOnlyAdmin):
+class OccasionAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["date", "slot", "start_time", "end_time", "certification", "capacity", "cancelled_at"]
     list_filter = ["slot"]
     date_hierarchy = "date"
@@ -34,7 +24,7 @@ class OccasionAdmin(ReadOnlyAdmin):
 
 
 @admin.register(Booking)
-class BookingAdmin(ReadOnlyAdmin):
+class BookingAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["occasion", "school", "participants", "status", "created_at"]
     list_filter = ["status"]
     search_fields = ["school__name", "contact_name", "contact_email"]
@@ -42,27 +32,27 @@ class BookingAdmin(ReadOnlyAdmin):
 
 
 @admin.register(WaitingListEntry)
-class WaitingListEntryAdmin(ReadOnlyAdmin):
+class WaitingListEntryAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["occasion", "school", "participants", "status", "created_at", "offer_expires_at"]
     list_filter = ["status"]
     list_select_related = ["occasion", "school"]
 
 
 @admin.register(BookingOutcomeChange)
-class BookingOutcomeChangeAdmin(ReadOnlyAdmin):
+class BookingOutcomeChangeAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["booking", "action", "at", "by"]
 
 
 @admin.register(Feedback)
-class FeedbackAdmin(ReadOnlyAdmin):
+class FeedbackAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["booking", "rating", "submitted_at"]
 
 
 @admin.register(SchoolVisitSettings)
-class SchoolVisitSettingsAdmin(ReadOnlyAdmin):
+class SchoolVisitSettingsAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["school", "requires_principal_approval", "updated_at"]
 
 
 @admin.register(SiteVisitSettings)
-class SiteVisitSettingsAdmin(ReadOnlyAdmin):
+class SiteVisitSettingsAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["certification", "cancellation_deadline_working_days", "updated_at"]

@@ -10,11 +10,11 @@ a visit on the Monday after a DST change lands at the right hour everywhere.
 from datetime import UTC, datetime, timedelta
 
 from django.conf import settings
-from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from icalendar import Calendar, Event, Timezone, TimezoneDaylight, TimezoneStandard, vCalAddress, vText
 
+from inspira.core.links import absolute_url
 from inspira.visits.models import Booking, Occasion
 
 PRODID = "-//Inspira//Studiebesok//SV"
@@ -106,7 +106,7 @@ def booking_ics(booking: Booking, *, method: str = REQUEST, organizer_email: str
             lines.append(occasion.note)
         if method == CANCEL and booking.cancellation_reason:
             lines.append(_("Cancelled: %(reason)s") % {"reason": booking.cancellation_reason})
-        lines.append(settings.SITE_URL + reverse("visits:booking", args=[booking.pk]))
+        lines.append(absolute_url("visits:booking", booking.pk))
     calendar = _calendar(method)
     event = _event(uid=booking_uid(booking), sequence=booking.sequence, occasion=occasion, summary=summary,
                    description="\n".join(lines), cancelled=method == CANCEL, now=now)

@@ -6,20 +6,15 @@ the task that called us) runs again. Keys that a later change must be able to se
 the calendar sequence (an updated or cancelled .ics) or the visit date (a reminder).
 """
 
-from django.conf import settings
-from django.urls import reverse
 from django.utils import timezone
 
 from inspira.accounts.models import Membership
 from inspira.core.emails import email_enqueue
+from inspira.core.links import absolute_url
 from inspira.visits import ics
 from inspira.visits.models import Booking, WaitingListEntry
 
 ICS_FILENAME = "studiebesok.ics"
-
-
-def _url(name: str, *args) -> str:
-    return settings.SITE_URL + reverse(name, args=args)
 
 
 def _emails_with_role(school_id: int, roles) -> list[str]:
@@ -70,7 +65,7 @@ def _context(booking: Booking, **extra) -> dict:
         "contact_phone": booking.contact_phone,
         "message": booking.message,
         "booked_by": booking.booked_by.name,
-        "booking_url": _url("visits:booking", booking.pk),
+        "booking_url": absolute_url("visits:booking", booking.pk),
         **extra,
     }
 
@@ -104,7 +99,7 @@ def booking_to_principal(booking: Booking) -> None:
         template="visit_booking_principal",
         context=_context(
             booking, needs_approval=booking.status == Booking.Status.HELD, hold_expires_at=booking.hold_expires_at,
-            approve_url=_url("visits:booking_approve", booking.pk),
+            approve_url=absolute_url("visits:booking_approve", booking.pk),
         ),
     )
 
@@ -154,7 +149,7 @@ def waiting_list_offer(entry: WaitingListEntry) -> None:
             "participants": entry.participants,
             "contact_name": entry.contact_name,
             "offer_expires_at": timezone.localtime(entry.offer_expires_at),
-            "offer_url": _url("visits:waiting_entry", entry.pk),
+            "offer_url": absolute_url("visits:waiting_entry", entry.pk),
         },
     )
 
@@ -164,6 +159,6 @@ def feedback_request(booking: Booking, *, token: str, closes_at) -> None:
     the visit as completed. One email per visit, even if a completion is undone and made again."""
     email_enqueue(
         key=f"booking-feedback:{booking.pk}", to=visitor_emails(booking), template="visit_feedback_request",
-        context=_context(booking, feedback_url=settings.SITE_URL + reverse("visits:feedback", args=[token]),
+        context=_context(booking, feedback_url=absolute_url("visits:feedback", token),
                          closes_at=timezone.localtime(closes_at)),
     )

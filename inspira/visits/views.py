@@ -2,7 +2,6 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -13,6 +12,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from inspira.accounts.permissions import require
 from inspira.certification.models import Certification
+from inspira.core import spreadsheets
+from inspira.core.pagination import paginate
 from inspira.schools.models import School
 from inspira.visits import exports, ics, selectors, services
 from inspira.visits.forms import (
@@ -49,12 +50,6 @@ from inspira.visits.permissions import (
     is_visitor_of,
 )
 
-PAGE_SIZE = 25
-
-
-def _page(request, queryset):
-    return Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
-
 
 def _showing_past(request) -> bool:
     """Lists show what is coming; ``?visa=tidigare`` shows what has been, latest first."""
@@ -84,7 +79,7 @@ def free_occasions(request):
             pk=request.GET["plats"]).first()
     occasions = selectors.occasions_with_free_places(certification=certification)
     return render(request, "visits/free_occasions.html", {
-        "page_obj": _page(request, occasions), "certification": certification,
+        "page_obj": paginate(request, occasions).page, "certification": certification,
     })
 
 
@@ -102,7 +97,7 @@ def site_occasions(request, certification_id):
                  else occasions.filter(date__gte=today))
     return render(request, "visits/site_occasions.html", {
         "certification": certification,
-        "page_obj": _page(request, occasions),
+        "page_obj": paginate(request, occasions).page,
         "past": past,
         "can_manage": can_manage_occasions(request.user, certification),
         "settings_form": SiteVisitSettingsForm(instance=services.site_settings(certification)),
@@ -329,7 +324,7 @@ def my_bookings(request):
     today = timezone.localdate()
     past = _showing_past(request)
     return render(request, "visits/my_bookings.html", {
-        "page_obj": _page(request, selectors.past_or_upcoming(bookings, upcoming=not past, today=today)),
+        "page_obj": paginate(request, selectors.past_or_upcoming(bookings, upcoming=not past, today=today)).page,
         "past": past,
         "waiting": selectors.waiting_entries_for_person(request.user),
         "hosted_sites": selectors.hosted_sites_for_person(request.user, today=today),
@@ -511,7 +506,7 @@ def site_visits(request, certification_id):
         "to_record_count": selectors.site_visits(certification, view="to_record", today=today).count(),
         "tab": tab,
         "today": today,
-        "page_obj": _page(request, visits),
+        "page_obj": paginate(request, visits).page,
         "latest_feedback": list(selectors.site_feedback(certification)[:3]),
         "can_record": can_manage_occasions(request.user, certification),
     })
@@ -525,7 +520,7 @@ def site_feedback(request, certification_id):
     feedback = selectors.site_feedback(certification)
     return render(request, "visits/site_feedback.html", {
         "certification": certification,
-        "page_obj": _page(request, feedback),
+        "page_obj": paginate(request, feedback).page,
         "summary": selectors.feedback_summary(feedback),
     })
 
@@ -631,10 +626,9 @@ def all_bookings(request):
     require(can_view_all_bookings(request.user))
     filter_form = BookingFilterForm(request.GET)
     bookings = selectors.bookings_search(**filter_form.filters())
-    query = request.GET.copy()
-    query.pop("page", None)
+    page, query = paginate(request, bookings)
     return render(request, "visits/all_bookings.html", {
-        "filter_form": filter_form, "page_obj": _page(request, bookings), "export_query": query.urlencode(),
+        "filter_form": filter_form, "page_obj": page, "export_query": query,
         "is_filtered": any(value not in (None, "") for value in filter_form.filters().values()),
     })
 
@@ -644,8 +638,8 @@ def all_bookings(request):
 def bookings_csv(request):
     require(can_view_all_bookings(request.user))
     bookings = selectors.bookings_search(**BookingFilterForm(request.GET).filters())
-    return exports.csv_response(exports.bookings_table(bookings),
-                                filename=f"studiebesok-{timezone.localdate():%Y-%m-%d}.csv")
+    return spreadsheets.csv_response(f"studiebesok-{timezone.localdate():%Y-%m-%d}.csv",
+                                     exports.bookings_header(), exports.bookings_rows(bookings))
 
 
 @login_required
@@ -655,7 +649,7 @@ def feedback_list(request):
     filter_form = FeedbackFilterForm(request.GET)
     feedback = selectors.feedback_search(**filter_form.filters())
     return render(request, "visits/feedback_list.html", {
-        "filter_form": filter_form, "page_obj": _page(request, feedback),
+        "filter_form": filter_form, "page_obj": paginate(request, feedback).page,
         "summary": selectors.feedback_summary(feedback),
         "is_filtered": any(value is not None for value in filter_form.filters().values()),
     })
@@ -668,7 +662,7 @@ def sites_overview(request):
     require(can_view_all_bookings(request.user))
     today = timezone.localdate()
     filter_form = SitesOverviewFilterForm(request.GET)
-    page = _page(request, selectors.sites_with_commitment(today=today, **filter_form.filters()))
+    page = paginate(request, selectors.sites_with_commitment(today=today, **filter_form.filters())).page
     rows = [(site, selectors.commitment_of(site, today=today)) for site in page]
     return render(request, "visits/sites_overview.html", {
         "filter_form": filter_form, "page_obj": page, "rows": rows,

@@ -2,7 +2,7 @@
 
 from django.urls import reverse
 
-from inspira.billing.views import PAGE_SIZE
+from inspira.core.pagination import PAGE_SIZE
 from tests.billing.conftest import make_certification
 from tests.factories import SchoolFactory
 

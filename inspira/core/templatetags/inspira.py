@@ -12,10 +12,10 @@ def sek(ore):
 
 
 @register.simple_tag(takes_context=True)
-def querystring_page(context, page_number):
-    """The current query string with ``page`` replaced, for pagination links."""
+def querystring_page(context, page_number, param="page"):
+    """The current query string with ``param`` (``page``) replaced, for pagination links."""
     query = context["request"].GET.copy()
-    query["page"] = page_number
+    query[param] = page_number
     return "?" + query.urlencode()
 
 
