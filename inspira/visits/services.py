@@ -30,6 +30,7 @@ from inspira.accounts.permissions import can_act_for_school, is_principal_of
 from inspira.certification.models import Certification
 from inspira.core import pagecache
 from inspira.core.audit import audit_record
+from inspira.core.clock import local_clock_after, local_midnight
 from inspira.schoolyears.services import FeeRuleMissing
 from inspira.visits import notifications
 from inspira.visits.models import (
@@ -323,7 +324,10 @@ def _full_message(free: int) -> str:
 
 
 def _hold_expiry(occasion: Occasion, now: datetime) -> datetime:
-    return min(now + timedelta(hours=settings.VISIT_HOLD_HOURS), occasion.starts_at)
+    """The hold ends at the same local clock time VISIT_HOLD_HOURS later (72 hours: three days on),
+    as the principal's email says, also across a change to or from summer time; never after
+    the visit starts."""
+    return min(local_clock_after(now, timedelta(hours=settings.VISIT_HOLD_HOURS)), occasion.starts_at)
 
 
 def _book(*, occasion: Occasion, school, booked_by, visitors: Visitors, idempotency_key: uuid.UUID,
@@ -690,7 +694,7 @@ def booking_complete(*, booking: Booking, actor, now=None) -> Booking:
                   actor=actor, now=now)
             booking_completed.send(sender=Booking, booking=booking, by=actor, at=now)
             notifications.feedback_request(booking, token=feedback_token(booking),
-                                           closes_at=feedback_closes_at(booking))
+                                           open_until=feedback_open_until(booking))
     except FeeRuleMissing as e:
         raise CompletionFailed(
             _("The visit is not recorded as completed: %(reason)s Nothing has been saved; try again when it is "
@@ -775,10 +779,19 @@ def feedback_token(booking: Booking) -> str:
     return signing.dumps({"b": booking.pk, "u": booking.uid.hex}, salt=FEEDBACK_SALT, compress=False)
 
 
-def feedback_closes_at(booking: Booking) -> datetime | None:
+def feedback_open_until(booking: Booking) -> date | None:
+    """The last day (inclusive, local) on which feedback can be given: FEEDBACK_OPEN_DAYS days after
+    the day the completion was recorded. Emails and pages show this day ("till och med")."""
     if booking.outcome_marked_at is None:
         return None
-    return booking.outcome_marked_at + timedelta(days=FEEDBACK_OPEN_DAYS)
+    return timezone.localdate(booking.outcome_marked_at) + timedelta(days=FEEDBACK_OPEN_DAYS)
+
+
+def feedback_closes_at(booking: Booking) -> datetime | None:
+    """The form closes at local midnight after its last day, whatever the time of day the visit was
+    recorded and whether the clocks changed in between."""
+    last_day = feedback_open_until(booking)
+    return None if last_day is None else local_midnight(last_day + timedelta(days=1))
 
 
 def feedback_is_open(booking: Booking, *, now=None) -> bool:

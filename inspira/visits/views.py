@@ -370,7 +370,7 @@ def booking_detail(request, pk):
         # The visitors (logged in) reach the feedback form from here too, with the emailed link.
         "feedback_url": (reverse("visits:feedback", args=[services.feedback_token(booking)])
                          if visitor and services.feedback_is_open(booking, now=now) else None),
-        "feedback_closes_at": services.feedback_closes_at(booking),
+        "feedback_open_until": services.feedback_open_until(booking),
     })
 
 
@@ -619,7 +619,7 @@ def feedback(request, token):
     return render(request, "visits/feedback.html", {
         "form": form, "booking": booking, "occasion": booking.occasion,
         "certification": booking.occasion.certification, "existing": existing,
-        "closes_at": services.feedback_closes_at(booking),
+        "open_until": services.feedback_open_until(booking),
     })
 
 
