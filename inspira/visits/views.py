@@ -130,7 +130,7 @@ def site_settings(request, certification_id):
 def occasion_create(request, certification_id):
     certification = _certification(certification_id)
     require(can_manage_occasions(request.user, certification))
-    form = OccasionForm(request.POST or None)
+    form = OccasionForm(request.POST or None, certification=certification)
     if form.is_valid():
         try:
             services.occasion_create(certification=certification, actor=request.user,
@@ -160,7 +160,7 @@ def occasion_series(request, certification_id):
             _add_error(form, e)
         else:
             if step == "create":
-                dates_form = SeriesDatesForm(request.POST, dates=dates)
+                dates_form = SeriesDatesForm(request.POST, dates=dates, certification=certification)
                 if dates_form.is_valid():
                     try:
                         created = services.occasion_create_series(
@@ -172,7 +172,7 @@ def occasion_series(request, certification_id):
                         messages.success(request, _("%(count)s occasions are added.") % {"count": len(created)})
                         return redirect("visits:site_occasions", certification.pk)
             else:
-                dates_form = SeriesDatesForm(dates=dates, initial={"dates": [d.isoformat() for d in dates]})
+                dates_form = SeriesDatesForm(dates=dates, certification=certification)
     return render(request, "visits/occasion_series.html", {
         "form": form, "dates_form": dates_form, "certification": certification,
         "period_start": certification.starts_on, "period_end": certification.ends_on,
