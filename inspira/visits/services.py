@@ -148,8 +148,9 @@ class OccasionDetails:
 
 
 # What an occasion may be: one set of rules for single occasions, series and changes. The forms
-# show every problem at its field (``occasion_problems``, ``occasion_date_problems``); the services
-# refuse with the first one. A half-day is "about half a working day" (the programme asks for a
+# show every problem at its field (``occasion_input_problems``; a series' pattern and its dates are
+# asked separately, ``occasion_problems`` and ``occasion_date_problems``); the services refuse with
+# the first one. A half-day is "about half a working day" (the programme asks for a
 # visit of that length; the application's plan says 2.5 to 5 hours):
 # - on a working day: Monday to Friday, not a Swedish public holiday nor Midsummer, Christmas or
 #   New Year's Eve (workdays.py), within the site's certification and not in the past;
@@ -249,8 +250,6 @@ def occasion_input_problems(*, certification: Certification, day: date | None, s
 
 def _check_occasion(certification: Certification, day: date, details: OccasionDetails, *, today: date,
                     occasion: Occasion | None = None) -> None:
-    if details.slot not in Occasion.Slot.values:
-        raise VisitError(_("Choose morning or afternoon."), field="slot")
     problems = occasion_input_problems(certification=certification, day=day, slot=details.slot,
                                        start_time=details.start_time, end_time=details.end_time, today=today,
                                        occasion=occasion)
@@ -290,7 +289,7 @@ def series_dates(*, first_date: date, weekday: int, weeks: int) -> list[date]:
 @transaction.atomic
 def occasion_create_series(*, certification: Certification, actor, dates: list[date], details: OccasionDetails,
                            now=None) -> list[Occasion]:
-    """Create one occasion per date, all or none: a date outside the certification refuses them all."""
+    """Create one occasion per date, all or none: one date that cannot be had refuses them all."""
     now = now or timezone.now()
     _require_host(actor, certification)
     if not dates:
@@ -871,7 +870,8 @@ def feedback_open_until(booking: Booking) -> date | None:
     the day the completion was recorded. Emails and pages show this day ("till och med")."""
     if booking.outcome_marked_at is None:
         return None
-    return timezone.localdate(booking.outcome_marked_at) + timedelta(days=FEEDBACK_OPEN_DAYS)
+    marked_on = timezone.localdate(booking.outcome_marked_at, timezone.get_default_timezone())
+    return marked_on + timedelta(days=FEEDBACK_OPEN_DAYS)
 
 
 def feedback_closes_at(booking: Booking) -> datetime | None:
