@@ -1,5 +1,5 @@
 import uuid
-from datetime import date, time, timedelta
+from datetime import UTC, date, time, timedelta
 
 import pytest
 from django.core import mail
@@ -33,6 +33,14 @@ def visitors(n=2, user=None, **fields):
 def book(occasion, user, school, n=2, now=None, key=None):
     return services.booking_create(occasion=occasion, school=school, booked_by=user, visitors=visitors(n, user),
                                    idempotency_key=key or uuid.uuid4(), now=now)
+
+
+def weekday_morning_before(day: date):
+    """Tuesday 10:00 (in UTC, as timezone.now() gives it) about two weeks before ``day``: 72 hours from
+    then end on Friday, before a Sunday on which the clocks could change (tests/visits/test_dst.py)."""
+    tuesday = day - timedelta(days=14)
+    tuesday += timedelta(days=(1 - tuesday.weekday()) % 7)
+    return at(tuesday.year, tuesday.month, tuesday.day, 10).astimezone(UTC)
 
 
 def details(**overrides):
@@ -219,7 +227,7 @@ def test_a_booking_waits_for_the_principal_when_the_school_requires_it(occasion,
                                                                        visiting_principal, approval_required,
                                                                        settings):
     settings.VISIT_HOLD_HOURS = 72
-    now = timezone.now()
+    now = weekday_morning_before(occasion.date)
     booking = book(occasion, teacher, other_school, n=4, now=now)
     assert booking.status == Booking.Status.HELD
     assert booking.hold_expires_at == now + timedelta(hours=72)
@@ -251,7 +259,7 @@ def test_a_principal_who_books_needs_no_approval(occasion, other_school, visitin
 def test_an_expired_hold_releases_the_places_to_the_waiting_list(certification, teacher, other_school,
                                                                  visiting_principal, approval_required):
     occasion = make_occasion(certification=certification, capacity=4)
-    now = timezone.now()
+    now = weekday_morning_before(occasion.date)
     booking = book(occasion, teacher, other_school, n=4, now=now)
     waiting_school = SchoolFactory()
     entry = make_waiting_entry(occasion=occasion, school=waiting_school, user=member(waiting_school),
