@@ -22,8 +22,10 @@ def email_enqueue(*, key: str, to: list[str], template: str, context: dict,
     """
     context = {
         "site_url": settings.SITE_URL,
-        "contact_email": settings.PROGRAMME_CONTACT_EMAIL,
         **context,
+        # The footer's "Questions?" address. Its own name, set last: an email's context often has a
+        # ``contact_email`` of its own (a booking's contact), which must not take its place.
+        "programme_contact_email": settings.PROGRAMME_CONTACT_EMAIL,
     }
     with translation.override(language):
         subject = " ".join(render_to_string(f"emails/{template}_subject.txt", context).split())

@@ -15,6 +15,7 @@ from inspira.accounts.models import User
 from inspira.certification.models import Certification
 from inspira.visits import services
 from inspira.visits.models import Occasion
+from inspira.visits.workdays import is_working_day
 
 SITE_UNIT_CODE = "38164927"  # Katarina Södra skola, certified by inspira.certification.demo
 HOST_EMAIL = "kontakt.katarina@inspira.example"
@@ -25,9 +26,13 @@ WEEKS_AHEAD = (2, 4, 6)
 
 
 def _weekday_in(weeks: int, today: datetime.date) -> datetime.date:
-    """The Tuesday ``weeks`` weeks from now: a school day, well inside any certification."""
+    """The Tuesday ``weeks`` weeks from now (the next working day if it is a holiday): a school day,
+    well inside any certification."""
     day = today + datetime.timedelta(weeks=weeks)
-    return day + datetime.timedelta(days=(1 - day.weekday()) % 7)
+    day += datetime.timedelta(days=(1 - day.weekday()) % 7)
+    while not is_working_day(day):
+        day += datetime.timedelta(days=1)
+    return day
 
 
 def load(*, stdout) -> None:

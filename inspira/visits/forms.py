@@ -4,13 +4,22 @@ from datetime import date
 from django import forms
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from inspira.certification.models import Certification
 from inspira.schools.models import School
 from inspira.schoolyears.models import school_year_start
+from inspira.visits import services
 from inspira.visits.models import Booking, Feedback, Occasion, SchoolVisitSettings, SiteVisitSettings
-from inspira.visits.services import MAX_SERIES_WEEKS, OccasionDetails, Visitors
+from inspira.visits.services import (
+    MAX_SERIES_WEEKS,
+    OccasionDetails,
+    Visitors,
+    occasion_date_problems,
+    occasion_input_problems,
+    occasion_problems,
+)
 
 WEEKDAYS = [
     (0, _("Monday")), (1, _("Tuesday")), (2, _("Wednesday")), (3, _("Thursday")), (4, _("Friday")),
@@ -31,14 +40,29 @@ class TimeInput(forms.TimeInput):
         super().__init__(format="%H:%M", **kwargs)
 
 
-class OccasionDetailsMixin:
-    def clean(self):
-        data = super().clean()
-        start, end = data.get("start_time"), data.get("end_time")
-        if start and end and end <= start:
-            self.add_error("end_time", _("The occasion must end after it starts."))
-        return data
+def _slot_field() -> forms.ChoiceField:
+    # Required and without an empty "---------" choice: the site says which half-day it offers.
+    return forms.ChoiceField(label=_("Half-day"), choices=Occasion.Slot.choices, widget=forms.RadioSelect,
+                             error_messages={"required": _("Choose morning or afternoon.")},
+                             help_text=format_lazy(
+                                 _("A morning ends by {morning_ends}; an afternoon starts at {afternoon_starts} or "
+                                   "later. A half-day lasts {min} to {max} hours, between {day_starts} and "
+                                   "{day_ends}."),
+                                 morning_ends=services.MORNING_ENDS_BY.strftime("%H:%M"),
+                                 afternoon_starts=services.AFTERNOON_STARTS_FROM.strftime("%H:%M"),
+                                 min=services.HALF_DAY_MIN_HOURS, max=services.HALF_DAY_MAX_HOURS,
+                                 day_starts=services.SCHOOL_DAY_STARTS.strftime("%H:%M"),
+                                 day_ends=services.SCHOOL_DAY_ENDS.strftime("%H:%M")))
 
+
+def _add_problems(form: forms.Form, problems) -> None:
+    """Show the services' answer (``occasion_input_problems`` and the like) at the fields it names."""
+    for problem in problems:
+        field = problem.field if problem.field in form.fields else None
+        form.add_error(field, str(problem))
+
+
+class OccasionDetailsMixin:
     def details(self) -> OccasionDetails:
         data = self.cleaned_data
         return OccasionDetails(slot=data["slot"], start_time=data["start_time"], end_time=data["end_time"],
@@ -46,20 +70,37 @@ class OccasionDetailsMixin:
 
 
 class OccasionForm(OccasionDetailsMixin, forms.ModelForm):
+    """One occasion, new (``certification`` given) or changed (``instance``)."""
+
+    slot = _slot_field()
+
     class Meta:
         model = Occasion
         fields = ["date", "slot", "start_time", "end_time", "place", "capacity", "note"]
         widgets = {
             "date": DateInput(), "start_time": TimeInput(), "end_time": TimeInput(),
-            "slot": forms.RadioSelect, "note": forms.Textarea(attrs={"rows": 3}),
+            "note": forms.Textarea(attrs={"rows": 3}),
         }
+
+    def __init__(self, *args, certification: Certification | None = None, today: date | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.certification = certification or self.instance.certification
+        self.today = today or timezone.localdate()
+
+    def clean(self):
+        data = super().clean()
+        _add_problems(self, occasion_input_problems(
+            certification=self.certification, day=data.get("date"), slot=data.get("slot"),
+            start_time=data.get("start_time"), end_time=data.get("end_time"), today=self.today,
+            occasion=self.instance if self.instance.pk else None))
+        return data
 
 
 class OccasionSeriesForm(OccasionDetailsMixin, forms.Form):
     """Step one of a series: the pattern. Step two shows its dates to untick (``dates``)."""
 
     weekday = forms.TypedChoiceField(label=_("Weekday"), choices=WEEKDAYS, coerce=int)
-    slot = forms.ChoiceField(label=_("Half-day"), choices=Occasion.Slot.choices, widget=forms.RadioSelect)
+    slot = _slot_field()
     start_time = forms.TimeField(label=_("Starts"), widget=TimeInput())
     end_time = forms.TimeField(label=_("Ends"), widget=TimeInput())
     first_date = forms.DateField(label=_("From"), widget=DateInput(),
@@ -71,17 +112,65 @@ class OccasionSeriesForm(OccasionDetailsMixin, forms.Form):
                                   help_text=Occasion._meta.get_field("capacity").help_text)
     note = forms.CharField(label=_("Note to visitors"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
 
+    def clean(self):
+        data = super().clean()
+        # The dates are checked one by one in step two, where the ones that cannot be had are shown.
+        _add_problems(self, occasion_problems(slot=data.get("slot"), start_time=data.get("start_time"),
+                                              end_time=data.get("end_time")))
+        return data
+
+
+class DatesWidget(forms.CheckboxSelectMultiple):
+    """Checkboxes of which some cannot be ticked (``disabled``: their ISO dates)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.disabled = set()
+
+    def create_option(self, name, value, *args, **kwargs):
+        option = super().create_option(name, value, *args, **kwargs)
+        if str(value) in self.disabled:
+            option["attrs"]["disabled"] = True
+        return option
+
 
 class SeriesDatesForm(forms.Form):
+    """Step two of a series: its dates, those that can be had ticked; a public holiday, a weekend
+    day or a date outside the certification is shown with the reason and cannot be ticked."""
+
     dates = forms.TypedMultipleChoiceField(
-        label=_("Dates"), widget=forms.CheckboxSelectMultiple, coerce=date.fromisoformat,
-        help_text=_("Untick the dates you do not want, e.g. holidays."),
+        label=_("Dates"), widget=DatesWidget, coerce=date.fromisoformat,
+        help_text=_("Untick the dates you do not want, e.g. school breaks. Public holidays cannot be chosen."),
         error_messages={"required": _("Tick at least one date.")},
     )
 
-    def __init__(self, *args, dates=(), **kwargs):
+    def __init__(self, *args, dates=(), certification: Certification, today: date | None = None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["dates"].choices = [(d.isoformat(), date_format(d, "l j F Y")) for d in dates]
+        self.today = today or timezone.localdate()
+        self.certification = certification
+        choices, offered = [], []
+        widget = self.fields["dates"].widget
+        for day in dates:
+            label = date_format(day, "l j F Y")
+            problems = occasion_date_problems(certification=certification, day=day, today=self.today)
+            if problems:
+                label = f"{label} ({', '.join(p.short for p in problems)})"
+                widget.disabled.add(day.isoformat())
+            else:
+                offered.append(day.isoformat())
+            choices.append((day.isoformat(), label))
+        self.fields["dates"].choices = choices
+        if not self.is_bound:
+            self.initial["dates"] = offered
+
+    def clean_dates(self):
+        days = self.cleaned_data["dates"]
+        problems = [problem for day in days
+                    for problem in occasion_date_problems(certification=self.certification, day=day,
+                                                          today=self.today)]
+        if problems:
+            raise forms.ValidationError([str(p) for p in problems])
+        return days
 
 
 class OccasionCancelForm(forms.Form):

@@ -20,17 +20,16 @@ only, with a reason) is a new row, never an edit.
 
 import uuid
 from datetime import datetime
-from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models.functions import Coalesce
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from inspira.core.appendonly import AppendOnlyModel
 
-STOCKHOLM = ZoneInfo("Europe/Stockholm")
 DEFAULT_CANCELLATION_DEADLINE_WORKING_DAYS = 5
 
 
@@ -160,12 +159,13 @@ class Occasion(models.Model):
 
     @property
     def starts_at(self) -> datetime:
-        """The start as an aware moment: the date and time are Stockholm wall-clock time."""
-        return datetime.combine(self.date, self.start_time, tzinfo=STOCKHOLM)
+        """The start as an aware moment: the date and time are wall-clock time of the programme's
+        zone (settings.TIME_ZONE), whoever looks at them."""
+        return datetime.combine(self.date, self.start_time, tzinfo=timezone.get_default_timezone())
 
     @property
     def ends_at(self) -> datetime:
-        return datetime.combine(self.date, self.end_time, tzinfo=STOCKHOLM)
+        return datetime.combine(self.date, self.end_time, tzinfo=timezone.get_default_timezone())
 
     @property
     def is_cancelled(self) -> bool:

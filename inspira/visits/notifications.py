@@ -154,11 +154,10 @@ def waiting_list_offer(entry: WaitingListEntry) -> None:
     )
 
 
-def feedback_request(booking: Booking, *, token: str, closes_at) -> None:
+def feedback_request(booking: Booking, *, token: str, open_until) -> None:
     """“Dela med er – och få tillbaka!”: the visitors are asked for feedback once the host has recorded
     the visit as completed. One email per visit, even if a completion is undone and made again."""
     email_enqueue(
         key=f"booking-feedback:{booking.pk}", to=visitor_emails(booking), template="visit_feedback_request",
-        context=_context(booking, feedback_url=absolute_url("visits:feedback", token),
-                         closes_at=timezone.localtime(closes_at)),
+        context=_context(booking, feedback_url=absolute_url("visits:feedback", token), open_until=open_until),
     )

@@ -30,6 +30,7 @@ from inspira.accounts.permissions import can_act_for_school, is_principal_of
 from inspira.certification.models import Certification
 from inspira.core import pagecache
 from inspira.core.audit import audit_record
+from inspira.core.clock import local_clock_after, local_midnight
 from inspira.schoolyears.services import FeeRuleMissing
 from inspira.visits import notifications
 from inspira.visits.models import (
@@ -43,7 +44,7 @@ from inspira.visits.models import (
 )
 from inspira.visits.permissions import can_manage_occasions, is_host_of
 from inspira.visits.signals import booking_completed, booking_completion_undone
-from inspira.visits.workdays import working_days_before
+from inspira.visits.workdays import holiday_name, working_days_before
 
 MAX_SERIES_WEEKS = 52
 # An offer from the waiting list is not made when the visit starts sooner than this: no one
@@ -146,27 +147,114 @@ class OccasionDetails:
     note: str = ""
 
 
-def _check_date(certification: Certification, day: date, *, today: date) -> None:
+# What an occasion may be: one set of rules for single occasions, series and changes. The forms
+# show every problem at its field (``occasion_input_problems``; a series' pattern and its dates are
+# asked separately, ``occasion_problems`` and ``occasion_date_problems``); the services refuse with
+# the first one. A half-day is "about half a working day" (the programme asks for a
+# visit of that length; the application's plan says 2.5 to 5 hours):
+# - on a working day: Monday to Friday, not a Swedish public holiday nor Midsummer, Christmas or
+#   New Year's Eve (workdays.py), within the site's certification and not in the past;
+# - within the school day, 07:00 to 18:00; a morning ends by 13:00, an afternoon starts at 12:00
+#   or later (the hour between is lunch, which either may use);
+# - between 2 and 5 hours long, ending after it starts.
+SCHOOL_DAY_STARTS = time(7)
+SCHOOL_DAY_ENDS = time(18)
+MORNING_ENDS_BY = time(13)
+AFTERNOON_STARTS_FROM = time(12)
+HALF_DAY_MIN_HOURS = 2
+HALF_DAY_MAX_HOURS = 5
+
+
+class DateNotOffered(VisitError):
+    """An occasion cannot be on this date. ``short`` says why in a few words, for a list of dates."""
+
+    def __init__(self, message: str, *, short: str):
+        super().__init__(message, field="date")
+        self.short = short
+
+
+def occasion_date_problems(*, certification: Certification, day: date, today: date) -> list[DateNotOffered]:
+    """Why ``certification`` cannot offer an occasion on ``day`` (empty when it can)."""
+    when = date_format(day, "j F Y")
     if certification.revoked_by_id is not None:
-        raise VisitError(_("The site's certification has ended early; it cannot offer occasions."), field="date")
+        return [DateNotOffered(_("The site's certification has ended early; it cannot offer occasions."),
+                               short=_("certification ended early"))]
+    problems = []
     if not certification.starts_on <= day <= certification.ends_on:
-        raise VisitError(
+        problems.append(DateNotOffered(
             _("%(date)s is outside the site's certification period (%(start)s to %(end)s). Occasions must fall "
               "within it.") % {
-                "date": date_format(day, "j F Y"), "start": date_format(certification.starts_on, "j F Y"),
+                "date": when, "start": date_format(certification.starts_on, "j F Y"),
                 "end": date_format(certification.ends_on, "j F Y"),
             },
-            field="date",
-        )
+            short=_("outside the certification period")))
     if day < today:
-        raise VisitError(_("%(date)s has already passed.") % {"date": date_format(day, "j F Y")}, field="date")
+        problems.append(DateNotOffered(_("%(date)s has already passed.") % {"date": when}, short=_("already passed")))
+    if day.weekday() >= 5:
+        problems.append(DateNotOffered(
+            _("%(date)s is a %(weekday)s. Occasions are offered on weekdays, Monday to Friday.")
+            % {"date": when, "weekday": date_format(day, "l")},
+            short=_("weekend day")))
+    elif (holiday := holiday_name(day)) is not None:
+        problems.append(DateNotOffered(
+            _("%(date)s is a public holiday (%(holiday)s), when schools are closed. Choose another day.")
+            % {"date": when, "holiday": holiday},
+            short=_("public holiday: %(holiday)s") % {"holiday": holiday}))
+    return problems
 
 
-def _check_details(details: OccasionDetails) -> None:
-    if details.end_time <= details.start_time:
-        raise VisitError(_("The occasion must end after it starts."), field="end_time")
-    if details.slot not in Occasion.Slot.values:
-        raise VisitError(_("Choose morning or afternoon."), field="slot")
+def _hh_mm(value: time) -> str:
+    return value.strftime("%H:%M")
+
+
+def occasion_problems(*, slot: str | None, start_time: time | None, end_time: time | None) -> list[VisitError]:
+    """What is wrong with a half-day's slot and times (empty when nothing). A value the form could
+    not read is ``None`` and checked no further."""
+    problems = []
+    if slot is not None and slot not in Occasion.Slot.values:
+        problems.append(VisitError(_("Choose morning or afternoon."), field="slot"))
+    if start_time is None or end_time is None:
+        return problems
+    if end_time <= start_time:
+        return [*problems, VisitError(_("The occasion must end after it starts."), field="end_time")]
+    if start_time < SCHOOL_DAY_STARTS:
+        problems.append(VisitError(_("A half-day starts at %(time)s at the earliest.")
+                                   % {"time": _hh_mm(SCHOOL_DAY_STARTS)}, field="start_time"))
+    if end_time > SCHOOL_DAY_ENDS:
+        problems.append(VisitError(_("A half-day ends by %(time)s at the latest.")
+                                   % {"time": _hh_mm(SCHOOL_DAY_ENDS)}, field="end_time"))
+    if slot == Occasion.Slot.MORNING and end_time > MORNING_ENDS_BY:
+        problems.append(VisitError(_("A morning ends by %(time)s. Choose afternoon for a later occasion.")
+                                   % {"time": _hh_mm(MORNING_ENDS_BY)}, field="end_time"))
+    if slot == Occasion.Slot.AFTERNOON and start_time < AFTERNOON_STARTS_FROM:
+        problems.append(VisitError(_("An afternoon starts at %(time)s or later. Choose morning for an earlier "
+                                     "occasion.") % {"time": _hh_mm(AFTERNOON_STARTS_FROM)}, field="start_time"))
+    length = datetime.combine(date.min, end_time) - datetime.combine(date.min, start_time)
+    if not timedelta(hours=HALF_DAY_MIN_HOURS) <= length <= timedelta(hours=HALF_DAY_MAX_HOURS):
+        problems.append(VisitError(
+            _("A half-day lasts between %(min)s and %(max)s hours (about half a working day).")
+            % {"min": HALF_DAY_MIN_HOURS, "max": HALF_DAY_MAX_HOURS}, field="end_time"))
+    return problems
+
+
+def occasion_input_problems(*, certification: Certification, day: date | None, slot: str | None,
+                            start_time: time | None, end_time: time | None, today: date,
+                            occasion: Occasion | None = None) -> list[VisitError]:
+    """Every problem with an occasion as entered, for a new one or a change of ``occasion``. The
+    date is checked only when it is new: an occasion kept on its day may be changed on that day."""
+    problems = occasion_problems(slot=slot, start_time=start_time, end_time=end_time)
+    if day is not None and (occasion is None or day != occasion.date):
+        problems += occasion_date_problems(certification=certification, day=day, today=today)
+    return problems
+
+
+def _check_occasion(certification: Certification, day: date, details: OccasionDetails, *, today: date,
+                    occasion: Occasion | None = None) -> None:
+    problems = occasion_input_problems(certification=certification, day=day, slot=details.slot,
+                                       start_time=details.start_time, end_time=details.end_time, today=today,
+                                       occasion=occasion)
+    if problems:
+        raise problems[0]
     if details.capacity < 1:
         raise VisitError(_("The occasion needs at least one place."), field="capacity")
 
@@ -181,8 +269,7 @@ def occasion_create(*, certification: Certification, actor, date: date, details:
                     now=None) -> Occasion:
     now = now or timezone.now()
     _require_host(actor, certification)
-    _check_details(details)
-    _check_date(certification, date, today=timezone.localdate(now))
+    _check_occasion(certification, date, details, today=timezone.localdate(now))
     return Occasion.objects.create(certification=certification, date=date, created_by=actor,
                                    **details.__dict__)
 
@@ -202,15 +289,17 @@ def series_dates(*, first_date: date, weekday: int, weeks: int) -> list[date]:
 @transaction.atomic
 def occasion_create_series(*, certification: Certification, actor, dates: list[date], details: OccasionDetails,
                            now=None) -> list[Occasion]:
-    """Create one occasion per date, all or none: a date outside the certification refuses them all."""
+    """Create one occasion per date, all or none: one date that cannot be had refuses them all."""
     now = now or timezone.now()
     _require_host(actor, certification)
-    _check_details(details)
     if not dates:
         raise VisitError(_("Tick at least one date."), field="dates")
     today = timezone.localdate(now)
     for day in dates:
-        _check_date(certification, day, today=today)
+        try:
+            _check_occasion(certification, day, details, today=today)
+        except DateNotOffered as e:
+            raise VisitError(str(e), field="dates") from None
     pagecache.invalidate_on_commit("catalogue")  # bulk_create() sends no save signal
     return Occasion.objects.bulk_create([
         Occasion(certification=certification, date=day, created_by=actor, **details.__dict__)
@@ -228,9 +317,7 @@ def occasion_update(*, occasion: Occasion, actor, date: date, details: OccasionD
     _require_host(actor, certification)
     if occasion.is_cancelled:
         raise VisitError(_("The occasion is cancelled and cannot be changed."))
-    _check_details(details)
-    if date != occasion.date:
-        _check_date(certification, date, today=timezone.localdate(now))
+    _check_occasion(certification, date, details, today=timezone.localdate(now), occasion=occasion)
     taken = places_taken(occasion.pk) + places_offered(occasion.pk, now=now)
     if details.capacity < taken:
         raise VisitError(
@@ -323,7 +410,10 @@ def _full_message(free: int) -> str:
 
 
 def _hold_expiry(occasion: Occasion, now: datetime) -> datetime:
-    return min(now + timedelta(hours=settings.VISIT_HOLD_HOURS), occasion.starts_at)
+    """The hold ends at the same local clock time VISIT_HOLD_HOURS later (72 hours: three days on),
+    as the principal's email says, also across a change to or from summer time; never after
+    the visit starts."""
+    return min(local_clock_after(now, timedelta(hours=settings.VISIT_HOLD_HOURS)), occasion.starts_at)
 
 
 def _book(*, occasion: Occasion, school, booked_by, visitors: Visitors, idempotency_key: uuid.UUID,
@@ -690,7 +780,7 @@ def booking_complete(*, booking: Booking, actor, now=None) -> Booking:
                   actor=actor, now=now)
             booking_completed.send(sender=Booking, booking=booking, by=actor, at=now)
             notifications.feedback_request(booking, token=feedback_token(booking),
-                                           closes_at=feedback_closes_at(booking))
+                                           open_until=feedback_open_until(booking))
     except FeeRuleMissing as e:
         raise CompletionFailed(
             _("The visit is not recorded as completed: %(reason)s Nothing has been saved; try again when it is "
@@ -775,10 +865,20 @@ def feedback_token(booking: Booking) -> str:
     return signing.dumps({"b": booking.pk, "u": booking.uid.hex}, salt=FEEDBACK_SALT, compress=False)
 
 
-def feedback_closes_at(booking: Booking) -> datetime | None:
+def feedback_open_until(booking: Booking) -> date | None:
+    """The last day (inclusive, local) on which feedback can be given: FEEDBACK_OPEN_DAYS days after
+    the day the completion was recorded. Emails and pages show this day ("till och med")."""
     if booking.outcome_marked_at is None:
         return None
-    return booking.outcome_marked_at + timedelta(days=FEEDBACK_OPEN_DAYS)
+    marked_on = timezone.localdate(booking.outcome_marked_at, timezone.get_default_timezone())
+    return marked_on + timedelta(days=FEEDBACK_OPEN_DAYS)
+
+
+def feedback_closes_at(booking: Booking) -> datetime | None:
+    """The form closes at local midnight after its last day, whatever the time of day the visit was
+    recorded and whether the clocks changed in between."""
+    last_day = feedback_open_until(booking)
+    return None if last_day is None else local_midnight(last_day + timedelta(days=1))
 
 
 def feedback_is_open(booking: Booking, *, now=None) -> bool:

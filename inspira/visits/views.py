@@ -125,7 +125,7 @@ def site_settings(request, certification_id):
 def occasion_create(request, certification_id):
     certification = _certification(certification_id)
     require(can_manage_occasions(request.user, certification))
-    form = OccasionForm(request.POST or None)
+    form = OccasionForm(request.POST or None, certification=certification)
     if form.is_valid():
         try:
             services.occasion_create(certification=certification, actor=request.user,
@@ -155,7 +155,7 @@ def occasion_series(request, certification_id):
             _add_error(form, e)
         else:
             if step == "create":
-                dates_form = SeriesDatesForm(request.POST, dates=dates)
+                dates_form = SeriesDatesForm(request.POST, dates=dates, certification=certification)
                 if dates_form.is_valid():
                     try:
                         created = services.occasion_create_series(
@@ -167,7 +167,7 @@ def occasion_series(request, certification_id):
                         messages.success(request, _("%(count)s occasions are added.") % {"count": len(created)})
                         return redirect("visits:site_occasions", certification.pk)
             else:
-                dates_form = SeriesDatesForm(dates=dates, initial={"dates": [d.isoformat() for d in dates]})
+                dates_form = SeriesDatesForm(dates=dates, certification=certification)
     return render(request, "visits/occasion_series.html", {
         "form": form, "dates_form": dates_form, "certification": certification,
         "period_start": certification.starts_on, "period_end": certification.ends_on,
@@ -365,7 +365,7 @@ def booking_detail(request, pk):
         # The visitors (logged in) reach the feedback form from here too, with the emailed link.
         "feedback_url": (reverse("visits:feedback", args=[services.feedback_token(booking)])
                          if visitor and services.feedback_is_open(booking, now=now) else None),
-        "feedback_closes_at": services.feedback_closes_at(booking),
+        "feedback_open_until": services.feedback_open_until(booking),
     })
 
 
@@ -614,7 +614,7 @@ def feedback(request, token):
     return render(request, "visits/feedback.html", {
         "form": form, "booking": booking, "occasion": booking.occasion,
         "certification": booking.occasion.certification, "existing": existing,
-        "closes_at": services.feedback_closes_at(booking),
+        "open_until": services.feedback_open_until(booking),
     })
 
 

@@ -10,6 +10,7 @@ from datetime import date, timedelta
 from functools import lru_cache
 
 import holidays
+from django.utils import translation
 
 
 @lru_cache(maxsize=32)
@@ -17,6 +18,19 @@ def _holidays_of(year: int) -> frozenset[date]:
     # include_sundays=False: the package otherwise lists every Sunday as a Swedish holiday.
     calendar = holidays.Sweden(years=[year], include_sundays=False, categories=("public", "de_facto"))
     return frozenset(calendar.keys())
+
+
+@lru_cache(maxsize=32)
+def _holiday_names(year: int, language: str) -> dict[date, str]:
+    calendar = holidays.Sweden(years=[year], include_sundays=False, categories=("public", "de_facto"),
+                               language=language)
+    return dict(calendar.items())
+
+
+def holiday_name(day: date) -> str | None:
+    """The holiday's name in the active language (Swedish or English), or None on other days."""
+    language = "sv" if (translation.get_language() or "sv").startswith("sv") else "en_US"
+    return _holiday_names(day.year, language).get(day)
 
 
 def is_holiday(day: date) -> bool:

@@ -14,6 +14,7 @@ from inspira.core import pagecache
 from inspira.visits import services as visit_services
 from inspira.visits.services import OccasionDetails
 from tests.factories import SchoolFactory
+from tests.visits.builders import working_day
 
 from .conftest import make_site
 
@@ -83,10 +84,10 @@ def test_a_booking_updates_the_free_places_on_the_site_page(client, site, django
 
 def test_occasions_made_as_a_series_show_at_once(client, site, site_contact, django_capture_on_commit_callbacks):
     assert "Book a study visit" not in client.get(site_url(site), HTTP_COOKIE="django_language=en").content.decode()
-    day = timezone.localdate() + timedelta(days=14)
+    day = working_day(timezone.localdate() + timedelta(days=14))
     with django_capture_on_commit_callbacks(execute=True):
         visit_services.occasion_create_series(
-            certification=site, actor=site_contact, dates=[day, day + timedelta(days=7)],
+            certification=site, actor=site_contact, dates=[day, working_day(day + timedelta(days=7))],
             details=OccasionDetails(slot="morning", start_time=time(9), end_time=time(12), place="Aulan",
                                     capacity=8))
     client.cookies["django_language"] = "en"

@@ -117,6 +117,13 @@ def _fee_rules(w: World) -> None:
     w.once("fuzz_fee_rules", make)
 
 
+def _occasion_day() -> str:
+    """A day an occasion may be on (a weekday that is no public holiday), some weeks ahead."""
+    from tests.visits.builders import working_day
+
+    return working_day(timezone.localdate() + timedelta(days=40)).isoformat()
+
+
 def _full_occasion(w: World):
     """An occasion of the world's site whose places a third school has taken."""
     from tests.factories import SchoolFactory
@@ -319,7 +326,7 @@ CASES: list[Case] = [
     Case("catalogue:documentation_publish", SITE_CONTACT, kwargs=_ready_documentation, page="catalogue:documentation"),
     # visits: the host
     Case("visits:site_settings", SITE_CONTACT, kwargs=_visit_site, page="visits:site_occasions"),
-    Case("visits:occasion_create", SITE_CONTACT),
+    Case("visits:occasion_create", SITE_CONTACT, values=lambda w: {"date": _occasion_day()}),
     Case("visits:occasion_series", SITE_CONTACT, variant="pattern", baseline=RERENDER,
          note="Step one shows the dates of the series."),
     Case("visits:occasion_series", SITE_CONTACT, variant="dates", second_step=True),

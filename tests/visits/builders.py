@@ -21,6 +21,16 @@ def at(year, month, day, hour=10, minute=0):
     return datetime(year, month, day, hour, minute, tzinfo=STOCKHOLM)
 
 
+def working_day(day: date, step: int = 1) -> date:
+    """``day`` if an occasion may be on it (a weekday that is no public holiday), else the next such day
+    (the one before with ``step=-1``): tests that count from today stay off weekends."""
+    from inspira.visits.workdays import is_working_day
+
+    while not is_working_day(day):
+        day += timedelta(days=step)
+    return day
+
+
 def make_certification(*, school, starts_on: date | None = None, ends_on: date | None = None,
                        team_name: str = "") -> Certification:
     """A certification of ``school`` (default: started 30 days ago, two years long)."""

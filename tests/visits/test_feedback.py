@@ -6,7 +6,7 @@ until the form closes (``services.FEEDBACK_OPEN_DAYS`` after the completion was 
 """
 
 import re
-from datetime import timedelta
+from datetime import time, timedelta
 
 import pytest
 from django.urls import reverse
@@ -137,8 +137,11 @@ def test_the_link_stops_working_when_the_completion_is_undone(client, completed,
 
 
 def test_the_form_closes_after_the_open_days(completed):
-    closes = completed.outcome_marked_at + timedelta(days=services.FEEDBACK_OPEN_DAYS)
-    assert services.feedback_closes_at(completed) == closes
+    last_day = timezone.localdate(completed.outcome_marked_at) + timedelta(days=services.FEEDBACK_OPEN_DAYS)
+    assert services.feedback_open_until(completed) == last_day
+    closes = services.feedback_closes_at(completed)
+    assert timezone.localtime(closes).date() == last_day + timedelta(days=1)
+    assert timezone.localtime(closes).time() == time(0)
     services.booking_from_feedback_token(services.feedback_token(completed), now=closes - timedelta(minutes=1))
     with pytest.raises(services.FeedbackLinkInvalid) as caught:
         services.booking_from_feedback_token(services.feedback_token(completed), now=closes)
@@ -149,7 +152,7 @@ def test_the_form_closes_after_the_open_days(completed):
 
 def test_a_closed_form_answers_gone(client, completed):
     Booking.objects.filter(pk=completed.pk).update(
-        outcome_marked_at=timezone.now() - timedelta(days=services.FEEDBACK_OPEN_DAYS, minutes=1))
+        outcome_marked_at=timezone.now() - timedelta(days=services.FEEDBACK_OPEN_DAYS + 1))
     response = client.get(reverse("visits:feedback", args=[services.feedback_token(completed)]))
     assert response.status_code == 410
     assert "The feedback form is closed" in response.content.decode()

@@ -1,5 +1,5 @@
 import uuid
-from datetime import date, time, timedelta
+from datetime import UTC, date, time, timedelta
 
 import pytest
 from django.core import mail
@@ -11,7 +11,15 @@ from inspira.visits import services
 from inspira.visits.models import Booking, Occasion, SchoolVisitSettings, SiteVisitSettings, WaitingListEntry
 from inspira.visits.services import OccasionDetails, VisitError, Visitors
 from tests.factories import SchoolFactory
-from tests.visits.builders import at, make_booking, make_certification, make_occasion, make_waiting_entry, member
+from tests.visits.builders import (
+    at,
+    make_booking,
+    make_certification,
+    make_occasion,
+    make_waiting_entry,
+    member,
+    working_day,
+)
 from tests.visits.conftest import run_outbox
 
 pytestmark = pytest.mark.usefixtures("en")
@@ -27,6 +35,14 @@ def book(occasion, user, school, n=2, now=None, key=None):
                                    idempotency_key=key or uuid.uuid4(), now=now)
 
 
+def weekday_morning_before(day: date):
+    """Tuesday 10:00 (in UTC, as timezone.now() gives it) about two weeks before ``day``: 72 hours from
+    then end on Friday, before a Sunday on which the clocks could change (tests/visits/test_dst.py)."""
+    tuesday = day - timedelta(days=14)
+    tuesday += timedelta(days=(1 - tuesday.weekday()) % 7)
+    return at(tuesday.year, tuesday.month, tuesday.day, 10).astimezone(UTC)
+
+
 def details(**overrides):
     values = {"slot": Occasion.Slot.MORNING, "start_time": time(9), "end_time": time(12), "place": "Aulan",
               "capacity": 20} | overrides
@@ -36,7 +52,7 @@ def details(**overrides):
 # --- Occasions --------------------------------------------------------------------------------------------
 
 def test_site_contact_creates_an_occasion_within_the_certification(certification, site_contact):
-    day = certification.starts_on + timedelta(days=40)
+    day = working_day(certification.starts_on + timedelta(days=40))
     occasion = services.occasion_create(certification=certification, actor=site_contact, date=day,
                                         details=details())
     assert occasion.date == day and occasion.capacity == 20 and occasion.created_by == site_contact
@@ -54,12 +70,12 @@ def test_an_occasion_outside_the_certification_period_is_refused(certification, 
 def test_staff_who_are_not_site_contacts_cannot_create_occasions(certification, staff):
     with pytest.raises(VisitError):
         services.occasion_create(certification=certification, actor=staff,
-                                 date=timezone.localdate() + timedelta(days=5), details=details())
+                                 date=working_day(timezone.localdate() + timedelta(days=5)), details=details())
 
 
 def test_the_principal_of_the_certified_school_may_create_occasions(certification, principal):
     occasion = services.occasion_create(certification=certification, actor=principal,
-                                        date=timezone.localdate() + timedelta(days=5), details=details())
+                                        date=working_day(timezone.localdate() + timedelta(days=5)), details=details())
     assert occasion.pk
 
 
@@ -71,15 +87,16 @@ def test_series_dates_are_the_weekday_every_week():
 def test_a_series_creates_the_ticked_dates(certification, site_contact):
     first = timezone.localdate() + timedelta(days=7)
     dates = services.series_dates(first_date=first, weekday=1, weeks=8)
-    ticked = dates[:3] + dates[4:]  # the contact unticked the fourth week
+    ticked = [day for day in dates[:3] + dates[4:] if working_day(day) == day]  # the fourth week unticked
     created = services.occasion_create_series(certification=certification, actor=site_contact, dates=ticked,
                                               details=details())
     assert [o.date for o in created] == ticked
-    assert Occasion.objects.count() == 7
+    assert Occasion.objects.count() == len(ticked)
 
 
 def test_a_series_with_a_date_outside_the_period_creates_nothing(certification, site_contact):
-    dates = [certification.ends_on - timedelta(days=7), certification.ends_on + timedelta(days=7)]
+    dates = [working_day(certification.ends_on - timedelta(days=7), step=-1),
+             working_day(certification.ends_on + timedelta(days=7))]
     with pytest.raises(VisitError, match="outside the site's certification period"):
         services.occasion_create_series(certification=certification, actor=site_contact, dates=dates,
                                         details=details())
@@ -89,7 +106,7 @@ def test_a_series_with_a_date_outside_the_period_creates_nothing(certification, 
 def test_an_occasion_must_end_after_it_starts(certification, site_contact):
     with pytest.raises(VisitError, match="end after it starts"):
         services.occasion_create(certification=certification, actor=site_contact,
-                                 date=timezone.localdate() + timedelta(days=5),
+                                 date=working_day(timezone.localdate() + timedelta(days=5)),
                                  details=details(start_time=time(12), end_time=time(9)))
 
 
@@ -210,7 +227,7 @@ def test_a_booking_waits_for_the_principal_when_the_school_requires_it(occasion,
                                                                        visiting_principal, approval_required,
                                                                        settings):
     settings.VISIT_HOLD_HOURS = 72
-    now = timezone.now()
+    now = weekday_morning_before(occasion.date)
     booking = book(occasion, teacher, other_school, n=4, now=now)
     assert booking.status == Booking.Status.HELD
     assert booking.hold_expires_at == now + timedelta(hours=72)
@@ -242,7 +259,7 @@ def test_a_principal_who_books_needs_no_approval(occasion, other_school, visitin
 def test_an_expired_hold_releases_the_places_to_the_waiting_list(certification, teacher, other_school,
                                                                  visiting_principal, approval_required):
     occasion = make_occasion(certification=certification, capacity=4)
-    now = timezone.now()
+    now = weekday_morning_before(occasion.date)
     booking = book(occasion, teacher, other_school, n=4, now=now)
     waiting_school = SchoolFactory()
     entry = make_waiting_entry(occasion=occasion, school=waiting_school, user=member(waiting_school),

@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from inspira.visits.models import Booking, Occasion, SchoolVisitSettings, WaitingListEntry
 from tests.factories import SchoolFactory
-from tests.visits.builders import make_booking, make_occasion, make_waiting_entry, member
+from tests.visits.builders import make_booking, make_occasion, make_waiting_entry, member, working_day
 
 pytestmark = pytest.mark.usefixtures("en")
 
@@ -29,7 +29,7 @@ def booking_post(client, occasion, **overrides):
 
 def test_site_contact_adds_an_occasion(client_for, certification, site_contact):
     client = client_for(site_contact)
-    day = timezone.localdate() + timedelta(days=10)
+    day = working_day(timezone.localdate() + timedelta(days=10))
     response = client.post(reverse("visits:occasion_create", args=[certification.pk]), occasion_post(day))
     assert response.status_code == 302
     assert Occasion.objects.get().date == day
