@@ -23,7 +23,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from inspira.certification.storage import private_storage
+from inspira.core.storage import private_storage
 from inspira.schools.validators import validate_organisation_number
 
 

@@ -20,7 +20,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from inspira.certification.storage import private_storage
+from inspira.core.storage import private_storage
 
 
 def site_name(team_name: str, school_name: str) -> str:

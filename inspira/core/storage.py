@@ -1,9 +1,9 @@
 """Where files that only permission-checked views hand out are kept: the basis document's
-attachments and the decision letters.
+attachments, the decision letters, invoices and the pictures of applications not yet decided.
 
 They are stored outside ``MEDIA_ROOT`` (which the web server or, with DEBUG, Django serves to
 anyone who knows an address) and the storage has no URL at all, so the only way to a file is a
-view that checks who is asking (casework_views). The folder is ``PRIVATE_MEDIA_ROOT`` if set,
+view that checks who is asking. The folder is ``PRIVATE_MEDIA_ROOT`` if set,
 otherwise ``private`` beside ``MEDIA_ROOT`` (``var/private`` by default).
 """
 
