@@ -93,6 +93,7 @@ def _case_page(request, application: Application, *, contact_form=None, attachme
         "application": application,
         "plan_duration": format_duration(plan_duration(application.plan_items.all())),
         "trail": application_trail(application),
+        "endorsement": selectors.endorsement_given(application),
         "contact_log": selectors.contact_log(application),
         "basis": basis,
         "attachments": selectors.attachments(application) if basis else [],

@@ -126,12 +126,16 @@ class Application(models.Model):
         _("we will receive at least five study visits per school year"), default=False
     )
 
-    # Step 4: the principal (contact persons are ApplicationContact)
-    principal_name = models.CharField(_("principal's name"), max_length=150, blank=True)
-    principal_email = models.EmailField(
-        _("principal's email address"), blank=True,
+    # Step 4: the principal (contact persons are ApplicationContact). The principal is chosen
+    # among the school's confirmed principals, never typed, so no one can name themselves;
+    # the name and address are copied from the chosen person as they were when chosen.
+    principal = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("principal"), null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="+",
         help_text=_("The principal gets an email with a link to endorse the application."),
     )
+    principal_name = models.CharField(_("principal's name"), max_length=150, blank=True)
+    principal_email = models.EmailField(_("principal's email address"), blank=True)
 
     endorsement_round = models.PositiveSmallIntegerField(
         _("endorsement round"), default=0,
@@ -268,8 +272,16 @@ class Endorsement(models.Model):
         Application, verbose_name=_("application"), on_delete=models.PROTECT, related_name="endorsements"
     )
     round = models.PositiveSmallIntegerField(_("round"))
+    principal = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("principal"), null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="+", help_text=_("The only person whose answer the link accepts."),
+    )
     principal_name = models.CharField(_("principal's name"), max_length=150)
     principal_email = models.EmailField(_("principal's email address"))
+    decided_by_role = models.CharField(
+        _("role when deciding"), max_length=20, blank=True,
+        help_text=_("The school role the person had when answering, as checked at that moment."),
+    )
     token_hash = models.CharField(
         _("link fingerprint"), max_length=64,
         help_text=_("A hash of the link sent to the principal, to tell which link was used."),
@@ -293,6 +305,12 @@ class Endorsement(models.Model):
     @property
     def is_decided(self) -> bool:
         return self.decided_at is not None
+
+    def get_decided_by_role_display(self) -> str:
+        from inspira.accounts.models import Membership
+
+        labels = dict(Membership.Role.choices)
+        return str(labels.get(self.decided_by_role, self.decided_by_role))
 
 
 class ApplicationStatusChangeQuerySet(models.QuerySet):

@@ -280,20 +280,9 @@ def _step_targets(request, application):
     ))
 
 
-def _school_principal(application) -> Membership | None:
-    return (Membership.objects.filter(school_id=application.school_id, role=Membership.Role.PRINCIPAL,
-                                      confirmed_at__isnull=False, user__is_active=True)
-            .select_related("user").order_by("confirmed_at").first())
-
-
 def _step_contacts(request, application):
-    initial = {}
-    if not application.principal_email:
-        # Most schools have their principal in Inspira already; offer them.
-        principal = _school_principal(application)
-        if principal:
-            initial = {"principal_name": principal.user.name, "principal_email": principal.user.email}
-    form = ContactsStepForm(request.POST or None, instance=_fresh(application), initial=initial)
+    principals = selectors.school_principals(application.school_id)
+    form = ContactsStepForm(request.POST or None, instance=_fresh(application), principals=principals)
     if request.method == "POST":
         formset = ContactFormSet(request.POST, prefix="contacts")
     else:
@@ -308,6 +297,7 @@ def _step_contacts(request, application):
     return render(request, "certification/step_contacts.html", _step_context(
         application, STEP_CONTACTS, form=form, formset=formset,
         problems=_step_problems(request, application, STEP_CONTACTS),
+        no_principal_message=services.no_principal_message() if not principals.exists() else "",
     ))
 
 
