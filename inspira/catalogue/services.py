@@ -284,7 +284,7 @@ def _copy_images(source: Application, target: Application) -> None:
             copy.save()
     except Exception:
         for name in written:
-            default_storage.delete(name)
+            ApplicationImage._meta.get_field("image").storage.delete(name)
         raise
 
 

@@ -92,7 +92,7 @@ def _picture_response(field_file, size: str):
     """The picture itself ("full") or its thumbnail ("thumb"), made on the first request."""
     try:
         name = media.thumbnail_ensure(field_file) if size == "thumb" else field_file.name
-        response = FileResponse(default_storage.open(name, "rb"), content_type="image/jpeg")
+        response = FileResponse(field_file.storage.open(name, "rb"), content_type="image/jpeg")
     except OSError as exc:
         raise Http404 from exc
     patch_cache_control(response, max_age=PICTURE_MAX_AGE)

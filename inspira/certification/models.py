@@ -232,12 +232,17 @@ def application_image_path(instance, filename):
 
 
 class ApplicationImage(models.Model):
-    """A picture of the site's work. Stored re-encoded (see images.py), never as uploaded."""
+    """A picture of the site's work. Stored re-encoded (see images.py), never as uploaded.
+
+    Pictures may show pupils, so they are kept in private storage: the school and the central
+    administration see them through a permission-checked view (views.application_picture), the
+    principal through the endorsement link, and the public only once the site is certified (the
+    catalogue's picture view)."""
 
     application = models.ForeignKey(
         Application, verbose_name=_("application"), on_delete=models.CASCADE, related_name="images"
     )
-    image = models.ImageField(_("picture"), upload_to=application_image_path)
+    image = models.ImageField(_("picture"), upload_to=application_image_path, storage=private_storage)
     width = models.PositiveIntegerField(_("width"), default=0)
     height = models.PositiveIntegerField(_("height"), default=0)
     alt_text = models.CharField(

@@ -1,7 +1,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import Http404
+from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -333,6 +333,28 @@ def application_image_delete(request, pk, image_id):
     return redirect("certification:step", pk, STEP_PICTURES)
 
 
+def _picture_file(picture: ApplicationImage) -> FileResponse:
+    try:
+        handle = picture.image.open("rb")
+    except OSError as exc:
+        raise Http404 from exc
+    response = FileResponse(handle, content_type="image/jpeg")
+    # Pictures may show pupils: keep them out of shared caches and a shared computer's cache.
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@require_GET
+def application_picture(request, pk, image_id):
+    """A picture of an application, for whoever may read the application (its school's confirmed
+    staff and the central administration). The files have no public address; a certified site's
+    pictures are public through the catalogue."""
+    picture = get_object_or_404(ApplicationImage.objects.select_related("application"), pk=image_id,
+                                application_id=pk)
+    require(can_view_application(request.user, picture.application))
+    return _picture_file(picture)
+
+
 def _step_review(request, application):
     if request.method == "POST":
         try:
@@ -387,7 +409,19 @@ def endorse(request, token):
         "application": application,
         "form": form,
         "plan_duration": services.format_duration(services.plan_duration(application.plan_items.all())),
+        "endorse_token": token,
     })
+
+
+@require_GET
+def endorse_picture(request, token, image_id):
+    """A picture of the application, for the principal on the endorsement page: only while the
+    link may still be used."""
+    try:
+        endorsement = services.endorsement_from_token(token)
+    except EndorsementLinkInvalid as exc:
+        raise Http404 from exc
+    return _picture_file(get_object_or_404(ApplicationImage, pk=image_id, application_id=endorsement.application_id))
 
 
 def _endorse_closed(request, error: EndorsementLinkInvalid):

@@ -2,6 +2,7 @@
 
 import re
 from datetime import date, time
+from pathlib import Path
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
@@ -10,6 +11,7 @@ from django.utils import timezone
 from inspira.accounts.models import Membership
 from inspira.certification import services
 from inspira.certification.models import Application, ApplicationImage, Endorsement
+from inspira.core.storage import private_root
 from tests.factories import MembershipFactory, UserFactory
 
 from .conftest import image_bytes, make_application, submit
@@ -266,7 +268,7 @@ def test_a_picture_is_stored_re_encoded_under_a_random_name(client_for, staff, a
     assert image.alt_text == "Pupils measure"
     assert "our-class" not in image.image.name
     assert image.image.name.endswith(".jpg")
-    assert (settings.MEDIA_ROOT / image.image.name).exists()
+    assert (Path(private_root()) / image.image.name).exists()
     assert (image.width, image.height) == (2000, 1000)
 
 
@@ -293,7 +295,8 @@ def test_a_picture_can_be_removed(client_for, staff, application, settings, djan
     client.post(step_url(application, 5), {
         "image": SimpleUploadedFile("p.jpg", image_bytes(), content_type="image/jpeg"), "alt_text": "A"})
     image = application.images.get()
-    path = settings.MEDIA_ROOT / image.image.name
+    path = Path(private_root()) / image.image.name
+    assert path.exists()
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(reverse("certification:image_delete", args=[application.pk, image.pk]))
     assert response.url == step_url(application, 5)
