@@ -183,11 +183,12 @@ def documentation_image_delete(*, certification: Certification, actor: User, ima
         if problems:
             raise DocumentationIncomplete(problems)
     names = [image.image.name, media.thumbnail_name(image.image.name)]
+    storage = image.image.storage
     image.delete()
     documentation.updated_by = actor
     documentation.save(update_fields=["updated_by", "updated_at"])
     for name in names:
-        _delete_on_commit(name)
+        _delete_on_commit(name, storage)
 
 
 @transaction.atomic

@@ -9,6 +9,7 @@ import pytest
 from django.apps import apps
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
+from django.db.migrations import RunPython
 from django.urls import reverse
 
 from inspira.certification import images, services
@@ -86,11 +87,14 @@ def test_the_migration_moves_existing_pictures_out_of_media_root(application, se
     ApplicationImage.objects.create(application=application, image=name, alt_text="Old picture")
     migration = importlib.import_module(
         "inspira.certification.migrations.0006_application_pictures_in_private_storage")
-    migration.pictures_to_private_storage(apps, None)
+    [move] = [op for op in migration.Migration.operations if isinstance(op, RunPython)]
+    move.code(apps, None)
     media = Path(settings.MEDIA_ROOT)
     assert not (media / name).exists()
     assert (Path(private_root()) / name).is_file()
     assert not (media / "catalogue/thumbnails/0123456789abcdef0123456789abcdef-480.jpg").exists()
     assert (media / "catalogue/thumbnails/fedcba-480.jpg").exists()
-    migration.pictures_to_private_storage(apps, None)  # a second run finds nothing to move
+    move.code(apps, None)  # a second run finds nothing to move
     assert (Path(private_root()) / name).is_file()
+    move.reverse_code(apps, None)
+    assert (media / name).is_file() and not (Path(private_root()) / name).exists()
