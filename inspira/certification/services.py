@@ -423,10 +423,11 @@ def application_reopen(*, application: Application, actor: User, now=None) -> Ap
 
 
 @transaction.atomic
-def endorsement_decide(*, token: str, decision: str, reason: str = "", now=None,
-                       language: str = "sv") -> Endorsement:
+def endorsement_decide(*, token: str, decision: str, reason: str = "", now=None, language: str = "sv",
+                       signed_in_as: User | None = None) -> Endorsement:
     """The principal's answer through the emailed link. A decline needs a reason, which the
-    applicant sees."""
+    applicant sees. ``signed_in_as`` is whoever is logged in where the link is used (if anyone):
+    someone else than the principal the link was sent to may not answer for them."""
     now = now or timezone.now()
     reason = reason.strip()
     if decision not in Endorsement.Decision.values:
@@ -445,6 +446,11 @@ def endorsement_decide(*, token: str, decision: str, reason: str = "", now=None,
     # Whoever holds the link, the answer counts only as that of a person who is the school's
     # confirmed principal right now (not when the link was sent).
     principal_user = endorsement.principal
+    if getattr(signed_in_as, "is_authenticated", False) and signed_in_as.pk != endorsement.principal_id:
+        raise ApplicationError(_(
+            "This link is for %(name)s, the principal the application was sent to. You are logged in as "
+            "someone else, so you cannot answer with it."
+        ) % {"name": endorsement.principal_name})
     if not principal_may_endorse(user=principal_user, school_id=application.school_id):
         raise ApplicationError(_(
             "Only a confirmed principal of the school can answer, and %(name)s is not one now. The applicant "

@@ -395,7 +395,7 @@ def endorse(request, token):
     if form.is_valid():
         try:
             services.endorsement_decide(token=token, decision=form.cleaned_data["decision"],
-                                        reason=form.cleaned_data["reason"])
+                                        reason=form.cleaned_data["reason"], signed_in_as=request.user)
         except EndorsementLinkInvalid as e:
             return _endorse_closed(request, e)
         except ApplicationError as e:

@@ -296,3 +296,12 @@ def test_a_school_without_a_principal_cannot_submit(school, staff):
     [problem] = [p for p in error.value.problems if p.field == "principal"]
     assert "Be förvaltningen lägga till skolans rektor" in problem.message
     assert not Endorsement.objects.exists()
+
+
+def test_someone_logged_in_cannot_answer_with_the_principals_link(application, staff, principal):
+    _e, token = submit(application)
+    with pytest.raises(ApplicationError, match="inloggad som någon annan"):
+        services.endorsement_decide(token=token, decision=Endorsement.Decision.ENDORSE, signed_in_as=staff)
+    assert Application.objects.get(pk=application.pk).status == S.AWAITING_ENDORSEMENT
+    services.endorsement_decide(token=token, decision=Endorsement.Decision.ENDORSE, signed_in_as=principal)
+    assert Application.objects.get(pk=application.pk).status == S.SUBMITTED

@@ -404,6 +404,15 @@ def test_principal_endorses(client, application):
     assert response.context["reason"] == "used"
 
 
+def test_a_teacher_logged_in_cannot_endorse_with_a_forwarded_link(client_for, staff, application):
+    _e, token = submit(application)
+    response = client_for(staff).post(endorse_url(token), {"decision": "endorse", "reason": ""})
+    assert response.status_code == 200
+    assert "inloggad som någon annan" in response.content.decode()
+    application.refresh_from_db()
+    assert application.status == S.AWAITING_ENDORSEMENT
+
+
 def test_principal_must_give_a_reason_to_decline(client, application, en):
     _e, token = submit(application)
     response = client.post(endorse_url(token), {"decision": "decline", "reason": ""})
