@@ -27,6 +27,7 @@ from inspira.certification.models import (
 )
 from inspira.core.emails import email_enqueue
 from inspira.core.models import OutboxItem
+from inspira.core.storage import private_storage
 
 MAX_DOCUMENTATION_IMAGES = 20
 # Days before a certification's last day on which the site is reminded.
@@ -408,12 +409,14 @@ def _embedded(picture) -> dict | None:
 
 
 def leaflet_ensure(certification: Certification, *, language: str = "sv") -> str:
-    """The storage name of the site's leaflet (PDF) in ``language``, rendered now if this version
-    does not exist yet. ``certification`` should come from ``selectors.site_detail``."""
+    """The private storage name of the site's leaflet (PDF) in ``language``, rendered now if this
+    version does not exist yet. ``certification`` should come from ``selectors.site_detail``."""
     from inspira.core.pdf import render_pdf
 
     name = leaflet_name(certification, language=language)
-    if default_storage.exists(name):
+    # Private, like the picture it carries: the view hands it out only while the site is current.
+    storage = private_storage()
+    if storage.exists(name):
         return name
     application = certification.application
     plan = list(application.plan_items.all())
@@ -432,7 +435,7 @@ def leaflet_ensure(certification: Certification, *, language: str = "sv") -> str
         "site_url": _url("catalogue:site", certification.pk),
         "contact_email": settings.PROGRAMME_CONTACT_EMAIL,
     }, language=language)
-    saved = default_storage.save(name, ContentFile(pdf))
+    saved = storage.save(name, ContentFile(pdf))
     if saved != name:
-        default_storage.delete(saved)  # made at the same moment by another request
+        storage.delete(saved)  # made at the same moment by another request
     return name

@@ -1,6 +1,5 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.files.storage import default_storage
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -20,6 +19,7 @@ from inspira.certification.forms import ImageUploadForm
 from inspira.certification.models import ApplicationImage, Certification
 from inspira.certification.services import STEP_SITE, format_duration, plan_duration
 from inspira.core import pagecache
+from inspira.core.storage import private_storage
 
 PAGE_SIZE = 25
 # Public pictures may be kept by browsers a while; a site that leaves the catalogue stops
@@ -85,7 +85,7 @@ def site_leaflet(request, pk):
     name = services.leaflet_ensure(certification, language=language)
     filename = f"inspirationsplats-{slugify(certification.application.area_title) or certification.pk}.pdf"
     # Inline: the browser shows it, and the visitor prints or saves it from there.
-    return FileResponse(default_storage.open(name, "rb"), content_type="application/pdf", filename=filename)
+    return FileResponse(private_storage().open(name, "rb"), content_type="application/pdf", filename=filename)
 
 
 def _picture_response(field_file, size: str):

@@ -1,6 +1,7 @@
 """The leaflet a school hands out: one A4 page with the site's picture and the facts a visitor needs."""
 
 import io
+from pathlib import Path
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
@@ -9,6 +10,7 @@ from pypdf import PdfReader
 from inspira.catalogue import services
 from inspira.catalogue.models import SiteDocumentation
 from inspira.certification.images import prepare_image
+from inspira.core.storage import private_root
 
 from .conftest import image_bytes, make_site
 
@@ -49,6 +51,12 @@ def test_the_leaflet_embeds_the_sites_picture_and_gives_the_key_facts(client, si
     # How to book: the site's page, as a link (its text may wrap).
     links = [annotation.get_object()["/A"]["/URI"] for annotation in reader.pages[0]["/Annots"]]
     assert settings.SITE_URL + reverse("catalogue:site", args=[site.pk]) in links
+
+
+def test_the_leaflet_file_has_no_public_address(client, site, settings):
+    leaflet(client, site)
+    assert not list(Path(settings.MEDIA_ROOT).rglob("*.pdf"))
+    assert list((Path(private_root()) / "catalogue" / "leaflets").glob(f"{site.pk}-sv-*.pdf"))
 
 
 def test_a_published_documentation_picture_is_preferred(client, site, site_contact):
