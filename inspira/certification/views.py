@@ -410,6 +410,7 @@ def endorse(request, token):
         "form": form,
         "plan_duration": services.format_duration(services.plan_duration(application.plan_items.all())),
         "endorse_token": token,
+        "may_answer": services.principal_may_endorse(user=endorsement.principal, school_id=application.school_id),
     })
 
 

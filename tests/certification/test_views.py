@@ -413,6 +413,14 @@ def test_a_teacher_logged_in_cannot_endorse_with_a_forwarded_link(client_for, st
     assert application.status == S.AWAITING_ENDORSEMENT
 
 
+def test_the_principals_page_says_when_the_principal_has_stepped_down(client, application, principal, school):
+    _e, token = submit(application)
+    principal.memberships.filter(school=school).update(role=Membership.Role.STAFF)
+    page = client.get(endorse_url(token)).content.decode()
+    assert "inte en bekräftad rektor för skolan i Inspira nu" in page
+    assert 'name="decision"' not in page
+
+
 def test_principal_must_give_a_reason_to_decline(client, application, en):
     _e, token = submit(application)
     response = client.post(endorse_url(token), {"decision": "decline", "reason": ""})
