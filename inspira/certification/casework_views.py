@@ -272,6 +272,7 @@ def _decision_page_context(application: Application, **extra) -> dict:
     basis = selectors.basis_of(application)
     return {
         "application": application,
+        "endorsement": selectors.endorsement_given(application),
         "basis": basis,
         "attachments": selectors.attachments(application) if basis else [],
         "decisions": selectors.decisions_for(application),
