@@ -409,8 +409,9 @@ class Builder:
             plan_introduction="Ett halvdagsbesök med lektionsbesök och samtal.",
             grades=rng.sample(["F", "1", "2", "3", "4", "5", "6", "7", "8", "9"], 3),
             subjects=", ".join(rng.sample(SUBJECTS, rng.randint(1, 3))),
-            commits_to_five_visits=True, principal_name=school.principal[1], principal_email=school.principal[2],
-            endorsement_round=1 if reached >= 1 else 0, previous_application_id=previous,
+            commits_to_five_visits=True, principal_id=school.principal[0], principal_name=school.principal[1],
+            principal_email=school.principal[2], endorsement_round=1 if reached >= 1 else 0,
+            previous_application_id=previous,
             created_at=t[0], updated_at=t[min(reached, 5)], submitted_at=t[1] if reached >= 1 else None,
             endorsed_at=t[2] if reached >= 2 else None,
         )
@@ -429,12 +430,15 @@ class Builder:
         trail = [("", "draft", t[0], applicant[0], applicant[1])]
         if reached >= 1:
             trail.append(("draft", "awaiting_endorsement", t[1], applicant[0], applicant[1]))
-            self.w[Endorsement].add(application_id=application_id, round=1, principal_name=school.principal[1],
-                                    principal_email=school.principal[2], token_hash=uuid.uuid4().hex * 2,
-                                    sent_at=t[1], decided_at=t[2] if reached >= 2 else None,
-                                    decision="endorse" if reached >= 2 else "")
+            self.w[Endorsement].add(application_id=application_id, round=1, principal_id=school.principal[0],
+                                    principal_name=school.principal[1], principal_email=school.principal[2],
+                                    token_hash=uuid.uuid4().hex * 2, sent_at=t[1],
+                                    decided_at=t[2] if reached >= 2 else None,
+                                    decision="endorse" if reached >= 2 else "",
+                                    decided_by_role="principal" if reached >= 2 else "")
         if reached >= 2:
-            trail.append(("awaiting_endorsement", "submitted", t[2], None, f"{school.principal[1]} (rektor)"))
+            trail.append(("awaiting_endorsement", "submitted", t[2], school.principal[0],
+                          f"{school.principal[1]} (rektor)"))
         if status == "withdrawn":
             trail.append(("submitted", "withdrawn", t[3], applicant[0], applicant[1]))
         elif reached >= 3:

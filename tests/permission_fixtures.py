@@ -122,6 +122,32 @@ def awaiting_application(world: World):
     return world.once("awaiting_application", make)
 
 
+def _picture_on(application, key: str, world: World):
+    from django.core.files.base import ContentFile
+
+    from inspira.certification.models import ApplicationImage
+    from tests.certification.conftest import image_bytes
+
+    def make():
+        picture = ApplicationImage(application=application, width=800, height=600,
+                                   alt_text="Children measuring the schoolyard")
+        picture.image.save("picture.jpg", ContentFile(image_bytes()), save=True)
+        return picture
+
+    return world.once(key, make)
+
+
+def draft_picture(world: World):
+    """A picture, with its file, on the draft application."""
+    return _picture_on(draft_application(world), "draft_picture", world)
+
+
+def awaiting_picture(world: World):
+    """A picture, with its file, on the application waiting for its principal; (picture, link token)."""
+    application, token = awaiting_application(world)
+    return _picture_on(application, "awaiting_picture", world), token
+
+
 def application_image(world: World):
     """A picture on the draft application. The row only: no file is needed to name it in a URL."""
     from inspira.certification.models import ApplicationImage

@@ -248,6 +248,17 @@ TABLE: dict[str, Row] = {
         GET=PUBLIC, POST=PUBLIC, kwargs=lambda w: {"token": fx.awaiting_application(w)[1]},
         note="The signed link is the principal's right; no account needed.",
     ),
+    "certification:picture": Row(
+        GET=expect(FORBIDDEN, **dict.fromkeys((STAFF, SITE_CONTACT, PRINCIPAL, *CENTRAL), OK)), POST=NOBODY,
+        kwargs=lambda w: {"pk": fx.draft_application(w).pk, "image_id": fx.draft_picture(w).pk},
+        note="Pictures may show pupils and have no public address: whoever may read the application "
+             "(anonymous visitors get 403, not a login page: it is a picture, not a page).",
+    ),
+    "certification:endorse_picture": Row(
+        GET=PUBLIC, POST=NOBODY,
+        kwargs=lambda w: {"token": fx.awaiting_picture(w)[1], "image_id": fx.awaiting_picture(w)[0].pk},
+        note="The principal's link shows the application's pictures while the link may be used.",
+    ),
 }
 
 

@@ -23,8 +23,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from inspira.certification.storage import private_storage
 from inspira.core.appendonly import AppendOnlyModel, AppendOnlyQuerySet
+from inspira.core.storage import private_storage
 from inspira.schools.validators import validate_organisation_number
 
 

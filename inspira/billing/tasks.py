@@ -25,11 +25,11 @@ from inspira.accounts.models import User
 from inspira.billing import services
 from inspira.billing.documents import invoice_xml, render_invoice_pdf
 from inspira.billing.models import Invoice
-from inspira.certification.storage import private_storage
 from inspira.core.emails import email_enqueue
 from inspira.core.links import absolute_url
 from inspira.core.models import OutboxItem
 from inspira.core.outbox import outbox_handler
+from inspira.core.storage import private_storage
 
 log = logging.getLogger(__name__)
 

@@ -12,6 +12,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from inspira.core.storage import private_storage
+
 
 def documentation_video_path(instance, filename):
     # A random name, with the extension of the type we detected, never the uploader's.
@@ -78,12 +80,15 @@ class SiteDocumentation(models.Model):
 
 
 class DocumentationImage(models.Model):
-    """A picture in the documentation. Stored re-encoded (certification.images), never as uploaded."""
+    """A picture in the documentation. Stored re-encoded (certification.images), never as uploaded.
+
+    Kept in private storage, like the application's pictures: a draft's pictures may show pupils
+    before anyone chose to publish them, so the catalogue's view decides who sees each one."""
 
     documentation = models.ForeignKey(
         SiteDocumentation, verbose_name=_("documentation"), on_delete=models.CASCADE, related_name="images"
     )
-    image = models.ImageField(_("picture"), upload_to=documentation_image_path)
+    image = models.ImageField(_("picture"), upload_to=documentation_image_path, storage=private_storage)
     width = models.PositiveIntegerField(_("width"), default=0)
     height = models.PositiveIntegerField(_("height"), default=0)
     alt_text = models.CharField(

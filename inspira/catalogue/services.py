@@ -1,6 +1,7 @@
 """State changes of the catalogue: the sites' pedagogical documentation, re-applying before a
 certification ends, the reminders that it is about to end, and the leaflet files."""
 
+import base64
 import hashlib
 from datetime import date, timedelta
 
@@ -12,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from inspira.accounts.models import Membership, User
-from inspira.catalogue import media
+from inspira.catalogue import media, selectors
 from inspira.catalogue.models import DocumentationImage, SiteDocumentation
 from inspira.catalogue.selectors import open_reapplication
 from inspira.certification import services as certification_services
@@ -26,13 +27,16 @@ from inspira.certification.models import (
 from inspira.core.emails import email_enqueue
 from inspira.core.links import absolute_url
 from inspira.core.models import OutboxItem
+from inspira.core.storage import private_storage
 
 MAX_DOCUMENTATION_IMAGES = 20
 # Days before a certification's last day on which the site is reminded.
 REMINDER_DAYS = (90, 30)
 # Raise when the leaflet's template changes, so leaflets already made are made again.
-LEAFLET_VERSION = 1
-LEAFLET_PICTURES = 2
+LEAFLET_VERSION = 2
+# What fits on the leaflet's one page: the rest is on the site's page, which the leaflet links to.
+LEAFLET_PITCH_WORDS = 50
+LEAFLET_PLAN_ROWS = 6
 
 
 class CatalogueError(Exception):
@@ -179,11 +183,12 @@ def documentation_image_delete(*, certification: Certification, actor: User, ima
         if problems:
             raise DocumentationIncomplete(problems)
     names = [image.image.name, media.thumbnail_name(image.image.name)]
+    storage = image.image.storage
     image.delete()
     documentation.updated_by = actor
     documentation.save(update_fields=["updated_by", "updated_at"])
     for name in names:
-        _delete_on_commit(name)
+        _delete_on_commit(name, storage)
 
 
 @transaction.atomic
@@ -280,7 +285,7 @@ def _copy_images(source: Application, target: Application) -> None:
             copy.save()
     except Exception:
         for name in written:
-            default_storage.delete(name)
+            ApplicationImage._meta.get_field("image").storage.delete(name)
         raise
 
 
@@ -360,43 +365,73 @@ def expiry_reminders_send(*, today: date | None = None) -> list[str]:
 
 # --- Leaflets ------------------------------------------------------------------------------------------
 
+def leaflet_picture(certification: Certification):
+    """The picture the leaflet shows: the first of the site's published documentation, else the
+    first of the application it was certified on (both public on the site's page), or None."""
+    documentation = selectors.documentation_of(certification)
+    if documentation is not None and documentation.is_published:
+        pictures = list(documentation.images.all())
+        if pictures:
+            return pictures[0]
+    pictures = list(certification.application.images.all())
+    return pictures[0] if pictures else None
+
+
 def leaflet_name(certification: Certification, *, language: str) -> str:
     """The leaflet's file name: it changes whenever what the leaflet shows may have changed."""
     application, school = certification.application, certification.school
-    pictures = [p.image.name for p in application.images.all()[:LEAFLET_PICTURES]]
+    picture = leaflet_picture(certification)
     fingerprint = "|".join(str(part) for part in (
         LEAFLET_VERSION, language, certification.starts_on, certification.ends_on, certification.revoked_by_id,
-        application.updated_at.isoformat(), school.updated_at.isoformat(), *pictures,
+        application.updated_at.isoformat(), school.updated_at.isoformat(), picture.image.name if picture else "",
+        picture.alt_text if picture else "",
     ))
     digest = hashlib.sha256(fingerprint.encode()).hexdigest()[:16]
     return f"catalogue/leaflets/{certification.pk}-{language}-{digest}.pdf"
 
 
+def _embedded(picture) -> dict | None:
+    """The picture as a data: address, so the PDF renderer reads it without any file address
+    (the pictures are in private storage, which has none). None if the file is missing."""
+    if picture is None:
+        return None
+    try:
+        with picture.image.open("rb") as f:
+            data = f.read()
+    except OSError:
+        return None
+    return {"src": "data:image/jpeg;base64," + base64.b64encode(data).decode("ascii"),
+            "alt_text": picture.alt_text, "width": picture.width, "height": picture.height}
+
+
 def leaflet_ensure(certification: Certification, *, language: str = "sv") -> str:
-    """The storage name of the site's leaflet (PDF) in ``language``, rendered now if this version
-    does not exist yet. ``certification`` should come from ``selectors.site_detail``."""
+    """The private storage name of the site's leaflet (PDF) in ``language``, rendered now if this
+    version does not exist yet. ``certification`` should come from ``selectors.site_detail``."""
     from inspira.core.pdf import render_pdf
 
     name = leaflet_name(certification, language=language)
-    if default_storage.exists(name):
+    # Private, like the picture it carries: the view hands it out only while the site is current.
+    storage = private_storage()
+    if storage.exists(name):
         return name
     application = certification.application
-    pictures = []
-    for picture in list(application.images.all())[:LEAFLET_PICTURES]:
-        try:
-            pictures.append({"url": default_storage.url(media.thumbnail_ensure(picture.image)),
-                             "alt_text": picture.alt_text})
-        except OSError:
-            continue
+    plan = list(application.plan_items.all())
     pdf = render_pdf("pdf/site_leaflet.html", {
         "certification": certification,
         "application": application,
         "school": certification.school,
-        "pictures": pictures,
+        "picture": _embedded(leaflet_picture(certification)),
+        "pitch_words": LEAFLET_PITCH_WORDS,
+        "plan": plan[:LEAFLET_PLAN_ROWS],
+        "plan_cut": len(plan) > LEAFLET_PLAN_ROWS,
+        "plan_duration": certification_services.format_duration(certification_services.plan_duration(plan))
+        if plan else "",
+        "plan_start": plan and min(item.start_time for item in plan),
+        "plan_end": plan and max(item.end_time for item in plan),
         "site_url": absolute_url("catalogue:site", certification.pk),
         "contact_email": settings.PROGRAMME_CONTACT_EMAIL,
     }, language=language)
-    saved = default_storage.save(name, ContentFile(pdf))
+    saved = storage.save(name, ContentFile(pdf))
     if saved != name:
-        default_storage.delete(saved)  # made at the same moment by another request
+        storage.delete(saved)  # made at the same moment by another request
     return name

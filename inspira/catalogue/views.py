@@ -1,6 +1,5 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.files.storage import default_storage
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone, translation
@@ -20,6 +19,7 @@ from inspira.certification.models import ApplicationImage, Certification
 from inspira.certification.services import STEP_SITE, format_duration, plan_duration
 from inspira.core import pagecache
 from inspira.core.pagination import paginate
+from inspira.core.storage import private_storage
 
 # Public pictures may be kept by browsers a while; a site that leaves the catalogue stops
 # serving them at once, only copies already fetched live on until they expire.
@@ -84,14 +84,14 @@ def site_leaflet(request, pk):
     name = services.leaflet_ensure(certification, language=language)
     filename = f"inspirationsplats-{slugify(certification.application.area_title) or certification.pk}.pdf"
     # Inline: the browser shows it, and the visitor prints or saves it from there.
-    return FileResponse(default_storage.open(name, "rb"), content_type="application/pdf", filename=filename)
+    return FileResponse(private_storage().open(name, "rb"), content_type="application/pdf", filename=filename)
 
 
 def _picture_response(field_file, size: str):
     """The picture itself ("full") or its thumbnail ("thumb"), made on the first request."""
     try:
         name = media.thumbnail_ensure(field_file) if size == "thumb" else field_file.name
-        response = FileResponse(default_storage.open(name, "rb"), content_type="image/jpeg")
+        response = FileResponse(field_file.storage.open(name, "rb"), content_type="image/jpeg")
     except OSError as exc:
         raise Http404 from exc
     patch_cache_control(response, max_age=PICTURE_MAX_AGE)

@@ -8,6 +8,7 @@ from inspira.certification.models import (
     BasisAttachment,
     ContactLogEntry,
     Decision,
+    Endorsement,
 )
 from inspira.certification.selectors import applications_for_administration
 
@@ -99,3 +100,9 @@ def latest_decision(application: Application) -> Decision | None:
         Decision.objects.filter(application=application, corrected_by__isnull=True)
         .order_by("-decided_at", "-pk").first()
     )
+
+
+def endorsement_given(application: Application) -> Endorsement | None:
+    """The endorsement that sent the application to the administration: who gave it, as whom."""
+    return (application.endorsements.filter(decision=Endorsement.Decision.ENDORSE)
+            .select_related("principal").order_by("-round").first())

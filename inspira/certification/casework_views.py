@@ -92,6 +92,7 @@ def _case_page(request, application: Application, *, contact_form=None, attachme
         "application": application,
         "plan_duration": format_duration(plan_duration(application.plan_items.all())),
         "trail": application_trail(application),
+        "endorsement": selectors.endorsement_given(application),
         "contact_log": selectors.contact_log(application),
         "basis": basis,
         "attachments": selectors.attachments(application) if basis else [],
@@ -270,6 +271,7 @@ def _decision_page_context(application: Application, **extra) -> dict:
     basis = selectors.basis_of(application)
     return {
         "application": application,
+        "endorsement": selectors.endorsement_given(application),
         "basis": basis,
         "attachments": selectors.attachments(application) if basis else [],
         "decisions": selectors.decisions_for(application),

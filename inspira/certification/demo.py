@@ -12,7 +12,7 @@ import datetime
 from django.db import transaction
 from django.utils import timezone
 
-from inspira.accounts.models import User
+from inspira.accounts.models import Membership, User
 from inspira.certification import casework_services
 from inspira.certification.models import (
     Application,
@@ -21,6 +21,7 @@ from inspira.certification.models import (
     ApplicationStatusChange,
     Certification,
     Decision,
+    Endorsement,
 )
 from inspira.schools.models import School, SchoolForm
 
@@ -69,7 +70,7 @@ def certify_site(*, school: School, applicant_email: str, principal_email: str, 
             experience_since=today.replace(year=today.year - 3, day=1),
             plan_introduction=plan_introduction,
             grades=grades, subjects=subjects, commits_to_five_visits=True,
-            principal_name=principal.name, principal_email=principal.email,
+            principal=principal, principal_name=principal.name, principal_email=principal.email,
             endorsement_round=1, submitted_at=now, endorsed_at=now,
         )
         application.school_forms.set(SchoolForm.objects.filter(code=SchoolForm.Code.COMPULSORY))
@@ -78,6 +79,13 @@ def certify_site(*, school: School, applicant_email: str, principal_email: str, 
                                                end_time=end, activity=activity)
         ApplicationContact.objects.create(application=application, name=applicant.name, email=applicant.email,
                                           phone=applicant.phone)
+        # The casework page shows who endorsed and as whom; the demo's principal is the school's
+        # confirmed principal in the fixture.
+        Endorsement.objects.create(
+            application=application, round=1, principal=principal, principal_name=principal.name,
+            principal_email=principal.email, token_hash="", sent_at=now, decided_at=now,
+            decision=Endorsement.Decision.ENDORSE, decided_by_role=Membership.Role.PRINCIPAL,
+        )
         ApplicationStatusChange.objects.create(
             application=application, from_status="", to_status=Application.Status.SUBMITTED,
             actor=None, actor_description="Demodata", note="Ansökan skapad som demodata, tillstyrkt av rektor.",

@@ -198,18 +198,34 @@ class TargetsStepForm(forms.ModelForm):
         self.helper = _helper()
 
 
+class PrincipalChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return f"{obj.name} ({obj.email})"
+
+
 class ContactsStepForm(forms.ModelForm):
+    """The principal is chosen among the school's confirmed principals (``principals``), never
+    typed: a typed address let anyone endorse their own application."""
+
+    principal = PrincipalChoiceField(
+        label=_("Principal"), queryset=None, required=False, empty_label=_("Choose the principal"),
+        help_text=_("The school's principals in Inspira. The principal gets an email with a link to endorse the "
+                    "application."),
+        error_messages={"invalid_choice": _("Choose one of the school's principals.")},
+    )
+
     class Meta:
         model = Application
-        fields = ["principal_name", "principal_email"]
-        error_messages = {
-            "principal_email": {"invalid": _("Enter an email address, e.g. rektor@skola.se.")},
-        }
+        fields = ["principal"]
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, principals, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["principal_name"].widget.attrs["autocomplete"] = "off"
-        self.fields["principal_email"].widget.attrs["autocomplete"] = "off"
+        self.fields["principal"].queryset = principals
+        if not self.instance.principal_id:
+            # Most schools have one principal: offer them.
+            only = list(principals[:2])
+            if len(only) == 1:
+                self.initial["principal"] = only[0].pk
         self.helper = _helper()
 
 

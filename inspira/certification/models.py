@@ -20,8 +20,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from inspira.certification.storage import private_storage
 from inspira.core.appendonly import AppendOnlyModel
+from inspira.core.storage import private_storage
 
 
 def site_name(team_name: str, school_name: str) -> str:
@@ -127,12 +127,16 @@ class Application(models.Model):
         _("we will receive at least five study visits per school year"), default=False
     )
 
-    # Step 4: the principal (contact persons are ApplicationContact)
-    principal_name = models.CharField(_("principal's name"), max_length=150, blank=True)
-    principal_email = models.EmailField(
-        _("principal's email address"), blank=True,
+    # Step 4: the principal (contact persons are ApplicationContact). The principal is chosen
+    # among the school's confirmed principals, never typed, so no one can name themselves;
+    # the name and address are copied from the chosen person as they were when chosen.
+    principal = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("principal"), null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="+",
         help_text=_("The principal gets an email with a link to endorse the application."),
     )
+    principal_name = models.CharField(_("principal's name"), max_length=150, blank=True)
+    principal_email = models.EmailField(_("principal's email address"), blank=True)
 
     endorsement_round = models.PositiveSmallIntegerField(
         _("endorsement round"), default=0,
@@ -229,12 +233,17 @@ def application_image_path(instance, filename):
 
 
 class ApplicationImage(models.Model):
-    """A picture of the site's work. Stored re-encoded (see images.py), never as uploaded."""
+    """A picture of the site's work. Stored re-encoded (see images.py), never as uploaded.
+
+    Pictures may show pupils, so they are kept in private storage: the school and the central
+    administration see them through a permission-checked view (views.application_picture), the
+    principal through the endorsement link, and the public only once the site is certified (the
+    catalogue's picture view)."""
 
     application = models.ForeignKey(
         Application, verbose_name=_("application"), on_delete=models.CASCADE, related_name="images"
     )
-    image = models.ImageField(_("picture"), upload_to=application_image_path)
+    image = models.ImageField(_("picture"), upload_to=application_image_path, storage=private_storage)
     width = models.PositiveIntegerField(_("width"), default=0)
     height = models.PositiveIntegerField(_("height"), default=0)
     alt_text = models.CharField(
@@ -269,8 +278,16 @@ class Endorsement(models.Model):
         Application, verbose_name=_("application"), on_delete=models.PROTECT, related_name="endorsements"
     )
     round = models.PositiveSmallIntegerField(_("round"))
+    principal = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("principal"), null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="+", help_text=_("The only person whose answer the link accepts."),
+    )
     principal_name = models.CharField(_("principal's name"), max_length=150)
     principal_email = models.EmailField(_("principal's email address"))
+    decided_by_role = models.CharField(
+        _("role when deciding"), max_length=20, blank=True,
+        help_text=_("The school role the person had when answering, as checked at that moment."),
+    )
     token_hash = models.CharField(
         _("link fingerprint"), max_length=64,
         help_text=_("A hash of the link sent to the principal, to tell which link was used."),
@@ -294,6 +311,12 @@ class Endorsement(models.Model):
     @property
     def is_decided(self) -> bool:
         return self.decided_at is not None
+
+    def get_decided_by_role_display(self) -> str:
+        from inspira.accounts.models import Membership
+
+        labels = dict(Membership.Role.choices)
+        return str(labels.get(self.decided_by_role, self.decided_by_role))
 
 
 class ApplicationStatusChange(AppendOnlyModel):

@@ -2,6 +2,7 @@
 
 from django.db.models import Q, QuerySet
 
+from inspira.accounts.models import Membership, User
 from inspira.accounts.permissions import confirmed_memberships
 from inspira.certification.models import Application, ApplicationStatusChange
 
@@ -40,3 +41,12 @@ def application_detail(pk: int) -> Application:
 
 def application_trail(application: Application) -> QuerySet[ApplicationStatusChange]:
     return application.status_changes.select_related("actor").order_by("at", "pk")
+
+
+def school_principals(school_id: int) -> QuerySet[User]:
+    """The people who may endorse the school's applications: its confirmed principals with an
+    active account."""
+    return User.objects.filter(
+        is_active=True, memberships__school_id=school_id, memberships__role=Membership.Role.PRINCIPAL,
+        memberships__confirmed_at__isnull=False,
+    ).order_by("name", "pk")

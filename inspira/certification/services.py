@@ -11,7 +11,7 @@ from django.db import transaction
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
-from inspira.accounts.models import User
+from inspira.accounts.models import Membership, User
 from inspira.certification.models import (
     Application,
     ApplicationContact,
@@ -20,6 +20,7 @@ from inspira.certification.models import (
     ApplicationStatusChange,
     Endorsement,
 )
+from inspira.certification.selectors import school_principals
 from inspira.core.emails import email_enqueue
 from inspira.core.links import absolute_url
 
@@ -74,6 +75,18 @@ def _hash(value: str) -> str:
 
 
 # --- Rules ---------------------------------------------------------------------------------------
+
+def principal_may_endorse(*, user: User | None, school_id: int) -> bool:
+    """Only a confirmed principal of the applying school may endorse (or decline) its
+    application, asked at the moment of choosing, of sending and of answering."""
+    return user is not None and school_principals(school_id).filter(pk=user.pk).exists()
+
+
+def no_principal_message() -> str:
+    return _(
+        "Your school has no principal in Inspira, so no one can endorse the application yet. Ask the "
+        "administration to add the school's principal."
+    )
 
 def latest_experience_start(submission_date: date) -> date:
     """The latest "working this way since" date accepted on ``submission_date``.
@@ -159,12 +172,18 @@ def submission_problems(application: Application, *, today: date) -> list[Submis
 
     if not application.contacts.exists():
         problem(STEP_CONTACTS, "contacts", _("Enter at least one contact person."))
-    if not application.principal_name.strip():
-        problem(STEP_CONTACTS, "principal_name", _("Enter the principal's name."))
-    if not application.principal_email.strip():
-        problem(STEP_CONTACTS, "principal_email", _(
-            "Enter the principal's email address. The principal must endorse the application."
-        ))
+    if not principal_may_endorse(user=application.principal, school_id=application.school_id):
+        if not school_principals(application.school_id).exists():
+            problem(STEP_CONTACTS, "principal", no_principal_message())
+        elif application.principal_id is None:
+            problem(STEP_CONTACTS, "principal", _(
+                "Choose the principal who endorses the application."
+            ))
+        else:
+            problem(STEP_CONTACTS, "principal", _(
+                "%(name)s is no longer a principal of the school. Choose the principal who endorses the "
+                "application."
+            ) % {"name": application.principal_name})
     return problems
 
 
@@ -230,7 +249,7 @@ STEP_FIELDS = {
     STEP_SITE: ("team_name", "area_title", "area_description", "experience_since"),
     STEP_PLAN: ("plan_introduction",),
     STEP_TARGETS: ("grades", "subjects", "commits_to_five_visits"),
-    STEP_CONTACTS: ("principal_name", "principal_email"),
+    STEP_CONTACTS: ("principal",),
 }
 
 
@@ -246,6 +265,12 @@ def application_update(*, application: Application, actor: User, step: int, fiel
         raise ValueError(f"Fields {sorted(unknown)} are not on step {step}")
     for name, value in fields.items():
         setattr(application, name, value.strip() if isinstance(value, str) else value)
+    if "principal" in fields:
+        principal = fields["principal"]
+        if principal is not None and not principal_may_endorse(user=principal, school_id=application.school_id):
+            raise ApplicationError(_("Choose one of the school's principals."))
+        application.principal_name = principal.name if principal else ""
+        application.principal_email = principal.email if principal else ""
     application.save()
     if school_forms is not None:
         application.school_forms.set(school_forms)
@@ -345,13 +370,16 @@ def application_submit(*, application: Application, actor: User, now=None, langu
     problems = submission_problems(application, today=timezone.localdate(now))
     if problems:
         raise ApplicationIncomplete(problems)
+    principal = User.objects.get(pk=application.principal_id)
     application.endorsement_round += 1
     application.submitted_at = now
+    # The link goes to the principal's address as it is now, never to one typed into the form.
+    application.principal_name, application.principal_email = principal.name, principal.email
     _status_set(application, Application.Status.AWAITING_ENDORSEMENT, actor=actor, now=now)
     application.save()
     endorsement = Endorsement.objects.create(
-        application=application, round=application.endorsement_round, principal_name=application.principal_name,
-        principal_email=application.principal_email, sent_at=now, token_hash="",
+        application=application, round=application.endorsement_round, principal=principal,
+        principal_name=principal.name, principal_email=principal.email, sent_at=now, token_hash="",
     )
     token = endorsement_token(endorsement)
     endorsement.token_hash = _hash(token)
@@ -391,10 +419,11 @@ def application_reopen(*, application: Application, actor: User, now=None) -> Ap
 
 
 @transaction.atomic
-def endorsement_decide(*, token: str, decision: str, reason: str = "", now=None,
-                       language: str = "sv") -> Endorsement:
+def endorsement_decide(*, token: str, decision: str, reason: str = "", now=None, language: str = "sv",
+                       signed_in_as: User | None = None) -> Endorsement:
     """The principal's answer through the emailed link. A decline needs a reason, which the
-    applicant sees."""
+    applicant sees. ``signed_in_as`` is whoever is logged in where the link is used (if anyone):
+    someone else than the principal the link was sent to may not answer for them."""
     now = now or timezone.now()
     reason = reason.strip()
     if decision not in Endorsement.Decision.values:
@@ -410,13 +439,26 @@ def endorsement_decide(*, token: str, decision: str, reason: str = "", now=None,
     if (endorsement.round != application.endorsement_round
             or application.status != Application.Status.AWAITING_ENDORSEMENT):
         raise EndorsementLinkInvalid(EndorsementLinkInvalid.REPLACED, endorsement)
+    # Whoever holds the link, the answer counts only as that of a person who is the school's
+    # confirmed principal right now (not when the link was sent).
+    principal_user = endorsement.principal
+    if getattr(signed_in_as, "is_authenticated", False) and signed_in_as.pk != endorsement.principal_id:
+        raise ApplicationError(_(
+            "This link is for %(name)s, the principal the application was sent to. You are logged in as "
+            "someone else, so you cannot answer with it."
+        ) % {"name": endorsement.principal_name})
+    if not principal_may_endorse(user=principal_user, school_id=application.school_id):
+        raise ApplicationError(_(
+            "Only a confirmed principal of the school can answer, and %(name)s is not one now. The applicant "
+            "can take the application back and send it to the school's principal."
+        ) % {"name": endorsement.principal_name})
 
     endorsement.decision = decision
     endorsement.reason = reason
     endorsement.decided_at = now
-    endorsement.save(update_fields=["decision", "reason", "decided_at"])
-    principal = f"{endorsement.principal_name} <{endorsement.principal_email}>"
-    principal_user = User.objects.filter(email__iexact=endorsement.principal_email, is_active=True).first()
+    endorsement.decided_by_role = Membership.Role.PRINCIPAL
+    endorsement.save(update_fields=["decision", "reason", "decided_at", "decided_by_role"])
+    principal = f"{principal_user.name} <{principal_user.email}>"
     context = {
         "applicant_name": application.applicant.name,
         "principal_name": endorsement.principal_name,

@@ -10,7 +10,9 @@ urlpatterns = [
     path("<int:pk>/steg/<int:step>/", views.application_step, name="step"),
     path("<int:pk>/ta-tillbaka/", views.application_reopen, name="reopen"),
     path("<int:pk>/bilder/<int:image_id>/ta-bort/", views.application_image_delete, name="image_delete"),
+    path("<int:pk>/bilder/<int:image_id>/", views.application_picture, name="picture"),
     path("tillstyrkan/<str:token>/", views.endorse, name="endorse"),
+    path("tillstyrkan/<str:token>/bilder/<int:image_id>/", views.endorse_picture, name="endorse_picture"),
     path("<int:pk>/beslut/<int:decision_id>/brev/", casework_views.decision_letter, name="decision_letter"),
     # The administration's casework
     path("handlaggning/", casework_views.queue, name="queue"),

@@ -1,6 +1,6 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404
+from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -278,20 +278,9 @@ def _step_targets(request, application):
     ))
 
 
-def _school_principal(application) -> Membership | None:
-    return (Membership.objects.filter(school_id=application.school_id, role=Membership.Role.PRINCIPAL,
-                                      confirmed_at__isnull=False, user__is_active=True)
-            .select_related("user").order_by("confirmed_at").first())
-
-
 def _step_contacts(request, application):
-    initial = {}
-    if not application.principal_email:
-        # Most schools have their principal in Inspira already; offer them.
-        principal = _school_principal(application)
-        if principal:
-            initial = {"principal_name": principal.user.name, "principal_email": principal.user.email}
-    form = ContactsStepForm(request.POST or None, instance=_fresh(application), initial=initial)
+    principals = selectors.school_principals(application.school_id)
+    form = ContactsStepForm(request.POST or None, instance=_fresh(application), principals=principals)
     if request.method == "POST":
         formset = ContactFormSet(request.POST, prefix="contacts")
     else:
@@ -306,6 +295,7 @@ def _step_contacts(request, application):
     return render(request, "certification/step_contacts.html", _step_context(
         application, STEP_CONTACTS, form=form, formset=formset,
         problems=_step_problems(request, application, STEP_CONTACTS),
+        no_principal_message=services.no_principal_message() if not principals.exists() else "",
     ))
 
 
@@ -339,6 +329,28 @@ def application_image_delete(request, pk, image_id):
     else:
         messages.success(request, _("The picture is removed."))
     return redirect("certification:step", pk, STEP_PICTURES)
+
+
+def _picture_file(picture: ApplicationImage) -> FileResponse:
+    try:
+        handle = picture.image.open("rb")
+    except OSError as exc:
+        raise Http404 from exc
+    response = FileResponse(handle, content_type="image/jpeg")
+    # Pictures may show pupils: keep them out of shared caches and a shared computer's cache.
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@require_GET
+def application_picture(request, pk, image_id):
+    """A picture of an application, for whoever may read the application (its school's confirmed
+    staff and the central administration). The files have no public address; a certified site's
+    pictures are public through the catalogue."""
+    picture = get_object_or_404(ApplicationImage.objects.select_related("application"), pk=image_id,
+                                application_id=pk)
+    require(can_view_application(request.user, picture.application))
+    return _picture_file(picture)
 
 
 def _step_review(request, application):
@@ -381,7 +393,7 @@ def endorse(request, token):
     if form.is_valid():
         try:
             services.endorsement_decide(token=token, decision=form.cleaned_data["decision"],
-                                        reason=form.cleaned_data["reason"])
+                                        reason=form.cleaned_data["reason"], signed_in_as=request.user)
         except EndorsementLinkInvalid as e:
             return _endorse_closed(request, e)
         except ApplicationError as e:
@@ -395,7 +407,20 @@ def endorse(request, token):
         "application": application,
         "form": form,
         "plan_duration": services.format_duration(services.plan_duration(application.plan_items.all())),
+        "endorse_token": token,
+        "may_answer": services.principal_may_endorse(user=endorsement.principal, school_id=application.school_id),
     })
+
+
+@require_GET
+def endorse_picture(request, token, image_id):
+    """A picture of the application, for the principal on the endorsement page: only while the
+    link may still be used."""
+    try:
+        endorsement = services.endorsement_from_token(token)
+    except EndorsementLinkInvalid as exc:
+        raise Http404 from exc
+    return _picture_file(get_object_or_404(ApplicationImage, pk=image_id, application_id=endorsement.application_id))
 
 
 def _endorse_closed(request, error: EndorsementLinkInvalid):

@@ -140,7 +140,7 @@ def test_two_workers_past_the_claim_store_one_pdf_and_queue_one_email(no_dispatc
     invoice.refresh_from_db()
     from pathlib import Path
 
-    from inspira.certification.storage import private_root
+    from inspira.core.storage import private_root
 
     assert len(list((Path(private_root()) / "billing" / "invoices").glob("*.pdf"))) == 1
     assert invoice.pdf

@@ -5,9 +5,9 @@ from django.core import mail
 
 from inspira.billing import services, tasks
 from inspira.billing.models import Invoice
-from inspira.certification.storage import private_root
 from inspira.core.models import OutboxItem
 from inspira.core.outbox import outbox_process
+from inspira.core.storage import private_root
 from tests.billing.conftest import at, complete, make_booking, pdf_item, pdf_text, run_pdf_job, undo
 from tests.factories import SchoolFactory
 

@@ -127,8 +127,9 @@ def apply(page: Page, live_server, staff, school) -> Application:
         first_contact = translation.gettext("Contact person %(number)s") % {"number": 1}
     contact = page.get_by_role("group", name=first_contact, exact=True)
     expect(contact.get_by_label(label(forms.ContactForm, "email"))).to_have_value(staff.email)
-    page.get_by_label(label(forms.ContactsStepForm, "principal_name")).fill("Rut Rektor")
-    page.get_by_label(label(forms.ContactsStepForm, "principal_email")).fill("rektor@example.se")
+    # The school's only principal is offered; no address can be typed.
+    principal = page.get_by_label(label(forms.ContactsStepForm, "principal"))
+    expect(principal).to_have_value(str(school.memberships.get(role="principal").user_id))
     click(page, "Save and continue")
 
     # Step 5: one picture, described for those who cannot see it.
@@ -288,8 +289,8 @@ def find_in_catalogue(page: Page, live_server, application: Application) -> None
     assert response.body().startswith(b"%PDF")
 
 
-def test_a_school_becomes_an_inspiration_site(page, live_server, settings, school, staff, administrator, director,
-                                              fee_rule_of_today):
+def test_a_school_becomes_an_inspiration_site(page, live_server, settings, school, staff, principal, administrator,
+                                              director, fee_rule_of_today):
     settings.SITE_URL = live_server.url  # links in emails lead to this server
     application = apply(page, live_server, staff, school)
     endorse(page, live_server, application)

@@ -1,6 +1,7 @@
 """The pedagogical documentation: who publishes it, what it needs, films and pictures."""
 
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -12,6 +13,7 @@ from inspira.catalogue import media, services
 from inspira.catalogue.forms import DocumentationForm
 from inspira.catalogue.models import DocumentationImage, SiteDocumentation
 from inspira.certification.images import prepare_image
+from inspira.core.storage import private_root
 from tests.factories import MembershipFactory, UserFactory
 
 from .conftest import image_bytes, make_site
@@ -269,7 +271,7 @@ def test_replacing_a_film_with_a_link_removes_the_file(site, site_contact, djang
 
 # --- Draft pictures stay private ------------------------------------------------------------------------------
 
-def test_draft_pictures_are_seen_by_site_contacts_only(client, client_for, site, site_contact, staff):
+def test_draft_pictures_are_seen_by_site_contacts_only(client, client_for, site, site_contact, staff, settings):
     picture = services.documentation_image_add(certification=site, actor=site_contact, prepared=prepared(),
                                                alt_text="Yard")
     url = reverse("catalogue:documentation_picture", args=[picture.pk, "thumb"])
@@ -278,6 +280,11 @@ def test_draft_pictures_are_seen_by_site_contacts_only(client, client_for, site,
     response = client_for(site_contact).get(url)
     assert response.status_code == 200
     assert "private" in response["Cache-Control"]
+    # Neither the picture nor its thumbnail has an address under MEDIA_ROOT.
+    media_root = Path(settings.MEDIA_ROOT)
+    assert not (media_root / picture.image.name).exists()
+    assert not (media_root / media.thumbnail_name(picture.image.name)).exists()
+    assert (Path(private_root()) / picture.image.name).is_file()
 
 
 def test_more_pictures_than_allowed_are_refused(site, site_contact, monkeypatch):

@@ -7,8 +7,10 @@ import pytest
 from django.utils import translation
 from PIL import Image
 
+from inspira.accounts.models import Membership
 from inspira.certification import services
 from inspira.certification.models import Application, ApplicationContact, ApplicationPlanItem, Endorsement
+from inspira.certification.selectors import school_principals
 from inspira.core.models import OutboxItem
 from inspira.core.outbox import outbox_process
 from tests.factories import MembershipFactory, UserFactory
@@ -21,8 +23,20 @@ def at(year, month, day, hour=10):
     return datetime(year, month, day, hour, tzinfo=STOCKHOLM)
 
 
-def make_application(*, school, applicant, **fields) -> Application:
-    """A draft that meets every rule for submission (on 2025-06-02 or later), unless overridden."""
+_SCHOOLS_PRINCIPAL = object()
+
+
+def school_principal(school):
+    """The school's confirmed principal, made now if it has none."""
+    return (school_principals(school.pk).first()
+            or MembershipFactory(school=school, role=Membership.Role.PRINCIPAL).user)
+
+
+def make_application(*, school, applicant, principal=_SCHOOLS_PRINCIPAL, **fields) -> Application:
+    """A draft that meets every rule for submission (on 2025-06-02 or later), unless overridden.
+    The principal is the school's (made if it has none) unless ``principal`` says otherwise."""
+    if principal is _SCHOOLS_PRINCIPAL:
+        principal = school_principal(school)
     plan = fields.pop("plan", [("09:00", "09:30", "Welcome and coffee"), ("09:30", "11:00", "Visit a lesson"),
                                ("11:00", "12:00", "Discussion and questions")])
     contacts = fields.pop("contacts", [("Lars Lärare", "lars@example.se", "08-1")])
@@ -31,8 +45,9 @@ def make_application(*, school, applicant, **fields) -> Application:
         "area_description": "We teach measuring in the schoolyard.",
         "experience_since": date(2023, 8, 15),
         "commits_to_five_visits": True,
-        "principal_name": "Rut Rektor",
-        "principal_email": "rektor@example.se",
+        "principal": principal,
+        "principal_name": principal.name if principal else "",
+        "principal_email": principal.email if principal else "",
         "subjects": "mathematics",
         "grades": ["1", "2", "3"],
     } | fields
@@ -88,8 +103,8 @@ def en(client, settings):
 
 
 @pytest.fixture
-def application(school, staff):
-    return make_application(school=school, applicant=staff)
+def application(school, staff, principal):
+    return make_application(school=school, applicant=staff, principal=principal)
 
 
 @pytest.fixture

@@ -108,12 +108,14 @@ def test_a_correcting_letter_names_the_decision_it_corrects(approval, applicatio
 
 
 def test_the_same_person_as_applicant_and_principal_gets_one_email(school, administrator, director):
+    from inspira.accounts.models import Membership
     from tests.factories import MembershipFactory, UserFactory
 
     from .conftest import make_application
 
-    principal = MembershipFactory(school=school, user=UserFactory(email="rektor@example.se")).user
-    application = make_application(school=school, applicant=principal)
+    principal = MembershipFactory(school=school, role=Membership.Role.PRINCIPAL,
+                                  user=UserFactory(email="rektor@example.se")).user
+    application = make_application(school=school, applicant=principal, principal=principal)
     fee_rule()
     sent_to_director(application, administrator)
     decision = approve(application, director)

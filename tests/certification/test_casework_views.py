@@ -137,6 +137,19 @@ def test_case_page_shows_application_trail_log_and_basis(client_for, administrat
     assert url("attachment_add", application.pk) in page
 
 
+def test_case_page_shows_who_endorsed_and_as_whom(client_for, administrator, application, principal):
+    in_preparation(application, administrator)
+    page = client_for(administrator).get(url("case", application.pk)).content.decode()
+    assert "Rut Rektor (rektor@example.se), rektor vid skolan, den 3 juni 2025" in page
+
+
+def test_the_director_sees_who_endorsed_before_deciding(client_for, administrator, director, application,
+                                                      principal):
+    sent_to_director(application, administrator)
+    page = client_for(director).get(url("decide", application.pk)).content.decode()
+    assert "Rut Rektor (rektor@example.se), rektor vid skolan, den 3 juni 2025" in page
+
+
 def test_a_draft_has_no_case_page(client_for, administrator, application):
     assert client_for(administrator).get(url("case", application.pk)).status_code == 404
 

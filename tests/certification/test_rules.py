@@ -96,15 +96,13 @@ def test_plan_lasts_about_half_a_working_day(school, staff, end, ok):
 
 
 def test_contacts_principal_and_school_forms_are_required(school, staff):
-    application = make_application(school=school, applicant=staff, contacts=[], principal_name="",
-                                   principal_email="")
+    application = make_application(school=school, applicant=staff, contacts=[], principal=None)
     application.school_forms.clear()
     problems = submission_problems(application, today=date(2025, 6, 2))
     assert {(p.step, p.field) for p in problems} == {
         (services.STEP_TARGETS, "school_forms"),
         (services.STEP_CONTACTS, "contacts"),
-        (services.STEP_CONTACTS, "principal_name"),
-        (services.STEP_CONTACTS, "principal_email"),
+        (services.STEP_CONTACTS, "principal"),
     }
 
 
@@ -114,4 +112,4 @@ def test_empty_draft_lists_every_problem_in_step_order(school, staff):
     steps = [p.step for p in problems]
     assert steps == sorted(steps)
     assert {p.field for p in problems} >= {"area_title", "area_description", "experience_since", "plan",
-                                           "commits_to_five_visits", "contacts", "principal_email"}
+                                           "commits_to_five_visits", "contacts", "principal"}

@@ -168,7 +168,7 @@ def test_an_expired_link_is_refused(application, settings):
     assert exc.value.reason == EndorsementLinkInvalid.EXPIRED
 
 
-def test_every_status_change_is_in_the_trail(application, staff):
+def test_every_status_change_is_in_the_trail(application, staff, principal):
     assert _trail(application) == [("", S.DRAFT)]
     _e, token = submit(application)
     services.endorsement_decide(token=token, decision=Endorsement.Decision.DECLINE, reason="Plan unclear")
@@ -187,7 +187,7 @@ def test_every_status_change_is_in_the_trail(application, staff):
     ]
     changes = list(application.status_changes.order_by("pk"))
     assert changes[1].actor == staff
-    assert changes[2].actor is None  # the principal acted without an account
+    assert changes[2].actor == principal
     assert changes[2].actor_description == "Rut Rektor <rektor@example.se>"
     assert changes[2].note == "Plan unclear"
 
@@ -244,3 +244,68 @@ def test_plan_rows_are_replaced_and_sorted(application, staff):
                     {"start_time": time(9), "end_time": time(10), "activity": "Welcome"}],
     )
     assert list(application.plan_items.values_list("activity", "position")) == [("Welcome", 0), ("Lesson", 1)]
+
+
+# --- Only the school's confirmed principal endorses ----------------------------------------------------------
+
+def test_a_teacher_cannot_name_herself_as_the_principal(application, staff):
+    with pytest.raises(ApplicationError, match="skolans rektorer"):
+        services.application_update(application=application, actor=staff, step=services.STEP_CONTACTS,
+                                    fields={"principal": staff})
+    application.refresh_from_db()
+    assert application.principal != staff
+
+
+def test_the_link_goes_to_the_chosen_principal_whatever_address_the_draft_holds(application, principal, staff):
+    # Even an address slipped into the stored draft is not where the link goes.
+    Application.objects.filter(pk=application.pk).update(principal_email=staff.email)
+    application.refresh_from_db()
+    endorsement, _token = submit(application)
+    assert endorsement.principal == principal
+    assert OutboxItem.objects.get(key=f"application-endorsement:{application.pk}:1").payload["to"] == [
+        principal.email]
+
+
+def test_a_principal_who_stepped_down_cannot_endorse(application, principal, school):
+    _e, token = submit(application)
+    principal.memberships.filter(school=school).update(role="staff")
+    with pytest.raises(ApplicationError, match="bekräftad rektor"):
+        services.endorsement_decide(token=token, decision=Endorsement.Decision.ENDORSE)
+    application.refresh_from_db()
+    assert application.status == S.AWAITING_ENDORSEMENT and application.endorsed_at is None
+
+
+def test_an_endorsement_naming_someone_else_is_refused(application, staff):
+    endorsement, token = submit(application)
+    Endorsement.objects.filter(pk=endorsement.pk).update(principal=staff)
+    with pytest.raises(ApplicationError, match="bekräftad rektor"):
+        services.endorsement_decide(token=token, decision=Endorsement.Decision.ENDORSE)
+    Endorsement.objects.filter(pk=endorsement.pk).update(principal=None)
+    with pytest.raises(ApplicationError, match="bekräftad rektor"):
+        services.endorsement_decide(token=token, decision=Endorsement.Decision.ENDORSE)
+    assert Application.objects.get(pk=application.pk).status == S.AWAITING_ENDORSEMENT
+
+
+def test_the_endorsing_principal_and_role_are_recorded(application, principal):
+    endorsement, token = submit(application)
+    services.endorsement_decide(token=token, decision=Endorsement.Decision.ENDORSE)
+    endorsement.refresh_from_db()
+    assert (endorsement.principal, endorsement.decided_by_role) == (principal, "principal")
+
+
+def test_a_school_without_a_principal_cannot_submit(school, staff):
+    application = make_application(school=school, applicant=staff, principal=None)
+    with pytest.raises(services.ApplicationIncomplete) as error:
+        submit(application)
+    [problem] = [p for p in error.value.problems if p.field == "principal"]
+    assert "Be förvaltningen lägga till skolans rektor" in problem.message
+    assert not Endorsement.objects.exists()
+
+
+def test_someone_logged_in_cannot_answer_with_the_principals_link(application, staff, principal):
+    _e, token = submit(application)
+    with pytest.raises(ApplicationError, match="inloggad som någon annan"):
+        services.endorsement_decide(token=token, decision=Endorsement.Decision.ENDORSE, signed_in_as=staff)
+    assert Application.objects.get(pk=application.pk).status == S.AWAITING_ENDORSEMENT
+    services.endorsement_decide(token=token, decision=Endorsement.Decision.ENDORSE, signed_in_as=principal)
+    assert Application.objects.get(pk=application.pk).status == S.SUBMITTED

@@ -2,13 +2,16 @@
 
 import re
 from datetime import date, time
+from pathlib import Path
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 
+from inspira.accounts.models import Membership
 from inspira.certification import services
 from inspira.certification.models import Application, ApplicationImage, Endorsement
+from inspira.core.storage import private_root
 from tests.factories import MembershipFactory, UserFactory
 
 from .conftest import image_bytes, make_application, submit
@@ -211,21 +214,39 @@ def _contacts_post(rows, **extra):
     return data | extra
 
 
-def test_contacts_step_saves_up_to_three_contacts_and_the_principal(client_for, staff, application):
+def test_contacts_step_saves_up_to_three_contacts_and_the_principal(client_for, staff, application, school):
+    second = MembershipFactory(school=school, role=Membership.Role.PRINCIPAL,
+                               user=UserFactory(email="rut@example.se", name="Rut Andra")).user
     response = client_for(staff).post(step_url(application, 4), _contacts_post(
         [("Anna", "ANNA@example.se", "070"), ("", "", ""), ("Bo", "bo@example.se", "")],
-        principal_name="Rut Rektor", principal_email="rut@example.se", next=""))
+        principal=str(second.pk), next=""))
     assert response.url == step_url(application, 5)
     assert list(application.contacts.values_list("name", "email")) == [
         ("Anna", "anna@example.se"), ("Bo", "bo@example.se")]
     application.refresh_from_db()
-    assert application.principal_email == "rut@example.se"
+    assert (application.principal, application.principal_email) == (second, "rut@example.se")
+
+
+def test_contacts_step_refuses_a_principal_who_is_not_the_schools(client_for, staff, application, en):
+    response = client_for(staff).post(step_url(application, 4), _contacts_post(
+        [("Anna", "anna@example.se", "")], principal=str(staff.pk), next=""))
+    assert response.status_code == 200
+    assert "Choose one of the school&#x27;s principals." in response.content.decode()
+    application.refresh_from_db()
+    assert application.principal != staff
+
+
+def test_contacts_step_tells_a_school_without_a_principal_to_ask_the_administration(client_for, staff, school):
+    application = services.application_create(school=school, applicant=staff)
+    page = client_for(staff).get(step_url(application, 4)).content.decode()
+    assert "Be förvaltningen lägga till skolans rektor" in page
+    assert 'name="principal"' not in page
 
 
 def test_contacts_step_refuses_more_than_three(client_for, staff, application):
     rows = [(f"P{i}", f"p{i}@example.se", "") for i in range(4)]
     response = client_for(staff).post(step_url(application, 4), _contacts_post(
-        rows, principal_name="R", principal_email="r@example.se", next=""))
+        rows, principal=str(application.principal_id), next=""))
     assert response.status_code == 200
     assert application.contacts.count() == 1
 
@@ -233,7 +254,7 @@ def test_contacts_step_refuses_more_than_three(client_for, staff, application):
 def test_contacts_step_offers_the_schools_principal(client_for, staff, principal, school):
     application = services.application_create(school=school, applicant=staff)
     html = client_for(staff).get(step_url(application, 4)).content.decode()
-    assert 'value="rektor@example.se"' in html
+    assert f'<option value="{principal.pk}" selected>Rut Rektor (rektor@example.se)</option>' in html
     assert 'value="larare@example.se"' in html  # the applicant as the first contact
 
 
@@ -247,7 +268,7 @@ def test_a_picture_is_stored_re_encoded_under_a_random_name(client_for, staff, a
     assert image.alt_text == "Pupils measure"
     assert "our-class" not in image.image.name
     assert image.image.name.endswith(".jpg")
-    assert (settings.MEDIA_ROOT / image.image.name).exists()
+    assert (Path(private_root()) / image.image.name).exists()
     assert (image.width, image.height) == (2000, 1000)
 
 
@@ -274,7 +295,8 @@ def test_a_picture_can_be_removed(client_for, staff, application, settings, djan
     client.post(step_url(application, 5), {
         "image": SimpleUploadedFile("p.jpg", image_bytes(), content_type="image/jpeg"), "alt_text": "A"})
     image = application.images.get()
-    path = settings.MEDIA_ROOT / image.image.name
+    path = Path(private_root()) / image.image.name
+    assert path.exists()
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(reverse("certification:image_delete", args=[application.pk, image.pk]))
     assert response.url == step_url(application, 5)
@@ -380,6 +402,23 @@ def test_principal_endorses(client, application):
     response = client.get(endorse_url(token))
     assert response.status_code == 200
     assert response.context["reason"] == "used"
+
+
+def test_a_teacher_logged_in_cannot_endorse_with_a_forwarded_link(client_for, staff, application):
+    _e, token = submit(application)
+    response = client_for(staff).post(endorse_url(token), {"decision": "endorse", "reason": ""})
+    assert response.status_code == 200
+    assert "inloggad som någon annan" in response.content.decode()
+    application.refresh_from_db()
+    assert application.status == S.AWAITING_ENDORSEMENT
+
+
+def test_the_principals_page_says_when_the_principal_has_stepped_down(client, application, principal, school):
+    _e, token = submit(application)
+    principal.memberships.filter(school=school).update(role=Membership.Role.STAFF)
+    page = client.get(endorse_url(token)).content.decode()
+    assert "inte en bekräftad rektor för skolan i Inspira nu" in page
+    assert 'name="decision"' not in page
 
 
 def test_principal_must_give_a_reason_to_decline(client, application, en):

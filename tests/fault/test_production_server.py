@@ -308,15 +308,16 @@ def test_login_throttling_sees_the_address_the_proxy_wrote_not_one_the_client_se
 
 
 @committed
-def test_a_public_catalogue_picture_is_read_from_the_shared_upload_folder(production):
+def test_a_catalogue_picture_is_read_from_the_shared_private_folder(production):
     today = timezone.localdate()
     certification = make_certification(school=SchoolFactory(), starts_on=today - timedelta(days=30),
                                        ends_on=today + timedelta(days=700))
     picture = BytesIO()
     Image.new("RGB", (800, 600), (10, 79, 138)).save(picture, "JPEG")
     name = f"certification/applications/{uuid.uuid4().hex}.jpg"
-    (production.media / name).parent.mkdir(parents=True, exist_ok=True)
-    (production.media / name).write_bytes(picture.getvalue())
+    # Pictures are private (they may show pupils); the catalogue's view serves a current site's.
+    (production.private / name).parent.mkdir(parents=True, exist_ok=True)
+    (production.private / name).write_bytes(picture.getvalue())
     image = ApplicationImage.objects.create(application=certification.application, image=name, width=800,
                                             height=600, alt_text="Elever mäter skolgården")
 
@@ -329,8 +330,9 @@ def test_a_public_catalogue_picture_is_read_from_the_shared_upload_folder(produc
     assert reply.headers["Content-Type"] == "image/jpeg"
     assert "public" in reply.headers["Cache-Control"]
     assert Image.open(BytesIO(reply.body)).size == (media.THUMBNAIL_SIDE, 360)
-    # Made by a web worker, into the shared folder, where every other machine finds it.
-    assert (production.media / media.thumbnail_name(name)).exists()
+    # Made by a web worker, into the shared private folder, where every other machine finds it.
+    assert (production.private / media.thumbnail_name(name)).exists()
+    assert not (production.media / media.thumbnail_name(name)).exists()
 
 
 # --- The same, behind deploy/nginx-inspira.conf ---------------------------------------------------------

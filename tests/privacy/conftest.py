@@ -66,18 +66,18 @@ def make_world(*, school, other_school, administrator, director) -> World:
 
     # An application: made, endorsed, prepared, approved (a decision, a certification, support).
     fee_rule(2025)
-    application = make_application(school=other_school, applicant=person, principal_name="Rut Rektor",
-                                   principal_email=principal.email,
+    application = make_application(school=other_school, applicant=person, principal=principal,
                                    contacts=[(NAME, EMAIL, PHONE), ("Kim Kollega", "kim@example.se", "08-2")])
     sent_to_director(application, administrator)
     casework_services.contact_log_add(application=application, actor=administrator, date=date(2025, 9, 2),
                                       channel="phone", note=f"Called {NAME} ({PHONE}) about the plan.")
     decision = approve(application, director)
-    # Another school names him as its principal (by mistake): the endorsement request goes to him.
+    # He is also the principal of another school, whose application is sent to him for endorsement.
     from tests.certification.conftest import submit
 
-    submit(make_application(school=SchoolFactory(name="Farsta grundskola"), applicant=UserFactory(),
-                            principal_name=NAME, principal_email=EMAIL))
+    farsta = SchoolFactory(name="Farsta grundskola")
+    MembershipFactory(school=farsta, user=person, role=Membership.Role.PRINCIPAL)
+    submit(make_application(school=farsta, applicant=UserFactory(), principal=person))
 
     # A visit at Vasaskolan's site: booked with him as contact, completed, undone, completed again.
     site = make_certification(school=school, starts_on=date(2025, 8, 1))

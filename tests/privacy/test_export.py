@@ -30,7 +30,7 @@ def test_the_download_holds_every_kind_of_data_about_the_person(world):
     assert data["person"] == world.person.pk
     assert c["account"] == [c["account"][0]] and c["account"][0]["email"] == EMAIL
     assert c["account"][0]["phone"] == PHONE and c["account"][0]["name"] == NAME
-    assert [m["school"] for m in c["memberships"]] == ["Katarina Norra skola"]
+    assert [m["school"] for m in c["memberships"]] == ["Katarina Norra skola", "Farsta grundskola"]
     roles = {a["school"]: a["your_role"] for a in c["applications"]}
     assert roles == {"Katarina Norra skola": "sökande, kontaktperson", "Farsta grundskola": "rektor"}
     assert [x["email"] for x in c["application_contacts"]] == [EMAIL]
@@ -45,7 +45,7 @@ def test_the_download_holds_every_kind_of_data_about_the_person(world):
     assert [s["school"] for s in c["school_details"]] == ["Katarina Norra skola"]
     assert [r["ip_address"] for r in c["logins"]] == ["10.0.0.1", "10.0.0.2"]
     assert [d["name"] for d in c["two_factor_devices"]] == [f"{NAME}s telefon"]
-    assert {a["role"] for a in c["certification_actions"]} == {"sökande", "vem"}
+    assert {a["role"] for a in c["certification_actions"]} == {"sökande", "vem", "rektor"}
 
 
 def test_the_download_holds_nothing_private_about_others(world):

@@ -4,7 +4,7 @@ import django.db.models.deletion
 import django.db.models.expressions
 import django.utils.timezone
 import inspira.billing.models
-import inspira.certification.storage
+import inspira.core.storage
 import inspira.schools.validators
 from django.conf import settings
 from django.db import migrations, models
@@ -73,7 +73,7 @@ class Migration(migrations.Migration):
                 ('payment_terms', models.CharField(blank=True, max_length=300, verbose_name='payment terms')),
                 ('note', models.TextField(blank=True, verbose_name='note')),
                 ('created_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='issued')),
-                ('pdf', models.FileField(blank=True, storage=inspira.certification.storage.private_storage, upload_to='', verbose_name='PDF')),
+                ('pdf', models.FileField(blank=True, storage=inspira.core.storage.private_storage, upload_to='', verbose_name='PDF')),
                 ('rendered_at', models.DateTimeField(blank=True, null=True, verbose_name='PDF made')),
                 ('sent_at', models.DateTimeField(blank=True, null=True, verbose_name='sent')),
                 ('sent_to', models.EmailField(blank=True, max_length=254, verbose_name='sent to')),

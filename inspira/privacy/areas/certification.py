@@ -36,6 +36,8 @@ PROTECTED_TEXT = {ApplicationStatusChange: ["actor_description", "note"]}
 
 ACTIONS = [
     Action(Application, "applicant", "created_at"),
+    Action(Application, "principal", "submitted_at"),
+    Action(Endorsement, "principal", "sent_at"),
     Action(ApplicationStatusChange, "actor", "at"),
     Action(ContactLogEntry, "created_by", "created_at"),
     Action(BasisDocument, "updated_by", "updated_at"),

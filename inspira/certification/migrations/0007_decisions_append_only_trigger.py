@@ -12,7 +12,7 @@ from inspira.core.appendonly import append_only_trigger
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("certification", "0004_decision_latest"),
+        ("certification", "0006_application_pictures_in_private_storage"),
         ("core", "0004_append_only_function"),
     ]
 
