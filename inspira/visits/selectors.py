@@ -7,8 +7,7 @@ whatever its length.
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from django.db.models import Avg, Count, F, IntegerField, OuterRef, Q, QuerySet, Subquery, Sum, Value
-from django.db.models.functions import Coalesce, Greatest
+from django.db.models import Avg, Count, F, Q, QuerySet
 from django.utils import timezone
 
 from inspira.accounts.permissions import confirmed_memberships
@@ -17,27 +16,13 @@ from inspira.schools.models import School
 from inspira.schoolyears.models import SchoolYear, school_year_start
 from inspira.visits.models import Booking, Feedback, Occasion, WaitingListEntry
 from inspira.visits.permissions import HOST_ROLES
-
-
-def _sum_of(queryset) -> Coalesce:
-    total = queryset.order_by().values("occasion_id").annotate(total=Sum("participants")).values("total")
-    return Coalesce(Subquery(total, output_field=IntegerField()), Value(0))
+from inspira.visits.places import PLACES
 
 
 def with_places(occasions: QuerySet[Occasion], *, now: datetime | None = None) -> QuerySet[Occasion]:
     """Annotate ``places_taken`` (held and confirmed bookings), ``places_offered`` (open
     waiting-list offers), ``free_places`` and ``waiting_count``."""
-    now = now or timezone.now()
-    taken = _sum_of(Booking.objects.filter(occasion=OuterRef("pk"), status__in=Booking.ACTIVE_STATUSES))
-    offered = _sum_of(WaitingListEntry.objects.filter(occasion=OuterRef("pk"), status=WaitingListEntry.Status.OFFERED,
-                                                      offer_expires_at__gt=now))
-    waiting = Coalesce(Subquery(
-        WaitingListEntry.objects.filter(occasion=OuterRef("pk"), status=WaitingListEntry.Status.WAITING)
-        .order_by().values("occasion_id").annotate(n=Sum(Value(1))).values("n"), output_field=IntegerField(),
-    ), Value(0))
-    return occasions.annotate(places_taken=taken, places_offered=offered, waiting_count=waiting).annotate(
-        free_places=Greatest(F("capacity") - F("places_taken") - F("places_offered"), Value(0)),
-    )
+    return PLACES.annotate(occasions, now=now or timezone.now())
 
 
 def occasions_with_free_places(*, certification: Certification | int | None = None, now: datetime | None = None,

@@ -1,17 +1,16 @@
 """Every change to occasions, bookings and the waiting list.
 
-Capacity is never exceeded. Every change that takes or frees places runs in one transaction that
-first locks the occasion (``_lock_occasion``) and then counts the places from the booking rows
-(held and confirmed bookings) and the waiting-list offers still open. On PostgreSQL the lock is
-a row lock (SELECT ... FOR UPDATE), so a second booking of the same occasion waits until the
-first has committed and then counts its row. SQLite ignores FOR UPDATE, but the settings open
-every transaction with BEGIN IMMEDIATE, which takes the database's write lock at once: bookings
-(of any occasion) run one after the other. The race test (tests/visits/test_race.py) proves it,
-and proves with the lock switched off that the test would catch an overbooking.
+Capacity is never exceeded. The counting, the lock and the waiting list's queue of timed offers are
+the shared mechanism of ``inspira.core.capacity`` (``PLACES`` below says how an occasion counts:
+its held and confirmed bookings, and the waiting-list offers still open). Every change that takes
+or frees places runs in one transaction that first locks the occasion (``_lock_occasion``) and then
+counts. The race test (tests/visits/test_race.py) proves it, and proves with the lock switched off
+that the test would catch an overbooking.
 
 Places that free up (a cancellation, an expired hold, a raised capacity, an expired offer) are
 offered to the waiting list first, in the same transaction: the first in line whose group fits
-gets an offer that keeps the places for it until the offer expires.
+gets an offer that keeps the places for it until the offer expires. What stays here are the
+domain's rules: who may book, the deadlines, the messages and the emails.
 """
 
 import uuid
@@ -21,7 +20,6 @@ from datetime import date, datetime, time, timedelta
 from django.conf import settings
 from django.core import signing
 from django.db import IntegrityError, transaction
-from django.db.models import Sum
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -30,6 +28,7 @@ from inspira.accounts.permissions import can_act_for_school, is_principal_of
 from inspira.certification.models import Certification
 from inspira.core import pagecache
 from inspira.core.audit import audit_record
+from inspira.core.capacity import NotEnoughPlaces
 from inspira.schoolyears.services import FeeRuleMissing
 from inspira.visits import notifications
 from inspira.visits.models import (
@@ -42,6 +41,7 @@ from inspira.visits.models import (
     WaitingListEntry,
 )
 from inspira.visits.permissions import can_manage_occasions, is_host_of
+from inspira.visits.places import PLACES
 from inspira.visits.signals import booking_completed, booking_completion_undone
 from inspira.visits.workdays import working_days_before
 
@@ -104,29 +104,22 @@ def site_settings_update(*, certification, actor, cancellation_deadline_working_
 
 def places_taken(occasion_id: int) -> int:
     """Participants of the occasion's held and confirmed bookings, counted from the rows."""
-    total = Booking.objects.filter(occasion_id=occasion_id, status__in=Booking.ACTIVE_STATUSES).aggregate(
-        total=Sum("participants"))["total"]
-    return total or 0
+    return PLACES.taken(occasion_id)
 
 
 def places_offered(occasion_id: int, *, now: datetime, excluding: WaitingListEntry | None = None) -> int:
     """Places kept for waiting-list offers that are still open."""
-    offers = WaitingListEntry.objects.filter(occasion_id=occasion_id, status=WaitingListEntry.Status.OFFERED,
-                                             offer_expires_at__gt=now)
-    if excluding is not None:
-        offers = offers.exclude(pk=excluding.pk)
-    return offers.aggregate(total=Sum("participants"))["total"] or 0
+    return PLACES.offered_places(occasion_id, now=now, excluding=excluding)
 
 
 def free_places(occasion: Occasion, *, now: datetime, excluding_offer: WaitingListEntry | None = None) -> int:
-    return max(0, occasion.capacity - places_taken(occasion.pk)
-               - places_offered(occasion.pk, now=now, excluding=excluding_offer))
+    return PLACES.free(occasion, now=now, excluding_offer=excluding_offer)
 
 
 def _lock_occasion(occasion_id: int) -> Occasion:
     """Lock the occasion until the transaction ends (see the module's docstring). Call it first
     in the transaction, before counting anything."""
-    return Occasion.objects.select_for_update(of=("self",)).select_related("certification__school").get(pk=occasion_id)
+    return PLACES.lock(occasion_id)
 
 
 def _race_window() -> None:
@@ -282,8 +275,7 @@ def occasion_cancel(*, occasion: Occasion, actor, reason: str, now=None) -> Occa
     occasion.save()
     for booking in _active_bookings(occasion):
         _cancel(booking, actor=actor, reason=reason, by_host=True, now=now)
-    WaitingListEntry.objects.filter(occasion=occasion, status__in=WaitingListEntry.OPEN_STATUSES).update(
-        status=WaitingListEntry.Status.WITHDRAWN, closed_at=now)
+    PLACES.close_line(occasion, status=WaitingListEntry.Status.WITHDRAWN, now=now)
     return occasion
 
 
@@ -330,10 +322,11 @@ def _book(*, occasion: Occasion, school, booked_by, visitors: Visitors, idempote
           now: datetime, excluding_offer: WaitingListEntry | None = None) -> Booking:
     """Write the booking. The caller holds the occasion's lock."""
     _check_bookable(occasion, school, now=now)
-    free = free_places(occasion, now=now, excluding_offer=excluding_offer)
+    try:
+        PLACES.check(occasion, size=visitors.participants, now=now, excluding_offer=excluding_offer)
+    except NotEnoughPlaces as e:
+        raise OccasionFull(_full_message(e.free), free=e.free) from None
     _race_window()
-    if visitors.participants > free:
-        raise OccasionFull(_full_message(free), free=free)
     # A principal who books approves the booking by making it.
     by_principal = is_principal_of(booked_by, school)
     needs_approval = school_settings(school).requires_principal_approval and not by_principal
@@ -503,28 +496,9 @@ def _offer_free_places(occasion: Occasion, *, now: datetime) -> list[WaitingList
     next, while places remain. The caller holds the occasion's lock."""
     if occasion.is_cancelled or occasion.starts_at - MIN_OFFER_NOTICE <= now:
         return []
-    free = free_places(occasion, now=now)
-    offered = []
-    if free <= 0:
-        return offered
-    waiting = (WaitingListEntry.objects.select_for_update(of=("self",))
-               .filter(occasion=occasion, status=WaitingListEntry.Status.WAITING)
-               .select_related("school", "user").order_by("created_at", "pk"))
     expires_at = min(now + timedelta(hours=settings.WAITING_LIST_OFFER_HOURS), occasion.starts_at - MIN_OFFER_NOTICE)
-    for entry in waiting:
-        if entry.participants > free:
-            continue
-        entry.status = WaitingListEntry.Status.OFFERED
-        entry.offered_at = now
-        entry.offer_expires_at = expires_at
-        entry.save(update_fields=["status", "offered_at", "offer_expires_at"])
-        entry.occasion = occasion
-        notifications.waiting_list_offer(entry)
-        offered.append(entry)
-        free -= entry.participants
-        if free <= 0:
-            break
-    return offered
+    return PLACES.offer_free_places(occasion, now=now, expires_at=expires_at,
+                                    notify=notifications.waiting_list_offer)
 
 
 @transaction.atomic
@@ -577,7 +551,7 @@ def waiting_offer_accept(*, entry: WaitingListEntry, actor, now=None) -> Booking
         raise VisitError(_("Only the school's staff can accept the offer."))
     if entry.status == WaitingListEntry.Status.ACCEPTED and entry.booking_id:
         return entry.booking  # a second click on the same offer
-    if entry.status != WaitingListEntry.Status.OFFERED or entry.offer_expires_at <= now:
+    if not PLACES.offer_is_open(entry, now=now):
         raise VisitError(_("The offer is no longer open: it has expired or been withdrawn."))
     visitors = Visitors(participants=entry.participants, participant_names=entry.participant_names,
                         contact_name=entry.contact_name, contact_email=entry.contact_email,
@@ -594,20 +568,7 @@ def waiting_offer_accept(*, entry: WaitingListEntry, actor, now=None) -> Booking
 def expire_offers(*, now=None) -> int:
     """Close the offers not accepted in time and pass the places on to the next in line."""
     now = now or timezone.now()
-    expired = 0
-    due = WaitingListEntry.objects.filter(status=WaitingListEntry.Status.OFFERED, offer_expires_at__lte=now)
-    for entry_id, occasion_id in due.values_list("pk", "occasion_id"):
-        with transaction.atomic():
-            occasion = _lock_occasion(occasion_id)
-            entry = WaitingListEntry.objects.select_for_update(of=("self",)).get(pk=entry_id)
-            if entry.status != WaitingListEntry.Status.OFFERED or entry.offer_expires_at > now:
-                continue
-            entry.status = WaitingListEntry.Status.EXPIRED
-            entry.closed_at = now
-            entry.save(update_fields=["status", "closed_at"])
-            _offer_free_places(occasion, now=now)
-            expired += 1
-    return expired
+    return PLACES.expire_offers(now=now, then=lambda occasion: _offer_free_places(occasion, now=now))
 
 
 # --- Reminders ----------------------------------------------------------------------------------------------
