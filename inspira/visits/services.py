@@ -40,7 +40,7 @@ from inspira.visits.models import (
     SiteVisitSettings,
     WaitingListEntry,
 )
-from inspira.visits.permissions import can_manage_occasions, is_host_of
+from inspira.visits.permissions import can_manage_occasions, can_undo_outcome, is_host_of
 from inspira.visits.places import PLACES
 from inspira.visits.signals import booking_completed, booking_completion_undone
 from inspira.visits.workdays import working_days_before
@@ -291,16 +291,34 @@ class Visitors:
     message: str = ""
 
 
-def _check_bookable(occasion: Occasion, school, *, now: datetime) -> None:
+def school_may_visit(*, occasion: Occasion, school_id: int) -> bool:
+    """A school cannot visit itself: its own occasions are for other schools. (No query.)"""
+    return occasion.certification.school_id != school_id
+
+
+def _closed_for_booking(occasion: Occasion, *, now: datetime) -> str | None:
+    """Why nobody can book or wait for the occasion now, or None when it is open."""
     certification = occasion.certification
-    if certification.school_id == school.pk:
-        raise VisitError(_("A school cannot visit itself: this occasion is offered by your own school."))
     if occasion.is_cancelled:
-        raise VisitError(_("The occasion is cancelled."))
+        return _("The occasion is cancelled.")
     if occasion.starts_at <= now:
-        raise VisitError(_("The occasion has already started or passed."))
+        return _("The occasion has already started or passed.")
     if not certification.is_current(occasion.date) or not certification.is_current(timezone.localdate(now)):
-        raise VisitError(_("The site is not certified for this date any more."))
+        return _("The site is not certified for this date any more.")
+    return None
+
+
+def occasion_is_open_for_booking(*, occasion: Occasion, now=None) -> bool:
+    """Not cancelled, not started, and the site certified on the day and today."""
+    return _closed_for_booking(occasion, now=now or timezone.now()) is None
+
+
+def _check_bookable(occasion: Occasion, school, *, now: datetime) -> None:
+    if not school_may_visit(occasion=occasion, school_id=school.pk):
+        raise VisitError(_("A school cannot visit itself: this occasion is offered by your own school."))
+    closed = _closed_for_booking(occasion, now=now)
+    if closed is not None:
+        raise VisitError(closed)
     if Booking.objects.filter(occasion=occasion, school=school).exclude(status=Booking.Status.CANCELLED).exists():
         raise VisitError(_("Your school has already booked this occasion. Change the number of participants by "
                            "cancelling and booking again, or contact the site."))
@@ -386,6 +404,23 @@ def _by_key(key: uuid.UUID, user) -> Booking | None:
     return booking
 
 
+def _approve_refusal(booking: Booking, *, actor, now: datetime) -> str | None:
+    if not is_principal_of(actor, booking.school_id):
+        return _("Only the visiting school's principal can approve the booking.")
+    if booking.status != Booking.Status.HELD:
+        return (_("The booking is not waiting for approval (it is “%(status)s”).")
+                % {"status": booking.status_label})
+    if booking.hold_expires_at <= now:
+        return _("The time to approve has run out and the places are released. Book again if there are still "
+                 "places.")
+    return None
+
+
+def booking_may_approve(*, booking: Booking, actor, now=None) -> bool:
+    """The visiting school's principal, while the booking is held and the hold lasts."""
+    return _approve_refusal(booking, actor=actor, now=now or timezone.now()) is None
+
+
 @transaction.atomic
 def booking_approve(*, booking: Booking, actor, now=None) -> Booking:
     """The visiting school's principal approves a held booking: it is confirmed."""
@@ -393,14 +428,9 @@ def booking_approve(*, booking: Booking, actor, now=None) -> Booking:
     occasion = _lock_occasion(booking.occasion_id)
     booking = Booking.objects.select_for_update(of=("self",)).select_related("school", "booked_by").get(pk=booking.pk)
     booking.occasion = occasion
-    if not is_principal_of(actor, booking.school_id):
-        raise VisitError(_("Only the visiting school's principal can approve the booking."))
-    if booking.status != Booking.Status.HELD:
-        raise VisitError(_("The booking is not waiting for approval (it is “%(status)s”).")
-                         % {"status": booking.get_status_display()})
-    if booking.hold_expires_at <= now:
-        raise VisitError(_("The time to approve has run out and the places are released. Book again if there "
-                           "are still places."))
+    refusal = _approve_refusal(booking, actor=actor, now=now)
+    if refusal is not None:
+        raise VisitError(refusal)
     booking.status = Booking.Status.CONFIRMED
     booking.approved_at = now
     booking.approved_by = actor
@@ -416,10 +446,58 @@ def cancellation_deadline(occasion: Occasion) -> date:
     return working_days_before(occasion.date, days)
 
 
+def cancellation_deadline_passed(occasion: Occasion, *, now=None) -> bool:
+    """The visitors can no longer cancel a booking of the occasion (the last day was before today)."""
+    return timezone.localdate(now or timezone.now()) > cancellation_deadline(occasion)
+
+
 def visitor_may_cancel(booking: Booking, *, now=None) -> bool:
+    """Within the site's deadline, any of the visiting school's staff may cancel."""
     now = now or timezone.now()
     return (booking.is_active and booking.occasion.starts_at > now
-            and timezone.localdate(now) <= cancellation_deadline(booking.occasion))
+            and not cancellation_deadline_passed(booking.occasion, now=now))
+
+
+CANCEL_AS_VISITOR, CANCEL_AS_HOST = "visitor", "host"
+
+
+def _cancel_as(booking: Booking, *, actor, now: datetime) -> str:
+    """As whom ``actor`` may cancel the booking now, or the ``VisitError`` saying why not. The
+    visiting school's staff may until the site's deadline, and its principal may decline a held
+    booking at any time before the visit; the host may at any time before the visit (with a reason)."""
+    if not booking.is_active:
+        raise VisitError(_("The booking is already “%(status)s”.") % {"status": booking.status_label})
+    if booking.occasion.starts_at <= now:
+        raise VisitError(_("The visit has started or passed; it can no longer be cancelled. The site records "
+                           "whether it was carried out."))
+    is_visitor = can_act_for_school(actor, booking.school_id)
+    declining = booking.status == Booking.Status.HELD and is_principal_of(actor, booking.school_id)
+    if is_visitor and (declining or visitor_may_cancel(booking, now=now)):
+        return CANCEL_AS_VISITOR
+    if is_host_of(actor, booking.occasion.certification):
+        return CANCEL_AS_HOST
+    if is_visitor:
+        raise VisitError(
+            _("The last day to cancel was %(date)s. Contact the site if you cannot come.")
+            % {"date": date_format(cancellation_deadline(booking.occasion), "j F Y")})
+    raise VisitError(_("You cannot cancel this booking."))
+
+
+def booking_may_cancel(*, booking: Booking, actor, now=None) -> bool:
+    """Whether ``actor`` may cancel the booking now (see ``_cancel_as``)."""
+    try:
+        _cancel_as(booking, actor=actor, now=now or timezone.now())
+    except VisitError:
+        return False
+    return True
+
+
+def booking_cancel_needs_reason(*, booking: Booking, actor, now=None) -> bool:
+    """The host cancels with a reason the visitors see; the visitors need give none."""
+    try:
+        return _cancel_as(booking, actor=actor, now=now or timezone.now()) == CANCEL_AS_HOST
+    except VisitError:
+        return False
 
 
 def _cancel(booking: Booking, *, actor, reason: str, by_host: bool, now: datetime) -> None:
@@ -445,25 +523,9 @@ def booking_cancel(*, booking: Booking, actor, reason: str = "", now=None) -> Bo
     occasion = _lock_occasion(booking.occasion_id)
     booking = Booking.objects.select_for_update(of=("self",)).select_related("school", "booked_by").get(pk=booking.pk)
     booking.occasion = occasion
-    if not booking.is_active:
-        raise VisitError(_("The booking is already “%(status)s”.") % {"status": booking.get_status_display()})
-    if occasion.starts_at <= now:
-        raise VisitError(_("The visit has started or passed; it can no longer be cancelled. The site records "
-                           "whether it was carried out."))
-    is_visitor = can_act_for_school(actor, booking.school_id)
-    declining = booking.status == Booking.Status.HELD and is_principal_of(actor, booking.school_id)
-    if is_visitor and (declining or visitor_may_cancel(booking, now=now)):
-        by_host = False
-    elif is_host_of(actor, occasion.certification):
-        if not reason:
-            raise VisitError(_("Give a reason; the visitors will see it."), field="reason")
-        by_host = True
-    elif is_visitor:
-        raise VisitError(
-            _("The last day to cancel was %(date)s. Contact the site if you cannot come.")
-            % {"date": date_format(cancellation_deadline(occasion), "j F Y")})
-    else:
-        raise VisitError(_("You cannot cancel this booking."))
+    by_host = _cancel_as(booking, actor=actor, now=now) == CANCEL_AS_HOST
+    if by_host and not reason:
+        raise VisitError(_("Give a reason; the visitors will see it."), field="reason")
     _cancel(booking, actor=actor, reason=reason, by_host=by_host, now=now)
     _offer_free_places(occasion, now=now)
     return booking
@@ -523,6 +585,16 @@ def waiting_list_join(*, occasion: Occasion, school, user, visitors: Visitors, n
                                            **visitors.__dict__)
 
 
+def waiting_list_may_withdraw(*, entry: WaitingListEntry, actor) -> bool:
+    """The school's staff, while the entry waits or has an offer."""
+    return entry.status in WaitingListEntry.OPEN_STATUSES and can_act_for_school(actor, entry.school_id)
+
+
+def waiting_offer_may_accept(*, entry: WaitingListEntry, actor, now=None) -> bool:
+    """The school's staff, while the offer is open."""
+    return PLACES.offer_is_open(entry, now=now or timezone.now()) and can_act_for_school(actor, entry.school_id)
+
+
 @transaction.atomic
 def waiting_list_withdraw(*, entry: WaitingListEntry, actor, now=None) -> WaitingListEntry:
     now = now or timezone.now()
@@ -530,7 +602,7 @@ def waiting_list_withdraw(*, entry: WaitingListEntry, actor, now=None) -> Waitin
     entry = WaitingListEntry.objects.select_for_update(of=("self",)).get(pk=entry.pk)
     if not can_act_for_school(actor, entry.school_id):
         raise VisitError(_("You cannot change this school's place in line."))
-    if entry.status not in WaitingListEntry.OPEN_STATUSES:
+    if not waiting_list_may_withdraw(entry=entry, actor=actor):
         raise VisitError(_("The place in line is already closed."))
     was_offered = entry.status == WaitingListEntry.Status.OFFERED
     entry.status = WaitingListEntry.Status.WITHDRAWN
@@ -612,6 +684,16 @@ def outcome_may_be_recorded(booking: Booking, *, now=None) -> bool:
     return booking.status == Booking.Status.CONFIRMED and booking.occasion.date < timezone.localdate(now)
 
 
+def booking_may_record_outcome(*, booking: Booking, actor, now=None) -> bool:
+    """The host, once the visit day is over, for a confirmed visit not yet recorded."""
+    return is_host_of(actor, booking.occasion.certification) and outcome_may_be_recorded(booking, now=now)
+
+
+def booking_may_undo_outcome(*, booking: Booking, actor) -> bool:
+    """An administrator, when the host has recorded the visit."""
+    return can_undo_outcome(actor) and booking.is_recorded
+
+
 def _lock_booking(booking: Booking) -> Booking:
     return (Booking.objects.select_for_update(of=("self",))
             .select_related("occasion__certification__school", "school", "booked_by").get(pk=booking.pk))
@@ -622,10 +704,10 @@ def _check_outcome(booking: Booking, *, actor, now: datetime) -> None:
         raise VisitError(_("Only the site's contacts and principal can record whether a visit took place."))
     if booking.status in Booking.OUTCOME_STATUSES:
         raise VisitError(_("The visit is already recorded as “%(status)s”. Only an administrator can undo that.")
-                         % {"status": booking.get_status_display()})
+                         % {"status": booking.status_label})
     if booking.status != Booking.Status.CONFIRMED:
         raise VisitError(_("Only a confirmed visit can be recorded (this one is “%(status)s”).")
-                         % {"status": booking.get_status_display()})
+                         % {"status": booking.status_label})
     if booking.occasion.date >= timezone.localdate(now):
         raise VisitError(_("The visit is on %(date)s. You can record whether it took place from the day after.")
                          % {"date": date_format(booking.occasion.date, "j F Y")})
@@ -676,7 +758,7 @@ def booking_outcome_undo(*, booking: Booking, actor, reason: str, now=None) -> B
     transaction (billing reverses the fees)."""
     now = now or timezone.now()
     reason = reason.strip()
-    if not actor.is_administrator:
+    if not can_undo_outcome(actor):
         raise VisitError(_("Only an administrator can undo what the site recorded."))
     if not reason:
         raise VisitError(_("Give a reason; it is kept with the visit's history."), field="reason")
@@ -686,7 +768,7 @@ def booking_outcome_undo(*, booking: Booking, actor, reason: str, now=None) -> B
             if booking.status not in Booking.OUTCOME_STATUSES:
                 raise VisitError(_("Nothing to undo: the site has not recorded the visit."))
             was_completed = booking.status == Booking.Status.COMPLETED
-            previous = booking.get_status_display()
+            previous = booking.status_label
             booking.status = Booking.Status.CONFIRMED
             booking.outcome_marked_at = None
             booking.outcome_marked_by = None
