@@ -167,3 +167,12 @@ def test_the_waiting_entry_page_shows_the_place_in_line(client_for, full_occasio
     entry = make_waiting_entry(occasion=full_occasion, school=teacher.memberships.get().school, user=teacher)
     page = client_for(teacher).get(reverse("visits:waiting_entry", args=[entry.pk])).content.decode()
     assert "number 2 in line" in page
+
+
+def test_the_host_cancelling_without_a_reason_is_told_by_the_service_at_the_field(client_for, occasion, teacher,
+                                                                                  other_school, site_contact):
+    booking = make_booking(occasion=occasion, school=other_school, booked_by=teacher)
+    response = client_for(site_contact).post(reverse("visits:booking_cancel", args=[booking.pk]), {"reason": " "})
+    assert response.context["form"].errors["reason"] == ["Give a reason; the visitors will see it."]
+    booking.refresh_from_db()
+    assert booking.is_active
