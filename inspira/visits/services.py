@@ -211,6 +211,11 @@ def occasion_create_series(*, certification: Certification, actor, dates: list[d
     ])
 
 
+def occasion_may_change(*, occasion: Occasion, actor) -> bool:
+    """The host may change or cancel the occasion until it is cancelled."""
+    return can_manage_occasions(actor, occasion.certification) and not occasion.is_cancelled
+
+
 @transaction.atomic
 def occasion_update(*, occasion: Occasion, actor, date: date, details: OccasionDetails, now=None) -> Occasion:
     """Change an occasion. Booked visitors get an updated calendar file when the time or place

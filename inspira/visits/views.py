@@ -195,7 +195,7 @@ def occasion_detail(request, pk):
         "taken": services.places_taken(occasion.pk),
         "bookings": selectors.occasion_bookings(occasion),
         "waiting_list": selectors.occasion_waiting_list(occasion),
-        "can_manage": can_manage_occasions(request.user, occasion.certification),
+        "can_change": services.occasion_may_change(occasion=occasion, actor=request.user),
     })
 
 
@@ -204,7 +204,7 @@ def occasion_detail(request, pk):
 def occasion_edit(request, pk):
     occasion = _occasion(pk)
     require(can_manage_occasions(request.user, occasion.certification))
-    if occasion.is_cancelled:
+    if not services.occasion_may_change(occasion=occasion, actor=request.user):
         messages.error(request, _("The occasion is cancelled and cannot be changed."))
         return redirect("visits:occasion", occasion.pk)
     form = OccasionForm(request.POST or None, instance=occasion)
@@ -531,6 +531,7 @@ def site_visits(request, certification_id):
                  for booking in page],
         "record_column": can_manage_occasions(request.user, certification) and view != "coming",
         "latest_feedback": list(selectors.site_feedback(certification)[:3]),
+        "back_to_overview": can_view_all_bookings(request.user),
     })
 
 

@@ -176,3 +176,12 @@ def test_the_host_cancelling_without_a_reason_is_told_by_the_service_at_the_fiel
     assert response.context["form"].errors["reason"] == ["Give a reason; the visitors will see it."]
     booking.refresh_from_db()
     assert booking.is_active
+
+
+def test_a_cancelled_occasion_offers_no_change(client_for, occasion, site_contact):
+    client = client_for(site_contact)
+    assert client.get(reverse("visits:occasion", args=[occasion.pk])).context["can_change"] is True
+    services.occasion_cancel(occasion=occasion, actor=site_contact, reason="Studiedag")
+    response = client.get(reverse("visits:occasion", args=[occasion.pk]))
+    assert response.context["can_change"] is False
+    assert reverse("visits:occasion_edit", args=[occasion.pk]) not in response.content.decode()
