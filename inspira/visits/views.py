@@ -301,6 +301,8 @@ def book(request, pk):
         # Booking after the site's cancellation deadline binds the school at once: say so before it is made.
         "deadline": services.cancellation_deadline(occasion),
         "deadline_passed": services.cancellation_deadline_passed(occasion, now=now),
+        # Tomorrow the deadline will have passed: a booking today can be undone only until tonight.
+        "deadline_is_today": services.cancellation_deadline(occasion) == timezone.localdate(now),
     })
 
 

@@ -185,3 +185,12 @@ def test_a_cancelled_occasion_offers_no_change(client_for, occasion, site_contac
     response = client.get(reverse("visits:occasion", args=[occasion.pk]))
     assert response.context["can_change"] is False
     assert reverse("visits:occasion_edit", args=[occasion.pk]) not in response.content.decode()
+
+
+
+def test_the_booking_page_warns_on_the_last_day_to_cancel(client_for, occasion, teacher, monkeypatch):
+    # Working days make a real deadline fall on today only on some days; pin it instead.
+    monkeypatch.setattr(services, "cancellation_deadline", lambda occasion: timezone.localdate())
+    page = client_for(teacher).get(reverse("visits:book", args=[occasion.pk])).content.decode()
+    assert "Today is the last day to cancel this visit." in page
+    assert "You can no longer cancel" not in page
