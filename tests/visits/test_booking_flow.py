@@ -194,3 +194,15 @@ def test_the_booking_page_warns_on_the_last_day_to_cancel(client_for, occasion, 
     page = client_for(teacher).get(reverse("visits:book", args=[occasion.pk])).content.decode()
     assert "Today is the last day to cancel this visit." in page
     assert "You can no longer cancel" not in page
+
+
+def test_the_calendar_cancellation_says_avbokat_when_the_visitors_cancelled(occasion, teacher, other_school):
+    from icalendar import Calendar
+
+    from inspira.visits.ics import CANCEL, booking_ics
+
+    booking = make_booking(occasion=occasion, school=other_school, booked_by=teacher)
+    services.booking_cancel(booking=booking, actor=teacher, reason="Bussen är inställd")
+    booking.refresh_from_db()
+    description = str(Calendar.from_ical(booking_ics(booking, method=CANCEL)).walk("VEVENT")[0]["DESCRIPTION"])
+    assert "Avbokat: Bussen är inställd" in description
