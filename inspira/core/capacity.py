@@ -39,7 +39,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from django.db import transaction
-from django.db.models import F, IntegerField, Model, OuterRef, Q, QuerySet, Subquery, Sum, Value
+from django.db.models import Case, Count, F, IntegerField, Model, OuterRef, Q, QuerySet, Subquery, Sum, Value, When
 from django.db.models.functions import Coalesce, Greatest
 
 
@@ -163,6 +163,18 @@ class Capacity:
         ahead = self.queue(getattr(entry, f"{self.container_field}_id")).filter(
             Q(created_at__lt=entry.created_at) | Q(created_at=entry.created_at, pk__lt=entry.pk))
         return ahead.count() + 1
+
+    def with_position(self, entries: QuerySet) -> QuerySet:
+        """Annotate each entry with ``position``: its place in line (1 is next) while it waits,
+        else None. One subquery, so a list of entries runs one query whatever its length."""
+        ahead = self.line._default_manager.filter(
+            Q(created_at__lt=OuterRef("created_at")) | Q(created_at=OuterRef("created_at"), pk__lt=OuterRef("pk")),
+            status=self.waiting, **{self.container_field: OuterRef(self.container_field)},
+        ).order_by().values(self.container_field).annotate(n=Count("pk")).values("n")
+        return entries.annotate(position=Case(
+            When(status=self.waiting, then=Coalesce(Subquery(ahead, output_field=IntegerField()), Value(0)) + 1),
+            default=None, output_field=IntegerField(),
+        ))
 
     def offer_free_places(self, container, *, now: datetime, expires_at: datetime,
                           notify: Callable[[Model], None] | None = None) -> list[Model]:

@@ -114,8 +114,10 @@ def bookings_for_person(user) -> QuerySet[Booking]:
 
 
 def waiting_entries_for_person(user) -> QuerySet[WaitingListEntry]:
+    """The open waiting-list entries of the person's schools, each with its ``position`` in line."""
     school_ids = confirmed_memberships(user).values("school_id")
-    return (WaitingListEntry.objects.filter(school_id__in=school_ids, status__in=WaitingListEntry.OPEN_STATUSES)
+    entries = WaitingListEntry.objects.filter(school_id__in=school_ids, status__in=WaitingListEntry.OPEN_STATUSES)
+    return (PLACES.with_position(entries)
             .select_related("occasion__certification__school", "school")
             .order_by("occasion__date", "pk"))
 

@@ -99,6 +99,19 @@ def test_position_in_line_is_first_come_first_served(occasion):
     assert [PLACES.position(first), PLACES.position(second), PLACES.position(offered)] == [1, 2, None]
 
 
+def test_positions_are_annotated_in_one_query(occasion, django_assert_num_queries):
+    other = make_occasion(certification=occasion.certification)
+    first = _wait(occasion, 2, minutes_ago=10)
+    second = _wait(occasion, 2, minutes_ago=5)
+    offered = _wait(occasion, 1, minutes_ago=20, status=WaitingListEntry.Status.OFFERED,
+                    offer_expires_at=NOW + timedelta(hours=1))
+    elsewhere = _wait(other, 1, minutes_ago=30)
+    with django_assert_num_queries(1):
+        positions = dict(PLACES.with_position(WaitingListEntry.objects.all()).values_list("pk", "position"))
+    assert positions == {first.pk: 1, second.pk: 2, offered.pk: None, elsewhere.pk: 1}
+    assert [PLACES.position(e) for e in (first, second, offered, elsewhere)] == [1, 2, None, 1]
+
+
 def test_free_places_pass_down_the_line_to_the_first_group_that_fits(occasion):
     _book(occasion, 7)  # 3 free
     too_big = _wait(occasion, 5, minutes_ago=10)

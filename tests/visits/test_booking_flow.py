@@ -206,3 +206,25 @@ def test_the_calendar_cancellation_says_avbokat_when_the_visitors_cancelled(occa
     booking.refresh_from_db()
     description = str(Calendar.from_ical(booking_ics(booking, method=CANCEL)).walk("VEVENT")[0]["DESCRIPTION"])
     assert "Avbokat: Bussen är inställd" in description
+
+
+def test_my_visits_show_the_place_in_line_in_a_constant_number_of_queries(client_for, certification, teacher,
+                                                                          django_assert_num_queries):
+    school = teacher.memberships.get().school
+    client = client_for(teacher)
+
+    def wait_on_a_new_full_occasion():
+        occasion = make_occasion(certification=certification, capacity=1)
+        make_waiting_entry(occasion=occasion, school=SchoolFactory(), user=UserFactory(),
+                           created_at=timezone.now() - timedelta(hours=1))
+        make_waiting_entry(occasion=occasion, school=school, user=teacher)
+
+    wait_on_a_new_full_occasion()
+    client.get(reverse("visits:mine"))  # warm the session
+    with django_assert_num_queries(7) as one:
+        client.get(reverse("visits:mine"))
+    for _ in range(4):
+        wait_on_a_new_full_occasion()
+    with django_assert_num_queries(len(one.captured_queries)):
+        page = client.get(reverse("visits:mine")).content.decode()
+    assert page.count("number 2 in line") == 5
