@@ -101,6 +101,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "inspira.core.context_processors.inspira",
+                "inspira.menu.menu_items",
             ],
         },
     },

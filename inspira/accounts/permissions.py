@@ -82,6 +82,11 @@ def require(condition: bool) -> None:
         raise PermissionDenied
 
 
+def has_central_role(user, *roles: str) -> bool:
+    """The person is active and has one of the central ``roles`` (User.Role values)."""
+    return user.is_authenticated and user.is_active and user.role in roles
+
+
 def role_required(*roles: str):
     """Allow only people with one of the central ``roles`` (User.Role values)."""
 
@@ -89,7 +94,7 @@ def role_required(*roles: str):
         @login_required
         @wraps(view)
         def wrapped(request, *args, **kwargs):
-            if not request.user.is_active or request.user.role not in roles:
+            if not has_central_role(request.user, *roles):
                 raise PermissionDenied
             return view(request, *args, **kwargs)
 
@@ -99,4 +104,5 @@ def role_required(*roles: str):
 
 
 administrator_required = role_required(User.Role.ADMINISTRATOR)
-central_required = role_required(User.Role.ADMINISTRATOR, User.Role.DIRECTOR, User.Role.FINANCE)
+CENTRAL_ROLES = (User.Role.ADMINISTRATOR, User.Role.DIRECTOR, User.Role.FINANCE)
+central_required = role_required(*CENTRAL_ROLES)

@@ -180,6 +180,14 @@ class Application(models.Model):
     def is_editable(self) -> bool:
         return self.status in self.EDITABLE_STATUSES
 
+    # One property per status the pages speak of, so that templates compare no status strings.
+    is_draft = property(lambda self: self.status == self.Status.DRAFT)
+    is_awaiting_endorsement = property(lambda self: self.status == self.Status.AWAITING_ENDORSEMENT)
+    is_endorsement_declined = property(lambda self: self.status == self.Status.ENDORSEMENT_DECLINED)
+    is_submitted = property(lambda self: self.status == self.Status.SUBMITTED)
+    is_in_preparation = property(lambda self: self.status == self.Status.IN_PREPARATION)
+    is_sent_to_director = property(lambda self: self.status == self.Status.SENT_TO_DIRECTOR)
+
     def grade_labels(self) -> list[str]:
         labels = dict(self.Grade.choices)
         return [str(labels[g]) for g in self.grades if g in labels]
@@ -311,6 +319,14 @@ class Endorsement(models.Model):
     @property
     def is_decided(self) -> bool:
         return self.decided_at is not None
+
+    @property
+    def is_declined(self) -> bool:
+        return self.decision == self.Decision.DECLINE
+
+    @property
+    def is_endorsed(self) -> bool:
+        return self.decision == self.Decision.ENDORSE
 
     def get_decided_by_role_display(self) -> str:
         from inspira.accounts.models import Membership

@@ -43,6 +43,10 @@ class OutboxItem(models.Model):
     def is_email(self) -> bool:
         return self.kind == "email"
 
+    @property
+    def is_failed(self) -> bool:
+        return self.state == self.State.FAILED
+
 
 class AuditEvent(AppendOnlyModel):
     """An append-only record of who did what. Nothing in the product edits or deletes it.

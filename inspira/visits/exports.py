@@ -27,7 +27,7 @@ def bookings_rows(bookings) -> Iterable[list]:
         yield [
             occasion.date.isoformat(), occasion.start_time.strftime("%H:%M"), occasion.end_time.strftime("%H:%M"),
             occasion.get_slot_display(), occasion.certification.display_name, occasion.certification.school.name,
-            booking.school.name, booking.participants, booking.get_status_display(), booking.booked_by.name,
+            booking.school.name, booking.participants, booking.status_label, booking.booked_by.name,
             _local(booking.created_at), booking.contact_name, booking.contact_email, booking.contact_phone,
             _local(booking.outcome_marked_at), booking.outcome_marked_by.name if booking.outcome_marked_by else "",
             feedback.rating if feedback else "",

@@ -236,8 +236,9 @@ class BookingCancelForm(forms.Form):
     reason = forms.CharField(label=_("Reason"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
 
     def __init__(self, *args, reason_required: bool, **kwargs):
+        """``reason_required`` only words the hint; whether a reason is needed is the service's
+        rule (``booking_cancel``), which reports a missing one at this field."""
         super().__init__(*args, **kwargs)
-        self.fields["reason"].required = reason_required
         self.fields["reason"].help_text = (
             _("Required: the visitors get the reason by email.") if reason_required
             else _("Optional: tell the site why.")

@@ -12,6 +12,7 @@ from datetime import UTC, datetime, timedelta
 from django.conf import settings
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from icalendar import Calendar, Event, Timezone, TimezoneDaylight, TimezoneStandard, vCalAddress, vText
 
 from inspira.core.links import absolute_url
@@ -105,7 +106,10 @@ def booking_ics(booking: Booking, *, method: str = REQUEST, organizer_email: str
         if occasion.note:
             lines.append(occasion.note)
         if method == CANCEL and booking.cancellation_reason:
-            lines.append(_("Cancelled: %(reason)s") % {"reason": booking.cancellation_reason})
+            # "Inställt" only when the site cancelled; the visitors' own cancellation is "avbokat".
+            label = (_("Cancelled: %(reason)s") if booking.cancelled_by_host
+                     else pgettext("a visit the visiting school cancelled", "Called off: %(reason)s"))
+            lines.append(label % {"reason": booking.cancellation_reason})
         lines.append(absolute_url("visits:booking", booking.pk))
     calendar = _calendar(method)
     event = _event(uid=booking_uid(booking), sequence=booking.sequence, occasion=occasion, summary=summary,

@@ -27,6 +27,7 @@ from django.db import models
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext
 
 from inspira.core.appendonly import AppendOnlyModel
 
@@ -265,6 +266,41 @@ class Booking(models.Model):
     @property
     def is_active(self) -> bool:
         return self.status in self.ACTIVE_STATUSES
+
+    @property
+    def is_held(self) -> bool:
+        return self.status == self.Status.HELD
+
+    @property
+    def is_confirmed(self) -> bool:
+        return self.status == self.Status.CONFIRMED
+
+    @property
+    def is_cancelled(self) -> bool:
+        return self.status == self.Status.CANCELLED
+
+    @property
+    def is_completed(self) -> bool:
+        return self.status == self.Status.COMPLETED
+
+    @property
+    def is_recorded(self) -> bool:
+        """The host has recorded whether the visit took place."""
+        return self.status in self.OUTCOME_STATUSES
+
+    @property
+    def status_label(self) -> str:
+        """The status as people say it: a visit the visitors called off is "avbokat"; "inställt" is
+        only when the site cancelled (the occasion or this visit)."""
+        if self.is_cancelled and not self.cancelled_by_host:
+            return pgettext("a visit the visiting school cancelled", "Called off")
+        return self.get_status_display()
+
+    @property
+    def status_tone(self) -> str:
+        """The Bootstrap colour of the status badge."""
+        return {self.Status.CONFIRMED: "success", self.Status.HELD: "warning",
+                self.Status.CANCELLED: "secondary"}.get(self.status, "info")
 
 
 class BookingOutcomeChange(AppendOnlyModel):

@@ -7,8 +7,7 @@ whatever its length.
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from django.db.models import Avg, Count, F, IntegerField, OuterRef, Q, QuerySet, Subquery, Sum, Value
-from django.db.models.functions import Coalesce, Greatest
+from django.db.models import Avg, Count, F, Q, QuerySet
 from django.utils import timezone
 
 from inspira.accounts.permissions import confirmed_memberships
@@ -17,35 +16,22 @@ from inspira.schools.models import School
 from inspira.schoolyears.models import SchoolYear, school_year_start
 from inspira.visits.models import Booking, Feedback, Occasion, WaitingListEntry
 from inspira.visits.permissions import HOST_ROLES
-
-
-def _sum_of(queryset) -> Coalesce:
-    total = queryset.order_by().values("occasion_id").annotate(total=Sum("participants")).values("total")
-    return Coalesce(Subquery(total, output_field=IntegerField()), Value(0))
+from inspira.visits.places import PLACES
+from inspira.visits.services import school_may_visit
 
 
 def with_places(occasions: QuerySet[Occasion], *, now: datetime | None = None) -> QuerySet[Occasion]:
     """Annotate ``places_taken`` (held and confirmed bookings), ``places_offered`` (open
     waiting-list offers), ``free_places`` and ``waiting_count``."""
-    now = now or timezone.now()
-    taken = _sum_of(Booking.objects.filter(occasion=OuterRef("pk"), status__in=Booking.ACTIVE_STATUSES))
-    offered = _sum_of(WaitingListEntry.objects.filter(occasion=OuterRef("pk"), status=WaitingListEntry.Status.OFFERED,
-                                                      offer_expires_at__gt=now))
-    waiting = Coalesce(Subquery(
-        WaitingListEntry.objects.filter(occasion=OuterRef("pk"), status=WaitingListEntry.Status.WAITING)
-        .order_by().values("occasion_id").annotate(n=Sum(Value(1))).values("n"), output_field=IntegerField(),
-    ), Value(0))
-    return occasions.annotate(places_taken=taken, places_offered=offered, waiting_count=waiting).annotate(
-        free_places=Greatest(F("capacity") - F("places_taken") - F("places_offered"), Value(0)),
-    )
+    return PLACES.annotate(occasions, now=now or timezone.now())
 
 
-def occasions_with_free_places(*, certification: Certification | int | None = None, now: datetime | None = None,
-                               ) -> QuerySet[Occasion]:
-    """Upcoming occasions that can be booked now: not cancelled, not started, of a site certified
-    today, with at least one free place; soonest first. Optionally of one site (a certification
-    or its id). Each row has ``free_places`` (and ``places_taken``) and its certification and
-    school loaded."""
+def occasions_to_book(*, certification: Certification | int | None = None, now: datetime | None = None,
+                      ) -> QuerySet[Occasion]:
+    """Upcoming occasions that can be booked now or waited for: not cancelled, not started, of a
+    site certified today, full ones too (their waiting list is open); soonest first. Optionally of
+    one site (a certification or its id). Each row has ``free_places`` (and ``places_taken``) and
+    its certification and school loaded."""
     now = now or timezone.now()
     today = timezone.localdate(now)
     # Dates and times are Stockholm wall-clock time: today's occasions count until they start.
@@ -55,9 +41,49 @@ def occasions_with_free_places(*, certification: Certification | int | None = No
     )
     if certification is not None:
         occasions = occasions.filter(certification=certification)
-    return (with_places(occasions, now=now).filter(free_places__gt=0)
+    return (with_places(occasions, now=now)
             .select_related("certification__school", "certification__application")
             .order_by("date", "start_time", "pk"))
+
+
+def occasions_with_free_places(*, certification: Certification | int | None = None, now: datetime | None = None,
+                               ) -> QuerySet[Occasion]:
+    """``occasions_to_book`` with at least one free place."""
+    return occasions_to_book(certification=certification, now=now).filter(free_places__gt=0)
+
+
+@dataclass(frozen=True)
+class OccasionToBook:
+    """A row of a list of occasions to book, with what the person looking may do with it."""
+
+    occasion: Occasion
+    is_full: bool
+    offer_booking: bool  # the "Book" link
+    offer_waiting_list: bool  # the "Join the waiting list" link
+    is_own_school: bool  # offered by the person's own (only) school: it cannot visit itself
+
+
+def visiting_school_ids(user) -> set[int] | None:
+    """The schools ``user`` may book for (one query), or None for an anonymous visitor."""
+    if not user.is_authenticated:
+        return None
+    return set(confirmed_memberships(user).values_list("school_id", flat=True))
+
+
+def occasion_rows(occasions, *, school_ids: set[int] | None) -> list[OccasionToBook]:
+    """What each occasion offers the person whose schools are ``school_ids`` (None: not logged in,
+    who is offered the links and asked to log in on the way)."""
+    rows = []
+    for occasion in occasions:
+        full = occasion.free_places <= 0
+        if school_ids is None:
+            may_act, own = True, False
+        else:
+            visiting = [pk for pk in school_ids if school_may_visit(occasion=occasion, school_id=pk)]
+            may_act, own = bool(visiting), bool(school_ids) and not visiting
+        rows.append(OccasionToBook(occasion=occasion, is_full=full, offer_booking=may_act and not full,
+                                   offer_waiting_list=may_act and full, is_own_school=own))
+    return rows
 
 
 def site_occasions(certification: Certification, *, now: datetime | None = None) -> QuerySet[Occasion]:
@@ -88,8 +114,10 @@ def bookings_for_person(user) -> QuerySet[Booking]:
 
 
 def waiting_entries_for_person(user) -> QuerySet[WaitingListEntry]:
+    """The open waiting-list entries of the person's schools, each with its ``position`` in line."""
     school_ids = confirmed_memberships(user).values("school_id")
-    return (WaitingListEntry.objects.filter(school_id__in=school_ids, status__in=WaitingListEntry.OPEN_STATUSES)
+    entries = WaitingListEntry.objects.filter(school_id__in=school_ids, status__in=WaitingListEntry.OPEN_STATUSES)
+    return (PLACES.with_position(entries)
             .select_related("occasion__certification__school", "school")
             .order_by("occasion__date", "pk"))
 
@@ -150,6 +178,14 @@ class Commitment:
         if self.completed + self.to_record + self.booked >= self.required:
             return self.ON_TRACK
         return self.BEHIND
+
+    @property
+    def is_met(self) -> bool:
+        return self.status == self.MET
+
+    @property
+    def is_on_track(self) -> bool:
+        return self.status == self.ON_TRACK
 
     @property
     def is_behind(self) -> bool:
@@ -286,14 +322,18 @@ CATALOGUE_OCCASIONS = 6
 
 
 def catalogue_occasions_panel(request, certification: Certification) -> dict | None:
-    """The site page's panel: the next occasions with free places, with a link to book each. Nothing
-    when there are none (the page's contact section then says how to ask the site for a visit)."""
-    occasions = list(occasions_with_free_places(certification=certification)[:CATALOGUE_OCCASIONS + 1])
+    """The site page's panel: the next occasions, with a link to book each or, when it is full, to
+    join its waiting list. Nothing when there are none (the page's contact section then says how
+    to ask the site for a visit)."""
+    occasions = list(occasions_to_book(certification=certification)[:CATALOGUE_OCCASIONS + 1])
     if not occasions:
         return None
+    school_ids = visiting_school_ids(request.user)
     return {
         "template": "visits/includes/catalogue_occasions.html",
-        "occasions": occasions[:CATALOGUE_OCCASIONS],
+        "rows": occasion_rows(occasions[:CATALOGUE_OCCASIONS], school_ids=school_ids),
         "more": len(occasions) > CATALOGUE_OCCASIONS,
         "certification": certification,
+        "ask_to_log_in": school_ids is None,
+        "ask_to_join_a_school": school_ids == set(),
     }

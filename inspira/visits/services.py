@@ -1,17 +1,16 @@
 """Every change to occasions, bookings and the waiting list.
 
-Capacity is never exceeded. Every change that takes or frees places runs in one transaction that
-first locks the occasion (``_lock_occasion``) and then counts the places from the booking rows
-(held and confirmed bookings) and the waiting-list offers still open. On PostgreSQL the lock is
-a row lock (SELECT ... FOR UPDATE), so a second booking of the same occasion waits until the
-first has committed and then counts its row. SQLite ignores FOR UPDATE, but the settings open
-every transaction with BEGIN IMMEDIATE, which takes the database's write lock at once: bookings
-(of any occasion) run one after the other. The race test (tests/visits/test_race.py) proves it,
-and proves with the lock switched off that the test would catch an overbooking.
+Capacity is never exceeded. The counting, the lock and the waiting list's queue of timed offers are
+the shared mechanism of ``inspira.core.capacity`` (``PLACES`` below says how an occasion counts:
+its held and confirmed bookings, and the waiting-list offers still open). Every change that takes
+or frees places runs in one transaction that first locks the occasion (``_lock_occasion``) and then
+counts. The race test (tests/visits/test_race.py) proves it, and proves with the lock switched off
+that the test would catch an overbooking.
 
 Places that free up (a cancellation, an expired hold, a raised capacity, an expired offer) are
 offered to the waiting list first, in the same transaction: the first in line whose group fits
-gets an offer that keeps the places for it until the offer expires.
+gets an offer that keeps the places for it until the offer expires. What stays here are the
+domain's rules: who may book, the deadlines, the messages and the emails.
 """
 
 import uuid
@@ -21,7 +20,6 @@ from datetime import date, datetime, time, timedelta
 from django.conf import settings
 from django.core import signing
 from django.db import IntegrityError, transaction
-from django.db.models import Sum
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -30,6 +28,7 @@ from inspira.accounts.permissions import can_act_for_school, is_principal_of
 from inspira.certification.models import Certification
 from inspira.core import pagecache
 from inspira.core.audit import audit_record
+from inspira.core.capacity import NotEnoughPlaces
 from inspira.core.clock import local_clock_after, local_midnight
 from inspira.schoolyears.services import FeeRuleMissing
 from inspira.visits import notifications
@@ -42,7 +41,8 @@ from inspira.visits.models import (
     SiteVisitSettings,
     WaitingListEntry,
 )
-from inspira.visits.permissions import can_manage_occasions, is_host_of
+from inspira.visits.permissions import can_manage_occasions, can_undo_outcome, is_host_of
+from inspira.visits.places import PLACES
 from inspira.visits.signals import booking_completed, booking_completion_undone
 from inspira.visits.workdays import holiday_name, working_days_before
 
@@ -105,29 +105,22 @@ def site_settings_update(*, certification, actor, cancellation_deadline_working_
 
 def places_taken(occasion_id: int) -> int:
     """Participants of the occasion's held and confirmed bookings, counted from the rows."""
-    total = Booking.objects.filter(occasion_id=occasion_id, status__in=Booking.ACTIVE_STATUSES).aggregate(
-        total=Sum("participants"))["total"]
-    return total or 0
+    return PLACES.taken(occasion_id)
 
 
 def places_offered(occasion_id: int, *, now: datetime, excluding: WaitingListEntry | None = None) -> int:
     """Places kept for waiting-list offers that are still open."""
-    offers = WaitingListEntry.objects.filter(occasion_id=occasion_id, status=WaitingListEntry.Status.OFFERED,
-                                             offer_expires_at__gt=now)
-    if excluding is not None:
-        offers = offers.exclude(pk=excluding.pk)
-    return offers.aggregate(total=Sum("participants"))["total"] or 0
+    return PLACES.offered_places(occasion_id, now=now, excluding=excluding)
 
 
 def free_places(occasion: Occasion, *, now: datetime, excluding_offer: WaitingListEntry | None = None) -> int:
-    return max(0, occasion.capacity - places_taken(occasion.pk)
-               - places_offered(occasion.pk, now=now, excluding=excluding_offer))
+    return PLACES.free(occasion, now=now, excluding_offer=excluding_offer)
 
 
 def _lock_occasion(occasion_id: int) -> Occasion:
     """Lock the occasion until the transaction ends (see the module's docstring). Call it first
     in the transaction, before counting anything."""
-    return Occasion.objects.select_for_update(of=("self",)).select_related("certification__school").get(pk=occasion_id)
+    return PLACES.lock(occasion_id)
 
 
 def _race_window() -> None:
@@ -307,6 +300,11 @@ def occasion_create_series(*, certification: Certification, actor, dates: list[d
     ])
 
 
+def occasion_may_change(*, occasion: Occasion, actor) -> bool:
+    """The host may change or cancel the occasion until it is cancelled."""
+    return can_manage_occasions(actor, occasion.certification) and not occasion.is_cancelled
+
+
 @transaction.atomic
 def occasion_update(*, occasion: Occasion, actor, date: date, details: OccasionDetails, now=None) -> Occasion:
     """Change an occasion. Booked visitors get an updated calendar file when the time or place
@@ -369,8 +367,7 @@ def occasion_cancel(*, occasion: Occasion, actor, reason: str, now=None) -> Occa
     occasion.save()
     for booking in _active_bookings(occasion):
         _cancel(booking, actor=actor, reason=reason, by_host=True, now=now)
-    WaitingListEntry.objects.filter(occasion=occasion, status__in=WaitingListEntry.OPEN_STATUSES).update(
-        status=WaitingListEntry.Status.WITHDRAWN, closed_at=now)
+    PLACES.close_line(occasion, status=WaitingListEntry.Status.WITHDRAWN, now=now)
     return occasion
 
 
@@ -386,16 +383,34 @@ class Visitors:
     message: str = ""
 
 
-def _check_bookable(occasion: Occasion, school, *, now: datetime) -> None:
+def school_may_visit(*, occasion: Occasion, school_id: int) -> bool:
+    """A school cannot visit itself: its own occasions are for other schools. (No query.)"""
+    return occasion.certification.school_id != school_id
+
+
+def _closed_for_booking(occasion: Occasion, *, now: datetime) -> str | None:
+    """Why nobody can book or wait for the occasion now, or None when it is open."""
     certification = occasion.certification
-    if certification.school_id == school.pk:
-        raise VisitError(_("A school cannot visit itself: this occasion is offered by your own school."))
     if occasion.is_cancelled:
-        raise VisitError(_("The occasion is cancelled."))
+        return _("The occasion is cancelled.")
     if occasion.starts_at <= now:
-        raise VisitError(_("The occasion has already started or passed."))
+        return _("The occasion has already started or passed.")
     if not certification.is_current(occasion.date) or not certification.is_current(timezone.localdate(now)):
-        raise VisitError(_("The site is not certified for this date any more."))
+        return _("The site is not certified for this date any more.")
+    return None
+
+
+def occasion_is_open_for_booking(*, occasion: Occasion, now=None) -> bool:
+    """Not cancelled, not started, and the site certified on the day and today."""
+    return _closed_for_booking(occasion, now=now or timezone.now()) is None
+
+
+def _check_bookable(occasion: Occasion, school, *, now: datetime) -> None:
+    if not school_may_visit(occasion=occasion, school_id=school.pk):
+        raise VisitError(_("A school cannot visit itself: this occasion is offered by your own school."))
+    closed = _closed_for_booking(occasion, now=now)
+    if closed is not None:
+        raise VisitError(closed)
     if Booking.objects.filter(occasion=occasion, school=school).exclude(status=Booking.Status.CANCELLED).exists():
         raise VisitError(_("Your school has already booked this occasion. Change the number of participants by "
                            "cancelling and booking again, or contact the site."))
@@ -420,10 +435,11 @@ def _book(*, occasion: Occasion, school, booked_by, visitors: Visitors, idempote
           now: datetime, excluding_offer: WaitingListEntry | None = None) -> Booking:
     """Write the booking. The caller holds the occasion's lock."""
     _check_bookable(occasion, school, now=now)
-    free = free_places(occasion, now=now, excluding_offer=excluding_offer)
+    try:
+        PLACES.check(occasion, size=visitors.participants, now=now, excluding_offer=excluding_offer)
+    except NotEnoughPlaces as e:
+        raise OccasionFull(_full_message(e.free), free=e.free) from None
     _race_window()
-    if visitors.participants > free:
-        raise OccasionFull(_full_message(free), free=free)
     # A principal who books approves the booking by making it.
     by_principal = is_principal_of(booked_by, school)
     needs_approval = school_settings(school).requires_principal_approval and not by_principal
@@ -483,6 +499,23 @@ def _by_key(key: uuid.UUID, user) -> Booking | None:
     return booking
 
 
+def _approve_refusal(booking: Booking, *, actor, now: datetime) -> str | None:
+    if not is_principal_of(actor, booking.school_id):
+        return _("Only the visiting school's principal can approve the booking.")
+    if booking.status != Booking.Status.HELD:
+        return (_("The booking is not waiting for approval (it is “%(status)s”).")
+                % {"status": booking.status_label})
+    if booking.hold_expires_at <= now:
+        return _("The time to approve has run out and the places are released. Book again if there are still "
+                 "places.")
+    return None
+
+
+def booking_may_approve(*, booking: Booking, actor, now=None) -> bool:
+    """The visiting school's principal, while the booking is held and the hold lasts."""
+    return _approve_refusal(booking, actor=actor, now=now or timezone.now()) is None
+
+
 @transaction.atomic
 def booking_approve(*, booking: Booking, actor, now=None) -> Booking:
     """The visiting school's principal approves a held booking: it is confirmed."""
@@ -490,14 +523,9 @@ def booking_approve(*, booking: Booking, actor, now=None) -> Booking:
     occasion = _lock_occasion(booking.occasion_id)
     booking = Booking.objects.select_for_update(of=("self",)).select_related("school", "booked_by").get(pk=booking.pk)
     booking.occasion = occasion
-    if not is_principal_of(actor, booking.school_id):
-        raise VisitError(_("Only the visiting school's principal can approve the booking."))
-    if booking.status != Booking.Status.HELD:
-        raise VisitError(_("The booking is not waiting for approval (it is “%(status)s”).")
-                         % {"status": booking.get_status_display()})
-    if booking.hold_expires_at <= now:
-        raise VisitError(_("The time to approve has run out and the places are released. Book again if there "
-                           "are still places."))
+    refusal = _approve_refusal(booking, actor=actor, now=now)
+    if refusal is not None:
+        raise VisitError(refusal)
     booking.status = Booking.Status.CONFIRMED
     booking.approved_at = now
     booking.approved_by = actor
@@ -513,10 +541,58 @@ def cancellation_deadline(occasion: Occasion) -> date:
     return working_days_before(occasion.date, days)
 
 
+def cancellation_deadline_passed(occasion: Occasion, *, now=None) -> bool:
+    """The visitors can no longer cancel a booking of the occasion (the last day was before today)."""
+    return timezone.localdate(now or timezone.now()) > cancellation_deadline(occasion)
+
+
 def visitor_may_cancel(booking: Booking, *, now=None) -> bool:
+    """Within the site's deadline, any of the visiting school's staff may cancel."""
     now = now or timezone.now()
     return (booking.is_active and booking.occasion.starts_at > now
-            and timezone.localdate(now) <= cancellation_deadline(booking.occasion))
+            and not cancellation_deadline_passed(booking.occasion, now=now))
+
+
+CANCEL_AS_VISITOR, CANCEL_AS_HOST = "visitor", "host"
+
+
+def _cancel_as(booking: Booking, *, actor, now: datetime) -> str:
+    """As whom ``actor`` may cancel the booking now, or the ``VisitError`` saying why not. The
+    visiting school's staff may until the site's deadline, and its principal may decline a held
+    booking at any time before the visit; the host may at any time before the visit (with a reason)."""
+    if not booking.is_active:
+        raise VisitError(_("The booking is already “%(status)s”.") % {"status": booking.status_label})
+    if booking.occasion.starts_at <= now:
+        raise VisitError(_("The visit has started or passed; it can no longer be cancelled. The site records "
+                           "whether it was carried out."))
+    is_visitor = can_act_for_school(actor, booking.school_id)
+    declining = booking.status == Booking.Status.HELD and is_principal_of(actor, booking.school_id)
+    if is_visitor and (declining or visitor_may_cancel(booking, now=now)):
+        return CANCEL_AS_VISITOR
+    if is_host_of(actor, booking.occasion.certification):
+        return CANCEL_AS_HOST
+    if is_visitor:
+        raise VisitError(
+            _("The last day to cancel was %(date)s. Contact the site if you cannot come.")
+            % {"date": date_format(cancellation_deadline(booking.occasion), "j F Y")})
+    raise VisitError(_("You cannot cancel this booking."))
+
+
+def booking_may_cancel(*, booking: Booking, actor, now=None) -> bool:
+    """Whether ``actor`` may cancel the booking now (see ``_cancel_as``)."""
+    try:
+        _cancel_as(booking, actor=actor, now=now or timezone.now())
+    except VisitError:
+        return False
+    return True
+
+
+def booking_cancel_needs_reason(*, booking: Booking, actor, now=None) -> bool:
+    """The host cancels with a reason the visitors see; the visitors need give none."""
+    try:
+        return _cancel_as(booking, actor=actor, now=now or timezone.now()) == CANCEL_AS_HOST
+    except VisitError:
+        return False
 
 
 def _cancel(booking: Booking, *, actor, reason: str, by_host: bool, now: datetime) -> None:
@@ -542,25 +618,9 @@ def booking_cancel(*, booking: Booking, actor, reason: str = "", now=None) -> Bo
     occasion = _lock_occasion(booking.occasion_id)
     booking = Booking.objects.select_for_update(of=("self",)).select_related("school", "booked_by").get(pk=booking.pk)
     booking.occasion = occasion
-    if not booking.is_active:
-        raise VisitError(_("The booking is already “%(status)s”.") % {"status": booking.get_status_display()})
-    if occasion.starts_at <= now:
-        raise VisitError(_("The visit has started or passed; it can no longer be cancelled. The site records "
-                           "whether it was carried out."))
-    is_visitor = can_act_for_school(actor, booking.school_id)
-    declining = booking.status == Booking.Status.HELD and is_principal_of(actor, booking.school_id)
-    if is_visitor and (declining or visitor_may_cancel(booking, now=now)):
-        by_host = False
-    elif is_host_of(actor, occasion.certification):
-        if not reason:
-            raise VisitError(_("Give a reason; the visitors will see it."), field="reason")
-        by_host = True
-    elif is_visitor:
-        raise VisitError(
-            _("The last day to cancel was %(date)s. Contact the site if you cannot come.")
-            % {"date": date_format(cancellation_deadline(occasion), "j F Y")})
-    else:
-        raise VisitError(_("You cannot cancel this booking."))
+    by_host = _cancel_as(booking, actor=actor, now=now) == CANCEL_AS_HOST
+    if by_host and not reason:
+        raise VisitError(_("Give a reason; the visitors will see it."), field="reason")
     _cancel(booking, actor=actor, reason=reason, by_host=by_host, now=now)
     _offer_free_places(occasion, now=now)
     return booking
@@ -593,28 +653,9 @@ def _offer_free_places(occasion: Occasion, *, now: datetime) -> list[WaitingList
     next, while places remain. The caller holds the occasion's lock."""
     if occasion.is_cancelled or occasion.starts_at - MIN_OFFER_NOTICE <= now:
         return []
-    free = free_places(occasion, now=now)
-    offered = []
-    if free <= 0:
-        return offered
-    waiting = (WaitingListEntry.objects.select_for_update(of=("self",))
-               .filter(occasion=occasion, status=WaitingListEntry.Status.WAITING)
-               .select_related("school", "user").order_by("created_at", "pk"))
     expires_at = min(now + timedelta(hours=settings.WAITING_LIST_OFFER_HOURS), occasion.starts_at - MIN_OFFER_NOTICE)
-    for entry in waiting:
-        if entry.participants > free:
-            continue
-        entry.status = WaitingListEntry.Status.OFFERED
-        entry.offered_at = now
-        entry.offer_expires_at = expires_at
-        entry.save(update_fields=["status", "offered_at", "offer_expires_at"])
-        entry.occasion = occasion
-        notifications.waiting_list_offer(entry)
-        offered.append(entry)
-        free -= entry.participants
-        if free <= 0:
-            break
-    return offered
+    return PLACES.offer_free_places(occasion, now=now, expires_at=expires_at,
+                                    notify=notifications.waiting_list_offer)
 
 
 @transaction.atomic
@@ -639,6 +680,16 @@ def waiting_list_join(*, occasion: Occasion, school, user, visitors: Visitors, n
                                            **visitors.__dict__)
 
 
+def waiting_list_may_withdraw(*, entry: WaitingListEntry, actor) -> bool:
+    """The school's staff, while the entry waits or has an offer."""
+    return entry.status in WaitingListEntry.OPEN_STATUSES and can_act_for_school(actor, entry.school_id)
+
+
+def waiting_offer_may_accept(*, entry: WaitingListEntry, actor, now=None) -> bool:
+    """The school's staff, while the offer is open."""
+    return PLACES.offer_is_open(entry, now=now or timezone.now()) and can_act_for_school(actor, entry.school_id)
+
+
 @transaction.atomic
 def waiting_list_withdraw(*, entry: WaitingListEntry, actor, now=None) -> WaitingListEntry:
     now = now or timezone.now()
@@ -646,7 +697,7 @@ def waiting_list_withdraw(*, entry: WaitingListEntry, actor, now=None) -> Waitin
     entry = WaitingListEntry.objects.select_for_update(of=("self",)).get(pk=entry.pk)
     if not can_act_for_school(actor, entry.school_id):
         raise VisitError(_("You cannot change this school's place in line."))
-    if entry.status not in WaitingListEntry.OPEN_STATUSES:
+    if not waiting_list_may_withdraw(entry=entry, actor=actor):
         raise VisitError(_("The place in line is already closed."))
     was_offered = entry.status == WaitingListEntry.Status.OFFERED
     entry.status = WaitingListEntry.Status.WITHDRAWN
@@ -667,7 +718,7 @@ def waiting_offer_accept(*, entry: WaitingListEntry, actor, now=None) -> Booking
         raise VisitError(_("Only the school's staff can accept the offer."))
     if entry.status == WaitingListEntry.Status.ACCEPTED and entry.booking_id:
         return entry.booking  # a second click on the same offer
-    if entry.status != WaitingListEntry.Status.OFFERED or entry.offer_expires_at <= now:
+    if not PLACES.offer_is_open(entry, now=now):
         raise VisitError(_("The offer is no longer open: it has expired or been withdrawn."))
     visitors = Visitors(participants=entry.participants, participant_names=entry.participant_names,
                         contact_name=entry.contact_name, contact_email=entry.contact_email,
@@ -684,20 +735,7 @@ def waiting_offer_accept(*, entry: WaitingListEntry, actor, now=None) -> Booking
 def expire_offers(*, now=None) -> int:
     """Close the offers not accepted in time and pass the places on to the next in line."""
     now = now or timezone.now()
-    expired = 0
-    due = WaitingListEntry.objects.filter(status=WaitingListEntry.Status.OFFERED, offer_expires_at__lte=now)
-    for entry_id, occasion_id in due.values_list("pk", "occasion_id"):
-        with transaction.atomic():
-            occasion = _lock_occasion(occasion_id)
-            entry = WaitingListEntry.objects.select_for_update(of=("self",)).get(pk=entry_id)
-            if entry.status != WaitingListEntry.Status.OFFERED or entry.offer_expires_at > now:
-                continue
-            entry.status = WaitingListEntry.Status.EXPIRED
-            entry.closed_at = now
-            entry.save(update_fields=["status", "closed_at"])
-            _offer_free_places(occasion, now=now)
-            expired += 1
-    return expired
+    return PLACES.expire_offers(now=now, then=lambda occasion: _offer_free_places(occasion, now=now))
 
 
 # --- Reminders ----------------------------------------------------------------------------------------------
@@ -741,6 +779,16 @@ def outcome_may_be_recorded(booking: Booking, *, now=None) -> bool:
     return booking.status == Booking.Status.CONFIRMED and booking.occasion.date < timezone.localdate(now)
 
 
+def booking_may_record_outcome(*, booking: Booking, actor, now=None) -> bool:
+    """The host, once the visit day is over, for a confirmed visit not yet recorded."""
+    return is_host_of(actor, booking.occasion.certification) and outcome_may_be_recorded(booking, now=now)
+
+
+def booking_may_undo_outcome(*, booking: Booking, actor) -> bool:
+    """An administrator, when the host has recorded the visit."""
+    return can_undo_outcome(actor) and booking.is_recorded
+
+
 def _lock_booking(booking: Booking) -> Booking:
     return (Booking.objects.select_for_update(of=("self",))
             .select_related("occasion__certification__school", "school", "booked_by").get(pk=booking.pk))
@@ -751,10 +799,10 @@ def _check_outcome(booking: Booking, *, actor, now: datetime) -> None:
         raise VisitError(_("Only the site's contacts and principal can record whether a visit took place."))
     if booking.status in Booking.OUTCOME_STATUSES:
         raise VisitError(_("The visit is already recorded as “%(status)s”. Only an administrator can undo that.")
-                         % {"status": booking.get_status_display()})
+                         % {"status": booking.status_label})
     if booking.status != Booking.Status.CONFIRMED:
         raise VisitError(_("Only a confirmed visit can be recorded (this one is “%(status)s”).")
-                         % {"status": booking.get_status_display()})
+                         % {"status": booking.status_label})
     if booking.occasion.date >= timezone.localdate(now):
         raise VisitError(_("The visit is on %(date)s. You can record whether it took place from the day after.")
                          % {"date": date_format(booking.occasion.date, "j F Y")})
@@ -805,7 +853,7 @@ def booking_outcome_undo(*, booking: Booking, actor, reason: str, now=None) -> B
     transaction (billing reverses the fees)."""
     now = now or timezone.now()
     reason = reason.strip()
-    if not actor.is_administrator:
+    if not can_undo_outcome(actor):
         raise VisitError(_("Only an administrator can undo what the site recorded."))
     if not reason:
         raise VisitError(_("Give a reason; it is kept with the visit's history."), field="reason")
@@ -815,7 +863,7 @@ def booking_outcome_undo(*, booking: Booking, actor, reason: str, now=None) -> B
             if booking.status not in Booking.OUTCOME_STATUSES:
                 raise VisitError(_("Nothing to undo: the site has not recorded the visit."))
             was_completed = booking.status == Booking.Status.COMPLETED
-            previous = booking.get_status_display()
+            previous = booking.status_label
             booking.status = Booking.Status.CONFIRMED
             booking.outcome_marked_at = None
             booking.outcome_marked_by = None

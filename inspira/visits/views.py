@@ -77,9 +77,13 @@ def free_occasions(request):
     if request.GET.get("plats", "").isdigit():
         certification = Certification.objects.current().select_related("school").filter(
             pk=request.GET["plats"]).first()
-    occasions = selectors.occasions_with_free_places(certification=certification)
+    page = paginate(request, selectors.occasions_to_book(certification=certification)).page
+    school_ids = selectors.visiting_school_ids(request.user)
     return render(request, "visits/free_occasions.html", {
-        "page_obj": paginate(request, occasions).page, "certification": certification,
+        "page_obj": page, "certification": certification,
+        "rows": selectors.occasion_rows(page, school_ids=school_ids),
+        "ask_to_log_in": school_ids is None,
+        "ask_to_join_a_school": school_ids == set(),
     })
 
 
@@ -186,7 +190,7 @@ def occasion_detail(request, pk):
         "taken": services.places_taken(occasion.pk),
         "bookings": selectors.occasion_bookings(occasion),
         "waiting_list": selectors.occasion_waiting_list(occasion),
-        "can_manage": can_manage_occasions(request.user, occasion.certification),
+        "can_change": services.occasion_may_change(occasion=occasion, actor=request.user),
     })
 
 
@@ -195,7 +199,7 @@ def occasion_detail(request, pk):
 def occasion_edit(request, pk):
     occasion = _occasion(pk)
     require(can_manage_occasions(request.user, occasion.certification))
-    if occasion.is_cancelled:
+    if not services.occasion_may_change(occasion=occasion, actor=request.user):
         messages.error(request, _("The occasion is cancelled and cannot be changed."))
         return redirect("visits:occasion", occasion.pk)
     form = OccasionForm(request.POST or None, instance=occasion)
@@ -246,22 +250,24 @@ def occasion_calendar(request, pk):
 
 # --- Booking ------------------------------------------------------------------------------------------------
 
-def _bookable_schools_or_403(user):
+def _visiting_schools_or_403(user, occasion):
+    """The schools ``user`` may book ``occasion`` for: never the host school itself."""
     schools = selectors.bookable_schools(user)
     if not schools.exists():
         raise PermissionDenied(_("Only confirmed staff of a school can book visits."))
-    return schools
+    return schools.exclude(pk=occasion.certification.school_id)
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def book(request, pk):
     occasion = _occasion(pk)
-    schools = _bookable_schools_or_403(request.user)
+    schools = _visiting_schools_or_403(request.user, occasion)
+    own_school = not schools.exists()
     form = BookingForm(request.POST or None, schools=schools, user=request.user)
     now = timezone.now()
     full = False
-    if form.is_valid():
+    if not own_school and form.is_valid():
         school = form.cleaned_data["school"]
         require(can_book_for_school(request.user, school))
         try:
@@ -275,7 +281,7 @@ def book(request, pk):
         except services.VisitError as e:
             _add_error(form, e)
         else:
-            if booking.status == Booking.Status.HELD:
+            if booking.is_held:
                 messages.success(request, _("The places are held for your school. The booking is confirmed when "
                                             "your principal approves it; the principal has been told."))
             else:
@@ -285,22 +291,24 @@ def book(request, pk):
     free = services.free_places(occasion, now=now)
     return render(request, "visits/book.html", {
         "form": form, "occasion": occasion, "certification": occasion.certification, "free": free,
-        "full": full or free == 0, "bookable": _bookable(occasion, now),
+        "full": full or free == 0, "own_school": own_school,
+        "bookable": services.occasion_is_open_for_booking(occasion=occasion, now=now),
+        # Booking after the site's cancellation deadline binds the school at once: say so before it is made.
+        "deadline": services.cancellation_deadline(occasion),
+        "deadline_passed": services.cancellation_deadline_passed(occasion, now=now),
+        # Tomorrow the deadline will have passed: a booking today can be undone only until tonight.
+        "deadline_is_today": services.cancellation_deadline(occasion) == timezone.localdate(now),
     })
-
-
-def _bookable(occasion, now) -> bool:
-    return (not occasion.is_cancelled and occasion.starts_at > now
-            and occasion.certification.is_current(timezone.localdate(now)))
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def waiting_list_join(request, pk):
     occasion = _occasion(pk)
-    schools = _bookable_schools_or_403(request.user)
+    schools = _visiting_schools_or_403(request.user, occasion)
+    own_school = not schools.exists()
     form = WaitingListForm(request.POST or None, schools=schools, user=request.user)
-    if form.is_valid():
+    if not own_school and form.is_valid():
         school = form.cleaned_data["school"]
         require(can_book_for_school(request.user, school))
         try:
@@ -313,7 +321,7 @@ def waiting_list_join(request, pk):
                                         "by email."))
             return redirect("visits:waiting_entry", entry.pk)
     return render(request, "visits/waiting_list_join.html", {
-        "form": form, "occasion": occasion, "certification": occasion.certification,
+        "form": form, "occasion": occasion, "certification": occasion.certification, "own_school": own_school,
     })
 
 
@@ -348,19 +356,20 @@ def booking_detail(request, pk):
     booking = _booking(request, pk)
     occasion = booking.occasion
     now = timezone.now()
-    is_host = is_host_of(request.user, occasion.certification)
-    visitor = is_visitor_of(request.user, booking)
+    user = request.user
+    visitor = is_visitor_of(user, booking)
     feedback = getattr(booking, "feedback", None)
     return render(request, "visits/booking_detail.html", {
         "booking": booking, "occasion": occasion, "certification": occasion.certification,
-        "is_host": is_host,
-        "can_cancel": booking.is_active and occasion.starts_at > now and (
-            is_host or (visitor and services.visitor_may_cancel(booking, now=now))),
-        "can_approve": booking.status == Booking.Status.HELD and can_approve_booking(request.user, booking),
+        "is_host": is_host_of(user, occasion.certification),
+        "can_cancel": services.booking_may_cancel(booking=booking, actor=user, now=now),
+        "can_approve": services.booking_may_approve(booking=booking, actor=user, now=now),
+        "show_deadline": booking.is_active,
         "deadline": services.cancellation_deadline(occasion),
-        "can_record": is_host and services.outcome_may_be_recorded(booking, now=now),
-        "can_undo": booking.status in Booking.OUTCOME_STATUSES and can_undo_outcome(request.user),
-        "outcome_changes": selectors.outcome_changes(booking) if booking.status != Booking.Status.HELD else [],
+        "can_record": services.booking_may_record_outcome(booking=booking, actor=user, now=now),
+        "can_undo": services.booking_may_undo_outcome(booking=booking, actor=user),
+        "outcome_changes": [] if booking.is_held else selectors.outcome_changes(booking),
+        "show_feedback": booking.is_completed or feedback is not None,
         "feedback": feedback,
         # The visitors (logged in) reach the feedback form from here too, with the emailed link.
         "feedback_url": (reverse("visits:feedback", args=[services.feedback_token(booking)])
@@ -373,10 +382,10 @@ def booking_detail(request, pk):
 @require_http_methods(["GET", "POST"])
 def booking_cancel(request, pk):
     booking = _booking(request, pk)
-    is_host = is_host_of(request.user, booking.occasion.certification)
-    visitor = is_visitor_of(request.user, booking)
-    require(is_host or visitor)
-    form = BookingCancelForm(request.POST or None, reason_required=is_host and not visitor)
+    require(is_host_of(request.user, booking.occasion.certification) or is_visitor_of(request.user, booking))
+    now = timezone.now()
+    needs_reason = services.booking_cancel_needs_reason(booking=booking, actor=request.user, now=now)
+    form = BookingCancelForm(request.POST or None, reason_required=needs_reason)
     if form.is_valid():
         try:
             services.booking_cancel(booking=booking, actor=request.user, reason=form.cleaned_data["reason"])
@@ -386,9 +395,10 @@ def booking_cancel(request, pk):
             messages.success(request, _("The booking is cancelled and the places are free."))
             return redirect("visits:booking", booking.pk)
     return render(request, "visits/booking_cancel.html", {
-        "form": form, "booking": booking, "occasion": booking.occasion, "is_host": is_host,
+        "form": form, "booking": booking, "occasion": booking.occasion, "is_host": needs_reason,
         "deadline": services.cancellation_deadline(booking.occasion),
-        "may_cancel": is_host or services.visitor_may_cancel(booking),
+        "occasion_started": booking.occasion.starts_at <= now,
+        "may_cancel": services.booking_may_cancel(booking=booking, actor=request.user, now=now),
     })
 
 
@@ -417,7 +427,7 @@ def booking_approve(request, pk):
                 return redirect("visits:booking", booking.pk)
     return render(request, "visits/booking_approve.html", {
         "form": form, "booking": booking, "occasion": booking.occasion,
-        "is_open": booking.status == Booking.Status.HELD and booking.hold_expires_at > timezone.now(),
+        "is_open": services.booking_may_approve(booking=booking, actor=request.user),
     })
 
 
@@ -437,8 +447,9 @@ def waiting_entry(request, pk):
     now = timezone.now()
     return render(request, "visits/waiting_entry.html", {
         "entry": entry, "occasion": entry.occasion,
-        "offer_open": entry.status == WaitingListEntry.Status.OFFERED and entry.offer_expires_at > now,
-        "is_open": entry.status in WaitingListEntry.OPEN_STATUSES,
+        "offer_open": services.waiting_offer_may_accept(entry=entry, actor=request.user, now=now),
+        "is_open": services.waiting_list_may_withdraw(entry=entry, actor=request.user),
+        "position": services.PLACES.position(entry),
     })
 
 
@@ -499,16 +510,27 @@ def site_visits(request, certification_id):
     require(can_view_site_occasions(request.user, certification))
     today = timezone.localdate()
     tab = request.GET.get("visa") if request.GET.get("visa") in SITE_VISIT_TABS else "kommande"
-    visits = selectors.site_visits(certification, view=SITE_VISIT_TABS[tab], today=today)
+    view = SITE_VISIT_TABS[tab]
+    page = paginate(request, selectors.site_visits(certification, view=view, today=today)).page
+    now = timezone.now()
+    may_manage = can_manage_occasions(request.user, certification)
+    for booking in page:
+        booking.occasion.certification = certification  # one site: spares a query per row
     return render(request, "visits/site_visits.html", {
+        "can_record": may_manage,
         "certification": certification,
         "commitment": selectors.site_commitment(certification, today=today),
         "to_record_count": selectors.site_visits(certification, view="to_record", today=today).count(),
-        "tab": tab,
-        "today": today,
-        "page_obj": paginate(request, visits).page,
+        "showing_to_record": view == "to_record", "showing_past": view == "past",
+        "page_obj": page,
+        # Each visit says whether its day is over and waits for the site's record, and whether this
+        # person may record it; the template only shows that.
+        "rows": [(booking, services.outcome_may_be_recorded(booking, now=now),
+                  services.booking_may_record_outcome(booking=booking, actor=request.user, now=now))
+                 for booking in page],
+        "record_column": may_manage and view != "coming",
         "latest_feedback": list(selectors.site_feedback(certification)[:3]),
-        "can_record": can_manage_occasions(request.user, certification),
+        "back_to_overview": can_view_all_bookings(request.user),
     })
 
 
@@ -552,7 +574,7 @@ def booking_outcome(request, pk):
     return render(request, "visits/booking_outcome.html", {
         "form": form, "booking": booking, "occasion": booking.occasion,
         "certification": booking.occasion.certification,
-        "may_record": services.outcome_may_be_recorded(booking),
+        "may_record": services.booking_may_record_outcome(booking=booking, actor=request.user),
     })
 
 
@@ -574,7 +596,7 @@ def booking_outcome_undo(request, pk):
     return render(request, "visits/booking_outcome_undo.html", {
         "form": form, "booking": booking, "occasion": booking.occasion,
         "certification": booking.occasion.certification,
-        "can_undo": booking.status in Booking.OUTCOME_STATUSES,
+        "can_undo": services.booking_may_undo_outcome(booking=booking, actor=request.user),
     })
 
 
@@ -596,7 +618,9 @@ def feedback(request, token):
         booking = services.booking_from_feedback_token(token)
     except services.FeedbackLinkInvalid as e:
         return render(request, "visits/feedback_closed.html", {
-            "reason": e.reason, "booking": e.booking, "open_days": services.FEEDBACK_OPEN_DAYS,
+            "is_closed": e.reason == services.FeedbackLinkInvalid.CLOSED,
+            "not_completed": e.reason == services.FeedbackLinkInvalid.NOT_COMPLETED,
+            "booking": e.booking, "open_days": services.FEEDBACK_OPEN_DAYS,
         }, status=FEEDBACK_LINK_STATUS[e.reason])
     existing = getattr(booking, "feedback", None)  # None when not given yet
     form = FeedbackForm(request.POST if request.method == "POST" else None, instance=existing)

@@ -127,7 +127,7 @@ def test_site_page_runs_a_constant_number_of_queries(client, db, django_assert_n
     with django_assert_num_queries(7):
         response = client.get(site_url(site))
     assert response.status_code == 200
-    assert len(response.context["panels"][0]["occasions"]) == min(count, 6)
+    assert len(response.context["panels"][0]["rows"]) == min(count, 6)
 
 
 # --- The site page ------------------------------------------------------------------------------------------

@@ -139,10 +139,16 @@ def test_the_loser_of_the_last_places_sees_why(client_for, certification, teache
     assert reverse("visits:waiting_list_join", args=[occasion.pk]) in response.content.decode()
 
 
-def test_a_school_visiting_itself_is_told_so(client_for, occasion, staff):
+def test_a_school_visiting_itself_is_told_so_and_offered_no_form(client_for, occasion, staff):
     client = client_for(staff)
-    response = client.post(reverse("visits:book", args=[occasion.pk]), booking_post(client, occasion))
-    assert "A school cannot visit itself" in response.content.decode()
+    page = client.get(reverse("visits:book", args=[occasion.pk])).content.decode()
+    assert "a school cannot visit itself" in page
+    assert 'name="idempotency_key"' not in page
+    waiting = client.get(reverse("visits:waiting_list_join", args=[occasion.pk])).content.decode()
+    assert "a school cannot visit itself" in waiting and 'name="participants"' not in waiting
+    client.post(reverse("visits:book", args=[occasion.pk]), {
+        "school": occasion.certification.school_id, "participants": 2, "contact_name": "A",
+        "contact_email": "a@example.se", "idempotency_key": "2f1c1f9e-1111-4111-8111-111111111111"})
     assert not Booking.objects.exists()
 
 

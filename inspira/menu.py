@@ -1,0 +1,91 @@
+"""The main menu: which entries a person sees and which one is the current page.
+
+The menu sits above every app (like the root URLconf), so it may ask each app's permission
+predicates; the template (includes/nav_items.html) only loops over what ``menu_items`` gives.
+An entry is shown when its predicate allows the person to open the page it links to.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.urls import reverse
+from django.utils.functional import SimpleLazyObject
+from django.utils.translation import gettext_lazy as _
+
+from inspira.accounts.models import User
+from inspira.accounts.permissions import CENTRAL_ROLES, has_central_role
+from inspira.billing.permissions import can_view_overview
+from inspira.certification.permissions import can_decide, can_view_casework
+
+
+@dataclass(frozen=True)
+class MenuItem:
+    label: str
+    url: str
+    current: bool
+
+
+def _school_person(user) -> bool:
+    """People of the schools (not of the central administration) apply and visit."""
+    return user.is_authenticated and not user.is_central
+
+
+def _signed_in(user) -> bool:
+    return user.is_authenticated
+
+
+def _central(user) -> bool:
+    return has_central_role(user, *CENTRAL_ROLES)
+
+
+def _administrator(user) -> bool:
+    return has_central_role(user, User.Role.ADMINISTRATOR)
+
+
+def _view(name: str) -> Callable:
+    return lambda match: match.view_name == name
+
+
+def _app(name: str) -> Callable:
+    return lambda match: match.app_name == name
+
+
+def _url_name(name: str) -> Callable:
+    return lambda match: match.url_name == name
+
+
+# (URL name, label, who sees it, on which pages it is the current entry). Everything but the
+# catalogue needs a signed-in person who has passed the second step of logging in.
+ENTRIES = (
+    ("catalogue:index", _("Inspiration sites"), None, _view("catalogue:index")),
+    ("core:dashboard", _("My page"), _signed_in, _url_name("dashboard")),
+    ("certification:list", _("My applications"), _school_person, _app("certification")),
+    ("visits:mine", _("Study visits"), _school_person, _app("visits")),
+    ("certification:queue", _("Applications"), can_view_casework, _view("certification:queue")),
+    ("certification:decisions", _("Decisions"), can_decide, _view("certification:decisions")),
+    ("schools:list", _("Schools"), _central, _app("schools")),
+    ("schoolyears:list", _("School years and fees"), _central, _app("schoolyears")),
+    ("billing:overview", _("Finance"), can_view_overview, _app("billing")),
+    ("accounts:people", _("People"), _administrator, _url_name("people")),
+    ("core:outbox", _("Outbox"), _administrator, _url_name("outbox")),
+    ("core:audit", _("Audit trail"), _administrator, _view("core:audit")),
+)
+
+
+def menu_for(request) -> list[MenuItem]:
+    user = request.user
+    # Pages still owing the second step of logging in would only lead back to it.
+    signed_in = user.is_authenticated and not getattr(request, "two_factor_pending", False)
+    match = request.resolver_match
+    items = []
+    for url_name, label, allowed, is_current in ENTRIES:
+        if allowed is not None and not (signed_in and allowed(user)):
+            continue
+        items.append(MenuItem(label=str(label), url=reverse(url_name),
+                              current=match is not None and is_current(match)))
+    return items
+
+
+def menu_items(request) -> dict:
+    """Context processor: ``menu_items``, worked out only when a page shows the menu."""
+    return {"menu_items": SimpleLazyObject(lambda: menu_for(request))}

@@ -1,0 +1,56 @@
+"""The main menu comes from inspira.menu, which asks the apps' permission predicates: each person
+sees the pages they may open, and the template only loops."""
+
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.urls import reverse
+
+
+@pytest.fixture(autouse=True)
+def _no_second_step(monkeypatch):
+    """The central roles owe a second step, which hides the menu (tests/accounts/test_two_factor.py)."""
+    from inspira.accounts import two_factor
+
+    monkeypatch.setattr(two_factor, "required_for", lambda user: False)
+
+
+def _menu(client):
+    response = client.get(reverse("catalogue:index"))
+    return [item.url for item in response.context["menu_items"]]
+
+
+def _urls(*names):
+    return [reverse(name) for name in names]
+
+
+@pytest.mark.parametrize(("who", "expected"), [
+    ("anonymous", ["catalogue:index"]),
+    ("staff", ["catalogue:index", "core:dashboard", "certification:list", "visits:mine"]),
+    ("director", ["catalogue:index", "core:dashboard", "certification:queue", "certification:decisions",
+                  "schools:list", "schoolyears:list", "billing:overview"]),
+    ("finance", ["catalogue:index", "core:dashboard", "schools:list", "schoolyears:list", "billing:overview"]),
+])
+def test_each_person_sees_the_pages_they_may_open(db, client, client_for, request, who, expected):
+    if who != "anonymous":
+        client = client_for(request.getfixturevalue(who))
+    assert _menu(client) == _urls(*expected)
+
+
+def test_the_administrator_sees_the_administration(client_for, administrator):
+    urls = _menu(client_for(administrator))
+    assert urls == _urls("catalogue:index", "core:dashboard", "certification:queue", "schools:list",
+                         "schoolyears:list", "billing:overview", "accounts:people", "core:outbox", "core:audit")
+
+
+def test_the_current_page_is_marked(client_for, staff):
+    response = client_for(staff).get(reverse("visits:mine"))
+    current = [item.url for item in response.context["menu_items"] if item.current]
+    assert current == [reverse("visits:mine")]
+    assert f'href="{reverse("visits:mine")}" aria-current="page"' in response.content.decode()
+
+
+def test_the_menu_template_decides_nothing():
+    template = Path(settings.BASE_DIR, "templates", "includes", "nav_items.html").read_text()
+    assert "user." not in template and "resolver_match" not in template and "==" not in template
