@@ -75,7 +75,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     # request.user.is_verified(): whether this session has passed the second step.
     "django_otp.middleware.OTPMiddleware",
-    # Central roles (administrator, director, finance) must pass it before any other page.
+    # Central roles (administrator, director, finance) and Django admin users must pass it before
+    # any other page.
     "inspira.accounts.middleware.RequireTwoFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
