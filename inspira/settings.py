@@ -73,6 +73,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Answers made for a logged-in person are not kept in the browser's cache.
+    "inspira.core.middleware.PrivateCacheMiddleware",
     # request.user.is_verified(): whether this session has passed the second step.
     "django_otp.middleware.OTPMiddleware",
     # Central roles (administrator, director, finance) and Django admin users must pass it before

@@ -114,3 +114,13 @@ def test_typed_text_that_starts_like_a_formula_never_runs_but_negative_amounts_s
     sheet = load_workbook(io.BytesIO(workbook)).active
     assert sheet["A2"].value == "'" + evil and sheet["A2"].data_type == "s"
     assert sheet["B2"].value == Decimal("-50.5")
+
+
+def test_exports_are_kept_out_of_the_browser_cache(client_for, finance, administrator):
+    for who, name in ((finance, "billing:overview_csv"), (finance, "billing:overview_xlsx"),
+                      (finance, "billing:support_export"), (administrator, "core:audit_export"),
+                      (administrator, "visits:bookings_csv")):
+        response = client_for(who).get(reverse(name))
+        assert response.status_code == 200, name
+        directives = {d.strip() for d in response["Cache-Control"].split(",")}
+        assert {"private", "no-store"} <= directives, (name, response["Cache-Control"])
