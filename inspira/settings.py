@@ -232,6 +232,10 @@ if REDIS_URL:
 else:
     Q_CLUSTER["orm"] = "default"
     Q_CLUSTER["poll"] = 0.5
+# How many web processes serve requests (gunicorn.conf.py reads the same variable). Empty: gunicorn's
+# default, several. Without Redis each process would keep a cache of its own, and a change would drop
+# the copies of one process only, so `check --deploy` refuses that unless this is 1.
+WEB_CONCURRENCY = env_int("WEB_CONCURRENCY", 0) or None
 # One cache for every process: Redis when there is one, so that several web machines share the
 # public pages' copies (inspira/core/pagecache.py) and a change drops them everywhere; else each
 # process keeps its own in memory (a newcomer's machine: one process, nothing to share).
