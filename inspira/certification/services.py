@@ -21,6 +21,7 @@ from inspira.certification.models import (
     ApplicationStatusChange,
     Endorsement,
 )
+from inspira.core.addresses import normalise_email
 from inspira.core.emails import email_enqueue
 
 ENDORSE_SALT = "certification.endorse"
@@ -267,7 +268,7 @@ def application_update(*, application: Application, actor: User, step: int, fiel
         application.contacts.all().delete()
         ApplicationContact.objects.bulk_create([
             ApplicationContact(application=application, position=i, name=c["name"].strip(),
-                               email=c["email"].strip().lower(), phone=(c.get("phone") or "").strip())
+                               email=normalise_email(c["email"]), phone=(c.get("phone") or "").strip())
             for i, c in enumerate(contacts)
         ])
     return application

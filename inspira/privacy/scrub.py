@@ -14,6 +14,8 @@ from django.db import models
 from django.db.models import Q, TextField
 from django.db.models.functions import Cast
 
+from inspira.core.addresses import normalise_email
+
 ANONYMOUS_NAME = "Borttagen person"
 # Shorter names and phone numbers are too likely to match something else in free text: a name of
 # two letters is left alone in text (the account's own name field is still replaced).
@@ -100,7 +102,7 @@ class Scrubber:
         return self.value(value) != value
 
     def is_email(self, value: str) -> bool:
-        return bool(value) and value.strip().lower() == self.subject.email.lower()
+        return bool(value) and normalise_email(value) == normalise_email(self.subject.email)
 
     def is_name(self, value: str) -> bool:
         return bool(value) and value.strip().lower() == self.subject.name.lower()

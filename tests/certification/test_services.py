@@ -240,3 +240,11 @@ def test_plan_rows_are_replaced_and_sorted(application, staff):
                     {"start_time": time(9), "end_time": time(10), "activity": "Welcome"}],
     )
     assert list(application.plan_items.values_list("activity", "position")) == [("Welcome", 0), ("Lesson", 1)]
+
+
+def test_contact_addresses_are_stored_in_the_one_normalised_form(application, staff):
+    services.application_update(
+        application=application, actor=staff, step=services.STEP_CONTACTS, fields={},
+        contacts=[{"name": "Eva Ek", "email": " Eva.Ek@Skola.SE ", "phone": ""}],
+    )
+    assert list(application.contacts.values_list("email", flat=True)) == ["eva.ek@skola.se"]
