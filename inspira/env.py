@@ -1,6 +1,15 @@
-"""Small helpers to read settings from the environment."""
+"""Small helpers to read settings from the environment.
+
+A value they do not understand stops the start with an error that names the variable: a typo in
+production ("ture", "of") must not quietly become the default.
+"""
 
 import os
+
+from django.core.exceptions import ImproperlyConfigured
+
+TRUE = {"1", "true", "yes", "on"}
+FALSE = {"0", "false", "no", "off"}
 
 
 def env(name: str, default: str = "") -> str:
@@ -9,14 +18,27 @@ def env(name: str, default: str = "") -> str:
 
 def env_bool(name: str, default: bool) -> bool:
     value = os.environ.get(name)
-    if value is None or value == "":
+    if value is None or value.strip() == "":
         return default
-    return value.strip().lower() in {"1", "true", "yes", "on"}
+    word = value.strip().lower()
+    if word in TRUE:
+        return True
+    if word in FALSE:
+        return False
+    raise ImproperlyConfigured(
+        f"{name}={value!r} is not understood: use one of {', '.join(sorted(TRUE))} "
+        f"or {', '.join(sorted(FALSE))}."
+    )
 
 
 def env_int(name: str, default: int) -> int:
     value = os.environ.get(name)
-    return default if value in (None, "") else int(value)
+    if value is None or value.strip() == "":
+        return default
+    try:
+        return int(value)
+    except ValueError:
+        raise ImproperlyConfigured(f"{name}={value!r} is not a whole number.") from None
 
 
 def env_list(name: str, default: str) -> list[str]:

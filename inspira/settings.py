@@ -48,12 +48,13 @@ INSTALLED_APPS = [
     "django.forms",
     "crispy_forms",
     "crispy_bootstrap5",
+    # Before django_q: its qcluster command replaces django-q2's (inspira/core/management/commands/qcluster.py).
+    "inspira.core",
     "django_q",
     "axes",
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
-    "inspira.core",
     "inspira.accounts",
     "inspira.schools",
     "inspira.schoolyears",
@@ -75,9 +76,12 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Answers made for a logged-in person are not kept in the browser's cache.
+    "inspira.core.middleware.PrivateCacheMiddleware",
     # request.user.is_verified(): whether this session has passed the second step.
     "django_otp.middleware.OTPMiddleware",
-    # Central roles (administrator, director, finance) must pass it before any other page.
+    # Central roles (administrator, director, finance) and Django admin users must pass it before
+    # any other page.
     "inspira.accounts.middleware.RequireTwoFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -232,6 +236,10 @@ if REDIS_URL:
 else:
     Q_CLUSTER["orm"] = "default"
     Q_CLUSTER["poll"] = 0.5
+# How many web processes serve requests (gunicorn.conf.py reads the same variable). Empty: gunicorn's
+# default, several. Without Redis each process would keep a cache of its own, and a change would drop
+# the copies of one process only, so `check --deploy` refuses that unless this is 1.
+WEB_CONCURRENCY = env_int("WEB_CONCURRENCY", 0) or None
 # One cache for every process: Redis when there is one, so that several web machines share the
 # public pages' copies (inspira/core/pagecache.py) and a change drops them everywhere; else each
 # process keeps its own in memory (a newcomer's machine: one process, nothing to share).
@@ -342,6 +350,9 @@ AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 15))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_USERNAME_FORM_FIELD = "username"
+# Counted under the normalised address, as the login looks the person up: a change of letter
+# case must not start a fresh count.
+AXES_USERNAME_CALLABLE = "inspira.accounts.lockout.lockout_username"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_HTTP_RESPONSE_CODE = 429

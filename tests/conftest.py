@@ -6,6 +6,7 @@ from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from django_q.conf import Conf
 
+from inspira.accounts import two_factor
 from inspira.accounts.models import Membership, User
 from tests.factories import MembershipFactory, SchoolFactory, UserFactory
 
@@ -30,7 +31,7 @@ def _media_mail_and_jobs(settings, tmp_path, monkeypatch):
 
 @pytest.fixture(autouse=True)
 def _force_login_passes_two_factor(monkeypatch):
-    """``client.force_login(person)`` also passes the second step for central roles.
+    """``client.force_login(person)`` also passes the second step for those who need it.
 
     People with a central role must enter a code from an authenticator app after their password
     (inspira/accounts/middleware.py); without this, every test that force-logs-in an
@@ -44,7 +45,7 @@ def _force_login_passes_two_factor(monkeypatch):
 
     def force_login(self, user, backend=None):
         original(self, user, backend)
-        if user.is_central:
+        if two_factor.required_for(user):
             device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
             if device is None:
                 device = TOTPDevice.objects.create(user=user, name="Test device", confirmed=True)

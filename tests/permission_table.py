@@ -53,7 +53,16 @@ NOT_ALLOWED = "405"
 # stays true.
 EXCLUDED_NAMESPACES = {
     "admin": "The Django admin (django-admin/): a tool for technical staff with its own is_staff "
-             "login, not part of the product; Django tests its permissions.",
+             "login, not part of the product; Django tests its permissions. Its rule is the same for "
+             "every pattern, so test_the_django_admin_answers_by_one_rule checks each pattern against "
+             "DJANGO_ADMIN_RULE below instead of a row each.",
+}
+# What every pattern of the Django admin answers (checked for each pattern, GET and POST): its users can
+# edit roles and permissions, so they pass the second step first.
+DJANGO_ADMIN_RULE = {
+    "staff_without_second_step": "sent to the two-factor step (enrolment, or the code if they have an app)",
+    "staff_with_second_step": "the Django admin's own answer, never the two-factor step",
+    "everyone_else": "never a page of the Django admin: its login form at most",
 }
 EXCLUDED_NAMES = {
     "set_language": "Django's i18n language switch (i18n/setlang/): public by design, POST only, "

@@ -1,6 +1,7 @@
 """Every URL pattern, as every role, with GET and POST: the answer must be the one the table in
 tests/permission_table.py gives. A pattern without a row fails, so a new view cannot go unchecked."""
 
+import re
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
@@ -8,10 +9,13 @@ from django.conf import settings
 from django.db import transaction
 from django.shortcuts import resolve_url
 from django.test import Client
-from django.urls import URLResolver, get_resolver, reverse
+from django.urls import NoReverseMatch, URLResolver, get_resolver, reverse
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from tests.permission_fixtures import ROLES, build_world
+from tests.factories import PASSWORD, UserFactory
+from tests.permission_fixtures import ADMINISTRATOR, ANONYMOUS, DIRECTOR, FINANCE, ROLES, STAFF, build_world
 from tests.permission_table import (
+    DJANGO_ADMIN_RULE,
     EXCLUDED_NAMES,
     EXCLUDED_NAMESPACES,
     EXCLUDED_UNNAMED_VIEWS,
@@ -151,3 +155,67 @@ def test_the_table_gives_every_role_a_known_answer_for_both_methods():
             answers = getattr(row, method)
             assert set(answers) == set(ROLES), (name, method)
             assert set(answers.values()) <= OUTCOMES, (name, method, answers)
+
+
+# --- The Django admin: one rule for every pattern (DJANGO_ADMIN_RULE) ------------------------------------------
+
+# Arguments that make each admin pattern resolve; the objects need not exist, as the second step is
+# asked for before the view runs.
+_ADMIN_ARGUMENTS = {"app_label": "accounts", "object_id": "1", "content_type_id": "1"}
+
+
+def django_admin_urls() -> list[str]:
+    urls = []
+    for name, namespaces, _view, route in walk_patterns():
+        if "admin" not in namespaces or name is None:
+            continue
+        params = re.findall(r"<(?:\w+:)?(\w+)>|\(\?P<(\w+)>", route)
+        kwargs = {a or b: _ADMIN_ARGUMENTS.get(a or b, "1") for a, b in params}
+        try:
+            urls.append(reverse(name, kwargs=kwargs or None))
+        except NoReverseMatch:
+            urls.append(reverse(name, args=list(kwargs.values())))
+    return sorted(set(urls))
+
+
+def _password_only(person) -> Client:
+    """Logged in through the login form: the password step done, the second step not."""
+    client = Client()
+    response = client.post(reverse("accounts:login"), {"username": person.email, "password": PASSWORD})
+    assert response.status_code == 302
+    return client
+
+
+@pytest.mark.permissions
+def test_the_django_admin_answers_by_one_rule(world):
+    urls = django_admin_urls()
+    assert reverse("admin:index") in urls and reverse("admin:accounts_user_changelist") in urls
+    enrol, verify = reverse("accounts:two_factor_enrol"), reverse("accounts:two_factor_verify")
+    staff_user = UserFactory(email="tekniker@example.se", is_staff=True)
+    superuser = UserFactory(email="superanvandare@example.se", is_staff=True, is_superuser=True)
+    TOTPDevice.objects.create(user=superuser, name="Phone", confirmed=True)
+    unverified = {enrol: _password_only(staff_user), verify: _password_only(superuser)}
+    verified = Client()
+    verified.force_login(superuser)  # tests/conftest.py: force_login passes the second step
+    others = {}
+    for role in (ANONYMOUS, STAFF, ADMINISTRATOR, DIRECTOR, FINANCE):
+        others[role] = Client()
+        if world.users[role] is not None:
+            others[role].force_login(world.users[role])
+    admin_login = reverse("admin:login")
+    wrong = []
+    for url in urls:
+        for step, client in unverified.items():
+            for method in METHODS:
+                response = client.get(url) if method == "GET" else client.post(url, {})
+                if response.status_code != 302 or urlsplit(response["Location"]).path != step:
+                    wrong.append(f"{method} {url} without the second step: {response.status_code}, not sent to {step}")
+        response = verified.get(url)
+        if response.status_code >= 500 or (response.status_code == 302
+                                           and urlsplit(response["Location"]).path in (enrol, verify)):
+            wrong.append(f"GET {url} after the second step: {response.status_code}")
+        for role, client in others.items():
+            response = client.get(url)
+            if 200 <= response.status_code < 300 and url != admin_login:
+                wrong.append(f"GET {url} as {role}: {response.status_code}, a page of the Django admin")
+    assert not wrong, f"{DJANGO_ADMIN_RULE}\n  " + "\n  ".join(wrong)

@@ -8,6 +8,7 @@ from django.contrib.auth.forms import UserChangeForm, UserCreationForm
 from django.utils.translation import gettext_lazy as _
 
 from inspira.accounts.models import Membership, User
+from inspira.core.addresses import normalise_email
 
 
 class AdminUserCreationForm(UserCreationForm):
@@ -16,7 +17,7 @@ class AdminUserCreationForm(UserCreationForm):
         fields = ("email", "name")
 
     def clean_email(self):
-        email = self.cleaned_data["email"].strip().lower()
+        email = normalise_email(self.cleaned_data["email"])
         if User.objects.filter(email__iexact=email).exists():
             raise forms.ValidationError(_("There is already an account with this email address."))
         return email
@@ -28,7 +29,7 @@ class AdminUserChangeForm(UserChangeForm):
         fields = "__all__"
 
     def clean_email(self):
-        return self.cleaned_data["email"].strip().lower()
+        return normalise_email(self.cleaned_data["email"])
 
 
 class MembershipInline(admin.TabularInline):

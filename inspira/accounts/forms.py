@@ -7,6 +7,7 @@ from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from inspira.accounts.models import Membership, User
+from inspira.core.addresses import normalise_email
 from inspira.core.emails import email_enqueue
 from inspira.core.links import absolute_url
 from inspira.schools.models import School
@@ -20,6 +21,10 @@ class LoginForm(AuthenticationForm):
         "invalid_login": _("The email address or the password is wrong. Check both and try again."),
         "inactive": _("This account is not active yet. Follow the link in the email we sent you."),
     }
+
+    def clean_username(self):
+        # The same address the lock-out counts under (inspira.accounts.lockout), whatever the case typed.
+        return normalise_email(self.cleaned_data["username"])
 
     def get_invalid_login_error(self):
         # ModelBackend refuses inactive people without saying why, so someone who has not yet
@@ -41,6 +46,9 @@ def _digest(value: str) -> str:
 
 class OutboxPasswordResetForm(PasswordResetForm):
     """Django's password reset, with the email sent through the outbox."""
+
+    def clean_email(self):
+        return normalise_email(self.cleaned_data["email"])
 
     def send_mail(self, subject_template_name, email_template_name, context, from_email, to_email,
                   html_email_template_name=None):
@@ -83,7 +91,7 @@ class SignupForm(SetPasswordMixin, forms.Form):
     }
 
     def clean_email(self):
-        email = self.cleaned_data["email"].strip().lower()
+        email = normalise_email(self.cleaned_data["email"])
         if User.objects.filter(email__iexact=email).exists():
             raise forms.ValidationError(self.error_messages["email_taken"], code="email_taken")
         return email
@@ -102,6 +110,9 @@ class ResendVerificationForm(forms.Form):
         label=_("Email address"), max_length=254, widget=forms.EmailInput(attrs={"autocomplete": "email"}),
         help_text=_("The address you used when you created the account."),
     )
+
+    def clean_email(self):
+        return normalise_email(self.cleaned_data["email"])
 
 
 class SchoolSearchForm(forms.Form):

@@ -19,7 +19,7 @@ EXEMPT_VIEWS = {
 
 
 class RequireTwoFactorMiddleware:
-    """Sends a logged-in person with a central role to the two-factor step until this session
+    """Sends a logged-in person with a central role or Django admin access to the two-factor step until this session
     has passed it: to enter a code, or to set up an authenticator app if they have none.
 
     Must come after django-otp's OTPMiddleware, which tells whether the session is verified.

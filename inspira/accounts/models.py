@@ -5,6 +5,8 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from inspira.core.addresses import normalise_email
+
 
 class UserManager(BaseUserManager):
     use_in_migrations = True
@@ -12,7 +14,7 @@ class UserManager(BaseUserManager):
     def _create(self, email, password, **fields):
         if not email:
             raise ValueError("An email address is required")
-        user = self.model(email=self.normalize_email(email).lower(), **fields)
+        user = self.model(email=normalise_email(email), **fields)
         user.set_password(password)
         user.save(using=self._db)
         return user
@@ -27,7 +29,7 @@ class UserManager(BaseUserManager):
         return self._create(email, password, **fields)
 
     def get_by_natural_key(self, email):
-        return self.get(email__iexact=email)
+        return self.get(email__iexact=normalise_email(email))
 
 
 class User(AbstractBaseUser, PermissionsMixin):
@@ -69,6 +71,10 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     def __str__(self):
         return self.name or self.email
+
+    def clean(self):
+        super().clean()
+        self.email = normalise_email(self.email)
 
     def get_full_name(self):
         return self.name

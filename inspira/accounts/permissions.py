@@ -9,6 +9,7 @@ from functools import wraps
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 
+from inspira.accounts import two_factor
 from inspira.accounts.models import Membership, User
 
 
@@ -106,3 +107,16 @@ def role_required(*roles: str):
 administrator_required = role_required(User.Role.ADMINISTRATOR)
 CENTRAL_ROLES = (User.Role.ADMINISTRATOR, User.Role.DIRECTOR, User.Role.FINANCE)
 central_required = role_required(*CENTRAL_ROLES)
+
+
+def two_factor_user_required(view):
+    """Allow only people who sign in with a second step (two_factor.required_for): the pages
+    where they enter, set up and renew it."""
+
+    @login_required
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        require(two_factor.required_for(request.user))
+        return view(request, *args, **kwargs)
+
+    return wrapped

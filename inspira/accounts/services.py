@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from inspira.accounts.models import Membership, User
 from inspira.accounts.permissions import can_manage_membership, can_set_membership_role
+from inspira.core.addresses import normalise_email
 from inspira.core.audit import audit_record
 from inspira.core.emails import email_enqueue
 from inspira.core.links import absolute_url
@@ -73,7 +74,7 @@ def verification_email_send(*, user: User, language: str = "sv") -> OutboxItem:
 def signup_create(*, school, name: str, email: str, phone: str = "", password: str, language: str = "sv") -> User:
     """A teacher's own sign-up: an inactive person with a pending membership at ``school``,
     and an email with the link that activates the account."""
-    email = User.objects.normalize_email(email).lower()
+    email = normalise_email(email)
     try:
         # A savepoint, so a sign-up racing another with the same address fails cleanly.
         with transaction.atomic():
@@ -92,7 +93,9 @@ def verification_resend(*, email: str, language: str = "sv", now=None) -> bool:
     """Send a new verification link if ``email`` belongs to a person still waiting to
     verify. The caller shows the same message either way. Returns True if sent."""
     now = now or timezone.now()
-    user = User.objects.filter(email__iexact=email.strip(), is_active=False, email_verified_at__isnull=True).first()
+    user = User.objects.filter(
+        email__iexact=normalise_email(email), is_active=False, email_verified_at__isnull=True
+    ).first()
     if user is None:
         return False
     recently = OutboxItem.objects.filter(

@@ -1,6 +1,7 @@
-"""Two-factor sign-in (TOTP), required for the central roles.
+"""Two-factor sign-in (TOTP), required for the central roles and for the Django admin's users.
 
-Administrators, the director and finance reach personal data, decisions and money, so after the
+Administrators, the director and finance reach personal data, decisions and money, and the Django
+admin (is_staff, is_superuser) can change anyone's role and permissions, so after the
 password they enter a code from an authenticator app (django-otp's TOTP device). At enrolment
 they also get single-use recovery codes (django-otp's static device) for the day the phone is
 lost; if those are gone too, an administrator resets their two-factor sign-in and they enrol
@@ -34,8 +35,10 @@ class TwoFactorError(Exception):
 
 
 def required_for(user) -> bool:
-    """Whether ``user`` must pass the second step: active people with a central role."""
-    return bool(user.is_authenticated and user.is_central)
+    """Whether ``user`` must pass the second step: active people with a central role, and active
+    people who may use the Django admin, where roles and permissions are edited."""
+    return bool(user.is_authenticated and user.is_active
+                and (user.is_central or user.is_staff or user.is_superuser))
 
 
 def totp_device(user) -> TOTPDevice | None:

@@ -37,9 +37,9 @@ from inspira.accounts.permissions import (
     can_manage_membership,
     can_set_membership_role,
     can_view_members,
-    central_required,
     membership_roles_for,
     require,
+    two_factor_user_required,
 )
 from inspira.core.pagination import paginate
 from inspira.schools.models import School
@@ -320,9 +320,9 @@ def person_edit(request, user_id):
     })
 
 
-# --- Two-factor sign-in (central roles) ----------------------------------------------------------------
-# The pages a person with a central role passes after the password; see two_factor.py. The
-# middleware sends them here until the session is verified.
+# --- Two-factor sign-in (central roles and Django admin users) ------------------------------------------
+# The pages a person with a central role or Django admin access passes after the password; see
+# two_factor.py. The middleware sends them here until the session is verified.
 
 NEW_CODES_SESSION_KEY = "two_factor_new_codes"
 NEW_CODES_NEXT_SESSION_KEY = "two_factor_new_codes_next"
@@ -332,6 +332,7 @@ def _two_factor_status(person) -> dict:
     return {
         "device": two_factor.totp_device(person),
         "codes_left": two_factor.recovery_codes_left(person),
+        "required": two_factor.required_for(person),
     }
 
 
@@ -362,7 +363,7 @@ def _show_new_codes(request, codes: list[str], next_url: str):
     return redirect("accounts:two_factor_codes")
 
 
-@central_required
+@two_factor_user_required
 @never_cache
 @require_http_methods(["GET", "POST"])
 def two_factor_verify(request):
@@ -386,7 +387,7 @@ def two_factor_verify(request):
     })
 
 
-@central_required
+@two_factor_user_required
 @never_cache
 @require_http_methods(["GET", "POST"])
 def two_factor_recovery(request):
@@ -411,7 +412,7 @@ def two_factor_recovery(request):
     return render(request, "accounts/two_factor_recovery.html", {"form": form, "next": next_url})
 
 
-@central_required
+@two_factor_user_required
 @never_cache
 @require_http_methods(["GET", "POST"])
 def two_factor_enrol(request):
@@ -444,7 +445,7 @@ def two_factor_enrol(request):
     })
 
 
-@central_required
+@two_factor_user_required
 @never_cache
 @require_GET
 def two_factor_codes(request):
@@ -458,7 +459,7 @@ def two_factor_codes(request):
     })
 
 
-@central_required
+@two_factor_user_required
 @never_cache
 @require_http_methods(["GET", "POST"])
 def two_factor_codes_new(request):

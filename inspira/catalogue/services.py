@@ -24,6 +24,7 @@ from inspira.certification.models import (
     ApplicationPlanItem,
     Certification,
 )
+from inspira.core.addresses import normalise_email
 from inspira.core.emails import email_enqueue
 from inspira.core.links import absolute_url
 from inspira.core.models import OutboxItem
@@ -344,7 +345,7 @@ def expiry_reminders_send(*, today: date | None = None) -> list[str]:
             continue  # certified again: nothing to remind of
         recipients = []
         for email in [*site_contacts.get(certification.school_id, []), certification.school.contact_email]:
-            if email and email.lower() not in {r.lower() for r in recipients}:
+            if email and normalise_email(email) not in {normalise_email(r) for r in recipients}:
                 recipients.append(email)
         email_enqueue(
             key=key, to=recipients, template="certification_expiry_reminder",

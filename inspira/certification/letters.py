@@ -13,6 +13,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from inspira.certification.models import Certification, Decision, DecisionLetter
+from inspira.core.addresses import normalise_email
 from inspira.core.emails import email_enqueue
 from inspira.core.links import absolute_url
 from inspira.core.models import OutboxItem
@@ -100,8 +101,8 @@ def recipients(decision: Decision) -> list[tuple[str, str, str]]:
         people.append(("principal", application.principal_name, application.principal_email))
     seen, result = set(), []
     for role, name, email in people:
-        if email.lower() not in seen:
-            seen.add(email.lower())
+        if normalise_email(email) not in seen:
+            seen.add(normalise_email(email))
             result.append((role, name, email))
     return result
 

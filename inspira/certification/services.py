@@ -21,6 +21,7 @@ from inspira.certification.models import (
     Endorsement,
 )
 from inspira.certification.selectors import school_principals
+from inspira.core.addresses import normalise_email
 from inspira.core.emails import email_enqueue
 from inspira.core.links import absolute_url
 
@@ -288,7 +289,7 @@ def application_update(*, application: Application, actor: User, step: int, fiel
         application.contacts.all().delete()
         ApplicationContact.objects.bulk_create([
             ApplicationContact(application=application, position=i, name=c["name"].strip(),
-                               email=c["email"].strip().lower(), phone=(c.get("phone") or "").strip())
+                               email=normalise_email(c["email"]), phone=(c.get("phone") or "").strip())
             for i, c in enumerate(contacts)
         ])
     return application

@@ -14,6 +14,7 @@ from django.db import models, transaction
 from django.db.models import Q, TextField
 from django.db.models.functions import Cast
 
+from inspira.core.addresses import normalise_email
 from inspira.core.appendonly import erasure_rewrites
 
 ANONYMOUS_NAME = "Borttagen person"
@@ -102,7 +103,7 @@ class Scrubber:
         return self.value(value) != value
 
     def is_email(self, value: str) -> bool:
-        return bool(value) and value.strip().lower() == self.subject.email.lower()
+        return bool(value) and normalise_email(value) == normalise_email(self.subject.email)
 
     def is_name(self, value: str) -> bool:
         return bool(value) and value.strip().lower() == self.subject.name.lower()

@@ -9,6 +9,7 @@ the calendar sequence (an updated or cancelled .ics) or the visit date (a remind
 from django.utils import timezone
 
 from inspira.accounts.models import Membership
+from inspira.core.addresses import normalise_email
 from inspira.core.emails import email_enqueue
 from inspira.core.links import absolute_url
 from inspira.visits import ics
@@ -38,7 +39,7 @@ def principal_emails(school) -> list[str]:
 
 def visitor_emails(booking: Booking) -> list[str]:
     emails = [booking.contact_email, booking.booked_by.email]
-    return list(dict.fromkeys(e.lower() for e in emails if e))
+    return list(dict.fromkeys(normalise_email(e) for e in emails if e))
 
 
 def _organizer_email(certification) -> str:
@@ -136,7 +137,7 @@ def booking_reminder(booking: Booking) -> None:
 def waiting_list_offer(entry: WaitingListEntry) -> None:
     occasion = entry.occasion
     certification = occasion.certification
-    to = list(dict.fromkeys(e.lower() for e in (entry.contact_email, entry.user.email) if e))
+    to = list(dict.fromkeys(normalise_email(e) for e in (entry.contact_email, entry.user.email) if e))
     email_enqueue(
         key=f"waiting-offer:{entry.pk}", to=to, template="visit_waiting_offer",
         context={

@@ -22,6 +22,32 @@ def test_login_with_email_address(client, staff):
     assert get_user(client) == staff
 
 
+def test_login_works_with_any_letter_case_of_the_address(client, db):
+    person = UserFactory(email="sara.lind@example.se")
+    for spelling in ("Sara.Lind@Example.SE", " SARA.LIND@EXAMPLE.SE ", "sara.lind@example.se"):
+        client.logout()
+        response = client.post(reverse("accounts:login"), {"username": spelling, "password": PASSWORD})
+        assert response.status_code == 302, spelling
+        assert get_user(client) == person
+
+
+def test_one_normalisation_for_every_stored_address(db):
+    from inspira.accounts.models import User
+    from inspira.core.addresses import normalise_email
+
+    assert normalise_email("  Anna.Ek@Skola.SE ") == "anna.ek@skola.se"
+    assert normalise_email("ＡＮＮＡ@skola.se") == "anna@skola.se"  # full-width letters from a phone keyboard
+    person = User.objects.create_user(email=" Anna.Ek@Skola.SE", password=PASSWORD, name="Anna Ek")
+    assert person.email == "anna.ek@skola.se"
+    assert User.objects.get_by_natural_key("ANNA.EK@skola.se") == person
+
+
+def test_password_reset_finds_the_person_in_any_letter_case(client, staff):
+    client.post(reverse("accounts:password_reset"), {"email": staff.email.upper()})
+    item = OutboxItem.objects.get()
+    assert item.payload["to"] == [staff.email]
+
+
 def test_login_with_wrong_password(client, staff):
     response = client.post(reverse("accounts:login"), {"username": staff.email, "password": "nope-nope-nope"})
     assert response.context["form"].has_error("__all__", "invalid_login")

@@ -101,6 +101,43 @@ def test_staff_are_not_asked_for_a_second_step(staff, principal):
     assert not TOTPDevice.objects.exists()
 
 
+@pytest.mark.parametrize("access", [{"is_staff": True}, {"is_staff": True, "is_superuser": True}])
+def test_django_admin_users_without_a_central_role_pass_the_second_step_too(db, access):
+    from tests.factories import UserFactory
+
+    person = UserFactory(email="tekniker@example.se", **access)
+    client = password_login(person)
+    for url in ("/django-admin/", reverse("admin:accounts_user_changelist"),
+                reverse("admin:auth_group_add"), DASHBOARD):
+        assert redirect_path(client.get(url)) == ENROL, url
+    # Not by the Django admin's own login form either.
+    other = Client()
+    assert other.post(reverse("admin:login"), {"username": person.email, "password": PASSWORD}).status_code == 302
+    assert redirect_path(other.get(reverse("admin:index"))) == ENROL
+    # The enrolment page is theirs, and once they have an app they are asked for its code.
+    assert client.get(ENROL).status_code == 200
+    device = enrolled(person)
+    assert redirect_path(client.get("/django-admin/")) == VERIFY
+    assert redirect_path(client.post(VERIFY, {"code": code_for(device)})) == DASHBOARD
+    assert client.get("/django-admin/").status_code == 200
+    assert client.get(ENROL).status_code == 302  # already set up
+
+
+def test_a_superuser_needs_the_second_step_even_without_django_admin_access(db):
+    from tests.factories import UserFactory
+
+    assert two_factor.required_for(UserFactory(is_superuser=True))
+    assert not two_factor.required_for(UserFactory(is_superuser=True, is_active=False))
+
+
+def test_the_person_page_tells_an_administrator_that_django_admin_users_need_the_second_step(client_for, administrator):
+    from tests.factories import UserFactory
+
+    person = UserFactory(email="tekniker@example.se", is_staff=True)
+    content = client_for(administrator).get(reverse("accounts:person_edit", args=[person.pk])).content.decode()
+    assert "Inte aktiverad än." in content
+
+
 def test_a_new_central_role_takes_effect_at_the_next_request(client_for, staff, administrator):
     client = password_login(staff)
     assert client.get(DASHBOARD).status_code == 200

@@ -76,3 +76,13 @@ def test_an_undone_visit_counts_for_nothing_in_the_export(client_for, finance, b
     site_row = next(row for row in rows if row[1] == school.name)
     assert site_row[5] == "2000,00"
     assert rows[-1][3] == "1" and rows[-1][5] == "1000,00"
+
+
+def test_exports_are_kept_out_of_the_browser_cache(client_for, finance, administrator):
+    for who, name in ((finance, "billing:overview_csv"), (finance, "billing:overview_xlsx"),
+                      (finance, "billing:support_export"), (administrator, "core:audit_export"),
+                      (administrator, "visits:bookings_csv")):
+        response = client_for(who).get(reverse(name))
+        assert response.status_code == 200, name
+        directives = {d.strip() for d in response["Cache-Control"].split(",")}
+        assert {"private", "no-store"} <= directives, (name, response["Cache-Control"])

@@ -83,6 +83,24 @@ def test_xml_download(client_for, invoice, other_principal):
     assert invoice.number.encode() in response.content
 
 
+def _kept_out_of_the_browser_cache(response) -> bool:
+    directives = {d.strip() for d in response["Cache-Control"].split(",")}
+    return {"private", "no-store"} <= directives and not any(d.startswith("max-age=") and d != "max-age=0"
+                                                              for d in directives)
+
+
+def test_invoice_pdf_and_xml_are_kept_out_of_the_browser_cache(client_for, invoice, site_contact,
+                                                               django_capture_on_commit_callbacks):
+    # A school's shared computer must not keep another person's invoice on disk.
+    with django_capture_on_commit_callbacks(execute=True):
+        run_pdf_job(invoice)
+    client = client_for(site_contact)
+    for name in ("billing:invoice_pdf", "billing:invoice_xml", "billing:invoice_detail"):
+        response = client.get(reverse(name, args=[invoice.pk]))
+        assert response.status_code == 200, name
+        assert _kept_out_of_the_browser_cache(response), (name, response["Cache-Control"])
+
+
 # --- Marking paid --------------------------------------------------------------------------------------------
 
 

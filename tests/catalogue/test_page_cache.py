@@ -37,6 +37,18 @@ def test_the_second_anonymous_visit_is_served_from_the_cache_without_queries(cli
     assert TOKEN.sub("", second.content.decode()) == TOKEN.sub("", first.content.decode())
 
 
+def test_anonymous_visitors_pages_stay_cacheable_while_logged_in_pages_are_not_stored(client, client_for, site,
+                                                                                   staff):
+    for _visit in range(2):  # a miss, then a hit from the cache
+        public = Client().get(site_url(site))
+        assert "no-store" not in public.get("Cache-Control", "") and "private" not in public.get("Cache-Control", "")
+    logged_in = client_for(staff)
+    for url in (site_url(site), INDEX, reverse("core:dashboard"), reverse("accounts:profile")):
+        response = logged_in.get(url)
+        assert response.status_code == 200, url
+        assert {"private", "no-store"} <= {d.strip() for d in response["Cache-Control"].split(",")}, url
+
+
 def test_each_visitor_gets_a_csrf_token_of_their_own_that_the_language_switch_accepts(site):
     Client().get(INDEX)  # makes the copy
     visitor = Client(enforce_csrf_checks=True)

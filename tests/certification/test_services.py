@@ -309,3 +309,11 @@ def test_someone_logged_in_cannot_answer_with_the_principals_link(application, s
     assert Application.objects.get(pk=application.pk).status == S.AWAITING_ENDORSEMENT
     services.endorsement_decide(token=token, decision=Endorsement.Decision.ENDORSE, signed_in_as=principal)
     assert Application.objects.get(pk=application.pk).status == S.SUBMITTED
+
+
+def test_contact_addresses_are_stored_in_the_one_normalised_form(application, staff):
+    services.application_update(
+        application=application, actor=staff, step=services.STEP_CONTACTS, fields={},
+        contacts=[{"name": "Eva Ek", "email": " Eva.Ek@Skola.SE ", "phone": ""}],
+    )
+    assert list(application.contacts.values_list("email", flat=True)) == ["eva.ek@skola.se"]

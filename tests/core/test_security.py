@@ -1,5 +1,6 @@
 """Security headers and login throttling, as a browser sees them."""
 
+from django.contrib.auth import get_user
 from django.urls import reverse
 
 from tests.factories import PASSWORD, UserFactory
@@ -36,6 +37,25 @@ def test_login_locks_the_account_and_address_after_repeated_failures(client, db,
     other = UserFactory(email="eva@example.se")
     client.logout()
     assert _attempt(client, other.email, PASSWORD).status_code == 302
+
+
+def _casings(email: str, count: int) -> list[str]:
+    """``count`` spellings of ``email`` that differ only in letter case (and surrounding space)."""
+    spellings = [email.upper(), email.title(), " " + email.swapcase() + " ", email.capitalize(), email]
+    spellings += ["".join(ch.upper() if i % (n + 2) == 0 else ch for i, ch in enumerate(email)) for n in range(count)]
+    return spellings[:count]
+
+
+def test_failed_logins_in_any_letter_case_count_towards_one_lock(client, db, settings):
+    user = UserFactory(email="lars@example.se")
+    tries = _casings("Lars@Example.se", settings.AXES_FAILURE_LIMIT)
+    for spelling in tries[:-1]:
+        assert _attempt(client, spelling, "wrong-password").status_code == 200
+    assert _attempt(client, tries[-1], "wrong-password").status_code == 429
+    # Locked for every spelling of the address, the right password included.
+    for spelling in [user.email, "LARS@EXAMPLE.SE", "lArS@ExAmPlE.sE", " Lars@example.se "]:
+        assert _attempt(client, spelling, PASSWORD).status_code == 429, spelling
+    assert not get_user(client).is_authenticated
 
 
 def test_lock_out_lifts_after_the_cool_off(client, db, settings):

@@ -6,6 +6,11 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+from django.core.exceptions import ImproperlyConfigured
+
+from inspira.env import env_bool, env_int
+
 ROOT = Path(__file__).resolve().parents[2]
 
 
@@ -49,16 +54,86 @@ def test_django_q_configuration_passes_its_own_checks(settings):
     assert settings.OUTBOX_STALE_AFTER > q["timeout"]
 
 
+PRODUCTION = {
+    "DEBUG": "0",
+    "SECRET_KEY": "a-long-random-production-secret-0123456789-abcdefghijklmnopqrstuvwxyz",
+    "ALLOWED_HOSTS": "inspira.example.se",
+    "SITE_URL": "https://inspira.example.se",
+    "DATABASE_URL": "postgres://inspira:secret@db.example.invalid:5432/inspira",
+    "REDIS_URL": "redis://redis.example.invalid:6379/0",
+    "EMAIL_HOST": "smtp.example.invalid",
+}
+# What each variable, when missing, would quietly fall back to, and the check that refuses it.
+PRODUCTION_CHECKS = {
+    "DATABASE_URL": "inspira.E010",
+    "SITE_URL": "inspira.E011",
+    "EMAIL_HOST": "inspira.E012",
+    "REDIS_URL": "inspira.E013",
+}
+
+
+def _deploy_check(env_extra, env_drop=()):
+    # Nothing in os.environ (a developer's DEBUG=1, a test DATABASE_URL) may complete the environment.
+    drop = ("DJANGO_ALLOW_ASYNC_UNSAFE", "WEB_CONCURRENCY", *PRODUCTION, *env_drop)
+    env = {k: v for k, v in env_extra.items() if k not in env_drop}
+    return _manage("check", "--deploy", "--fail-level", "WARNING", env_extra=env, env_drop=drop)
+
+
 def test_production_settings_pass_the_deploy_check():
-    env = {
-        "DEBUG": "0",
-        "SECRET_KEY": "a-long-random-production-secret-0123456789-abcdefghijklmnopqrstuvwxyz",
-        "ALLOWED_HOSTS": "inspira.example.se",
-    }
-    result = _manage("check", "--deploy", "--fail-level", "WARNING", env_extra=env,
-                     env_drop=("DJANGO_ALLOW_ASYNC_UNSAFE",))
+    result = _deploy_check(PRODUCTION)
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
+
+
+@pytest.mark.parametrize("name", sorted(PRODUCTION_CHECKS))
+def test_a_missing_production_variable_is_an_error_of_the_deploy_check(name):
+    result = _deploy_check(PRODUCTION, env_drop=(name,))
+    assert result.returncode != 0
+    errors = result.stdout + result.stderr
+    assert f"({PRODUCTION_CHECKS[name]}) {name} is not set" in errors, errors
+    others = set(PRODUCTION_CHECKS.values()) - {PRODUCTION_CHECKS[name]}
+    assert not any(other in errors for other in others), errors
+
+
+def test_one_web_process_may_do_without_redis_but_several_may_not():
+    assert _deploy_check({**PRODUCTION, "WEB_CONCURRENCY": "1"}, env_drop=("REDIS_URL",)).returncode == 0
+    several = _deploy_check({**PRODUCTION, "WEB_CONCURRENCY": "3"}, env_drop=("REDIS_URL",))
+    assert several.returncode != 0
+    assert "inspira.E013" in several.stdout + several.stderr
+
+
+def test_the_development_defaults_stay_allowed_with_debug_on():
+    result = _manage("check", "--deploy", env_extra={"DEBUG": "1"},
+                     env_drop=("DJANGO_ALLOW_ASYNC_UNSAFE", *PRODUCTION_CHECKS))
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert not any(check_id in result.stdout + result.stderr for check_id in PRODUCTION_CHECKS.values())
+
+
+@pytest.mark.parametrize("value", ["ture", "of", "2", "enabled"])
+def test_a_yes_or_no_setting_refuses_a_value_it_does_not_understand(monkeypatch, value):
+    monkeypatch.setenv("SECURE_COOKIES", value)
+    with pytest.raises(ImproperlyConfigured, match="SECURE_COOKIES"):
+        env_bool("SECURE_COOKIES", True)
+
+
+@pytest.mark.parametrize(("value", "expected"), [("1", True), ("Yes", True), (" on ", True), ("TRUE", True),
+                                                 ("0", False), ("no", False), ("Off", False), ("false", False),
+                                                 ("", True)])
+def test_a_yes_or_no_setting_reads_the_usual_words(monkeypatch, value, expected):
+    monkeypatch.setenv("SECURE_COOKIES", value)
+    assert env_bool("SECURE_COOKIES", True) is expected
+
+
+def test_a_number_setting_names_itself_when_it_is_not_a_number(monkeypatch):
+    monkeypatch.setenv("AXES_FAILURE_LIMIT", "five")
+    with pytest.raises(ImproperlyConfigured, match="AXES_FAILURE_LIMIT"):
+        env_int("AXES_FAILURE_LIMIT", 5)
+
+
+def test_a_misspelt_debug_stops_the_start_with_its_name():
+    result = _manage("check", env_extra={"DEBUG": "ture"})
+    assert result.returncode != 0
+    assert "DEBUG='ture' is not understood" in result.stderr
 
 
 CACHE_PROBE = (
