@@ -653,7 +653,10 @@ def _offer_free_places(occasion: Occasion, *, now: datetime) -> list[WaitingList
     next, while places remain. The caller holds the occasion's lock."""
     if occasion.is_cancelled or occasion.starts_at - MIN_OFFER_NOTICE <= now:
         return []
-    expires_at = min(now + timedelta(hours=settings.WAITING_LIST_OFFER_HOURS), occasion.starts_at - MIN_OFFER_NOTICE)
+    # "48 hours" is read on the local clock, like a hold: Friday 10:00 gives Sunday 10:00, also over
+    # the weekend the clocks change.
+    expires_at = min(local_clock_after(now, timedelta(hours=settings.WAITING_LIST_OFFER_HOURS)),
+                     occasion.starts_at - MIN_OFFER_NOTICE)
     return PLACES.offer_free_places(occasion, now=now, expires_at=expires_at,
                                     notify=notifications.waiting_list_offer)
 

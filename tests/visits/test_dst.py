@@ -107,3 +107,29 @@ def test_an_occasions_times_are_in_the_configured_zone(site, settings):
     assert occasion.starts_at.astimezone(UTC) == datetime(2026, 10, 26, 7, tzinfo=UTC)  # 09:00 EET
     summer = make_occasion(certification=site, day=date(2026, 3, 30), start=time(9), end=time(12))
     assert summer.starts_at.astimezone(UTC) == datetime(2026, 3, 30, 6, tzinfo=UTC)  # 09:00 EEST
+
+
+@pytest.mark.parametrize(("freed", "expires"), [
+    # Friday 10:00 before the October change: Sunday 10:00 winter time is 49 real hours later.
+    (at(2026, 10, 23, 10), at(2026, 10, 25, 10)),
+    # Friday 10:00 before the March change: Sunday 10:00 summer time is 47 real hours later.
+    (at(2026, 3, 27, 10), at(2026, 3, 29, 10)),
+])
+def test_a_48_hour_waiting_list_offer_ends_at_the_same_clock_time_two_days_later(site, other_school, settings,
+                                                                                freed, expires):
+    from inspira.accounts.models import Membership
+    from inspira.visits.models import WaitingListEntry
+    from tests.factories import SchoolFactory
+    from tests.visits.builders import make_waiting_entry
+
+    settings.WAITING_LIST_OFFER_HOURS = 48
+    occasion = make_occasion(certification=site, day=freed.date() + timedelta(days=14), capacity=4)
+    early = SchoolFactory()
+    booking = make_booking(occasion=occasion, school=early, booked_by=member(early), participants=4)
+    entry = make_waiting_entry(occasion=occasion, school=other_school, user=member(other_school),
+                               created_at=(freed - timedelta(days=1)).astimezone(UTC))
+    host = member(site.school, Membership.Role.SITE_CONTACT)
+    services.booking_cancel(booking=booking, actor=host, reason="Dubbelbokat", now=freed.astimezone(UTC))
+    entry.refresh_from_db()
+    assert entry.status == WaitingListEntry.Status.OFFERED
+    assert entry.offer_expires_at == expires
