@@ -160,6 +160,9 @@ AUTH_PASSWORD_VALIDATORS = [
 # Two-factor sign-in (django-otp), required for central roles: the name authenticator apps
 # show beside the code. Failed codes are throttled by django-otp (1, 2, 4, 8 ... seconds).
 OTP_TOTP_ISSUER = env("OTP_TOTP_ISSUER", "Inspira")
+# Nobody reads another person's authenticator key or QR code in the Django admin: whoever could
+# would hold their second factor.
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 # How long an email-verification or password-reset link stays valid.
 PASSWORD_RESET_TIMEOUT = env_int("PASSWORD_RESET_TIMEOUT", 3 * 24 * 3600)
 EMAIL_VERIFICATION_MAX_AGE = env_int("EMAIL_VERIFICATION_MAX_AGE", 3 * 24 * 3600)

@@ -465,3 +465,18 @@ def test_an_inactive_central_person_gets_no_two_factor_pages(administrator):
     User.objects.filter(pk=administrator.pk).update(is_active=False)
     # Django logs out a person who is no longer active; nothing of theirs is reachable.
     assert urlsplit(client.get(ENROL)["Location"]).path == reverse("accounts:login")
+
+
+def test_the_django_admin_never_shows_anyones_authenticator_key(db, client):
+    from django.urls import reverse
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from tests.factories import UserFactory
+
+    superuser = UserFactory(is_staff=True, is_superuser=True)
+    device = TOTPDevice.objects.create(user=UserFactory(), name="Telefon", confirmed=True)
+    client.force_login(superuser)  # tests/conftest.py: force_login passes the second step
+    for name in ("admin:otp_totp_totpdevice_config", "admin:otp_totp_totpdevice_qrcode"):
+        assert client.get(reverse(name, args=[device.pk])).status_code == 403, name
+    # A stale address answers the same, not with a server error.
+    assert client.get(reverse("admin:otp_totp_totpdevice_config", args=[device.pk + 1000])).status_code == 403
