@@ -131,12 +131,23 @@ def _wrong(which: str) -> TwoFactorError:
                             "and try again."))
 
 
+# Wrong codes in a row that are only called wrong: a typo, or a code that changed while it was typed,
+# should say just that and let the person try again at once. After one more, django-otp's throttle
+# applies (a wait that doubles with every further wrong code).
+FREE_WRONG_CODES = 2
+
+
 def _verify(*, user: User, device, code: str, wrong: str):
-    """Check ``code`` against ``device`` with django-otp's throttling: after n failed codes in a
-    row, no code is tried (not even a right one) until 2^(n-1) seconds after the last failure.
+    """Check ``code`` against ``device``. After more than ``FREE_WRONG_CODES`` wrong codes in a row,
+    django-otp's throttling: after n failed codes, no code is tried (not even a right one) until
+    2^(n-1) seconds after the last failure.
 
     Never call this inside a transaction that the error rolls back: the failure count must stay.
     """
+    # The first wrong codes start no wait: forget when the last one came (the count stays, so
+    # the throttle still starts at the next). django-otp locks and re-reads the row to verify.
+    type(device).objects.filter(pk=device.pk, throttling_failure_count__lte=FREE_WRONG_CODES).update(
+        throttling_failure_timestamp=None)
     device.refresh_from_db()
     allowed, data = device.verify_is_allowed()
     if not allowed:
