@@ -268,7 +268,9 @@ def membership_set_role(*, membership: Membership, role: str, actor: User) -> bo
     membership.role = role
     membership.save(update_fields=["role"])
     event = audit_record(actor=actor, action="membership.role_changed", obj=membership,
-                         summary=f"{membership.user.email} at {membership.school.name}: {old_role} -> {role}",
+                         summary=_("%(email)s at %(school)s: %(old)s → %(new)s") % {
+                             "email": membership.user.email, "school": membership.school.name,
+                             "old": Membership.Role(old_role).label, "new": Membership.Role(role).label},
                          data={"school": membership.school_id, "user": membership.user_id,
                                "old_role": old_role, "role": role})
     _tell_person(membership=membership, event="role_changed", key=f"membership-role:{membership.pk}:{event.pk}",
@@ -301,9 +303,17 @@ def person_update(*, person: User, role: str, is_active: bool, actor: User) -> b
         return False
     person.save(update_fields=list(changes))
     audit_record(actor=actor, action="person.updated", obj=person,
-                 summary=f"{person.email}: " + ", ".join(f"{k} {a!r} -> {b!r}" for k, (a, b) in changes.items()),
+                 summary=f"{person.email}: " + ", ".join(_person_change_text(k, a, b) for k, (a, b) in changes.items()),
                  data=changes)
     return True
+
+
+def _person_change_text(field: str, old, new) -> str:
+    """One change of ``person_update`` for the audit trail, in the words of the page, not its codes."""
+    if field == "role":
+        return _("central role %(old)s → %(new)s") % {"old": User.Role(old).label, "new": User.Role(new).label}
+    yes_no = {True: _("yes"), False: _("no")}
+    return _("may log in: %(old)s → %(new)s") % {"old": yes_no[bool(old)], "new": yes_no[bool(new)]}
 
 
 @transaction.atomic
@@ -326,7 +336,8 @@ def membership_add(*, person: User, school, role: str, actor: User, now=None) ->
     membership.confirmed_by = actor
     membership.save()
     event = audit_record(actor=actor, action="membership.added", obj=membership,
-                         summary=f"{person.email} added at {school.name} as {role}",
+                         summary=_("%(email)s added at %(school)s as %(role)s") % {
+                             "email": person.email, "school": school.name, "role": Membership.Role(role).label},
                          data={"school": school.pk, "user": person.pk, "role": role})
     membership = Membership.objects.select_related("user", "school").get(pk=membership.pk)
     _tell_person(membership=membership, event="confirmed", key=f"membership-added:{membership.pk}:{event.pk}",
