@@ -1,9 +1,14 @@
+import uuid
+from datetime import date, time, timedelta
+
 import factory
 from django.utils import timezone
 
 from inspira.accounts.models import Membership, User
+from inspira.certification.models import Application, Certification, Decision
 from inspira.schools.models import District, School, SchoolForm
 from inspira.schoolyears.models import FeeRule, SchoolYear
+from inspira.visits.models import Booking, Occasion, WaitingListEntry
 
 PASSWORD = "correct-horse-battery-staple"  # noqa: S105
 
@@ -89,3 +94,105 @@ class FeeRuleFactory(factory.django.DjangoModelFactory):
     central_share_ore = 100_000
     visiting_share_ore = 100_000
     establishment_support_ore = 1_000_000
+
+
+# --- Certification ---------------------------------------------------------------------------------------
+
+def two_years(start: date) -> date:
+    """The last day of a certification starting on ``start`` (the day before the same date two years later)."""
+    try:
+        return start.replace(year=start.year + 2) - timedelta(days=1)
+    except ValueError:  # 29 February
+        return date(start.year + 2, 2, 28)
+
+
+class ApplicationFactory(factory.django.DjangoModelFactory):
+    """An application row written directly; the application's steps and rules are tested through
+    the services (tests/certification/conftest.py ``make_application``)."""
+
+    class Meta:
+        model = Application
+
+    school = factory.SubFactory(SchoolFactory)
+    applicant = factory.SubFactory(UserFactory)
+    status = Application.Status.DRAFT
+    area_title = "Outdoor mathematics"
+    area_description = "We teach measuring in the schoolyard."
+    commits_to_five_visits = True
+
+
+class DecisionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Decision
+
+    application = factory.SubFactory(ApplicationFactory, status=Application.Status.APPROVED)
+    reference = factory.Sequence(lambda n: f"INSP-T-{n:05d}")
+    outcome = Decision.Outcome.APPROVE
+    start_date = factory.LazyFunction(lambda: timezone.localdate() - timedelta(days=30))
+    decided_by = factory.SubFactory(UserFactory, role=User.Role.DIRECTOR)
+    decided_by_name = factory.LazyAttribute(lambda decision: decision.decided_by.name)
+
+
+class CertificationFactory(factory.django.DjangoModelFactory):
+    """A certified site, built directly: an approved application, the director's decision and the
+    certification (by default in force today, started a month ago, two years long)."""
+
+    class Meta:
+        model = Certification
+
+    school = factory.SubFactory(SchoolFactory)
+    team_name = ""
+    starts_on = factory.LazyFunction(lambda: timezone.localdate() - timedelta(days=30))
+    ends_on = factory.LazyAttribute(lambda certification: two_years(certification.starts_on))
+    application = factory.SubFactory(
+        ApplicationFactory, school=factory.SelfAttribute("..school"), team_name=factory.SelfAttribute("..team_name"),
+        status=Application.Status.APPROVED)
+    decision = factory.SubFactory(
+        DecisionFactory, application=factory.SelfAttribute("..application"),
+        start_date=factory.SelfAttribute("..starts_on"))
+
+
+# --- Visits ----------------------------------------------------------------------------------------------
+
+class OccasionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Occasion
+
+    certification = factory.SubFactory(CertificationFactory)
+    date = factory.LazyFunction(lambda: timezone.localdate() + timedelta(days=30))
+    slot = Occasion.Slot.MORNING
+    start_time = time(9, 0)
+    end_time = time(12, 0)
+    place = "Vasaskolan, Skolvägen 1, aulan"
+    capacity = 10
+
+
+class BookingFactory(factory.django.DjangoModelFactory):
+    """A booking row written directly (no emails): for tests of what comes after booking."""
+
+    class Meta:
+        model = Booking
+
+    occasion = factory.SubFactory(OccasionFactory)
+    school = factory.SubFactory(SchoolFactory)
+    booked_by = factory.SubFactory(UserFactory)
+    participants = 2
+    status = Booking.Status.CONFIRMED
+    contact_name = factory.LazyAttribute(lambda booking: booking.booked_by.name)
+    contact_email = factory.LazyAttribute(lambda booking: booking.booked_by.email)
+    idempotency_key = factory.LazyFunction(uuid.uuid4)
+    hold_expires_at = factory.LazyAttribute(
+        lambda booking: timezone.now() + timedelta(days=3) if booking.status == Booking.Status.HELD else None)
+
+
+class WaitingListEntryFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = WaitingListEntry
+
+    occasion = factory.SubFactory(OccasionFactory)
+    school = factory.SubFactory(SchoolFactory)
+    user = factory.SubFactory(UserFactory)
+    participants = 2
+    contact_name = factory.LazyAttribute(lambda entry: entry.user.name)
+    contact_email = factory.LazyAttribute(lambda entry: entry.user.email)
+    created_at = factory.LazyFunction(timezone.now)
