@@ -2,6 +2,7 @@ import uuid
 
 import pytest
 from django.test import Client
+from django.utils import translation
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from django_q.conf import Conf
@@ -53,6 +54,14 @@ def _force_login_passes_two_factor(monkeypatch):
             session.save()
 
     monkeypatch.setattr(Client, "force_login", force_login)
+
+
+@pytest.fixture
+def en(client, settings):
+    """Pages and messages in English (the language switch's cookie), so the assertions read the msgids."""
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    with translation.override("en"):
+        yield
 
 
 @pytest.fixture

@@ -5,27 +5,30 @@ do the same by hand (``complete`` / ``undo``), so billing is tested on its own c
 """
 
 import io
-import itertools
 import re
-import uuid
 from datetime import date, datetime, time
 from zoneinfo import ZoneInfo
 
 import pytest
 from django.db import transaction
-from django.utils import translation
 
-from inspira.accounts.models import Membership, User
+from inspira.accounts.models import Membership
 from inspira.billing.models import Invoice
-from inspira.certification.models import Application, Certification, Decision
 from inspira.core.models import OutboxItem
 from inspira.core.outbox import outbox_process
-from inspira.visits.models import Booking, BookingOutcomeChange, Occasion
+from inspira.visits.models import Booking, BookingOutcomeChange
 from inspira.visits.signals import booking_completed, booking_completion_undone
-from tests.factories import FeeRuleFactory, MembershipFactory, SchoolFactory, SchoolYearFactory, UserFactory
+from tests.factories import (
+    BookingFactory,
+    CertificationFactory,
+    FeeRuleFactory,
+    MembershipFactory,
+    SchoolFactory,
+    SchoolYearFactory,
+    UserFactory,
+)
 
 STOCKHOLM = ZoneInfo("Europe/Stockholm")
-_numbers = itertools.count(1)
 
 
 def at(year, month, day, hour=10):
@@ -34,31 +37,15 @@ def at(year, month, day, hour=10):
 
 def make_certification(*, school, starts_on=date(2010, 8, 1), ends_on=date(2012, 7, 31), team_name=""):
     """A certified site, built directly (the casework is tested elsewhere)."""
-    n = next(_numbers)
-    director, _created = User.objects.get_or_create(
-        email="direktor.billing@example.se", defaults={"name": "Dan Direktör", "role": User.Role.DIRECTOR})
-    application = Application.objects.create(
-        school=school, applicant=UserFactory(), team_name=team_name, status=Application.Status.APPROVED,
-        area_title="Outdoor mathematics", commits_to_five_visits=True,
-    )
-    decision = Decision.objects.create(
-        application=application, reference=f"INSP-B-{n:04d}", outcome=Decision.Outcome.APPROVE,
-        start_date=starts_on, decided_by=director, decided_by_name=director.name,
-    )
-    return Certification.objects.create(school=school, team_name=team_name, application=application,
-                                        decision=decision, starts_on=starts_on, ends_on=ends_on)
+    return CertificationFactory(school=school, starts_on=starts_on, ends_on=ends_on, team_name=team_name)
 
 
 def make_booking(*, certification, school=None, day=date(2011, 3, 14), participants=4,
                  status=Booking.Status.CONFIRMED) -> Booking:
-    occasion = Occasion.objects.create(
-        certification=certification, date=day, slot=Occasion.Slot.MORNING, start_time=time(8, 30),
-        end_time=time(12, 0), place="Aulan", capacity=30,
-    )
-    return Booking.objects.create(
-        occasion=occasion, school=school or SchoolFactory(), booked_by=UserFactory(), participants=participants,
-        contact_name="Kim Kontakt", contact_email="kim@example.se", status=status, idempotency_key=uuid.uuid4(),
-        confirmed_at=at(2011, 2, 1),
+    return BookingFactory(
+        occasion__certification=certification, occasion__date=day, occasion__start_time=time(8, 30),
+        occasion__place="Aulan", occasion__capacity=30, school=school or SchoolFactory(), participants=participants,
+        contact_name="Kim Kontakt", contact_email="kim@example.se", status=status, confirmed_at=at(2011, 2, 1),
     )
 
 
@@ -104,13 +91,6 @@ def pdf_text(content: bytes) -> str:
 
     text = "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(content)).pages)
     return re.sub(r"[\u00a0\u202f]", " ", text)
-
-
-@pytest.fixture
-def en(client, settings):
-    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
-    with translation.override("en"):
-        yield
 
 
 @pytest.fixture

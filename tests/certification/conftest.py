@@ -4,7 +4,6 @@ from datetime import date, datetime, time
 from zoneinfo import ZoneInfo
 
 import pytest
-from django.utils import translation
 from PIL import Image
 
 from inspira.certification import services
@@ -77,14 +76,6 @@ def image_bytes(fmt="JPEG", size=(800, 600), color=(200, 40, 40), mode="RGB", **
     buf = io.BytesIO()
     Image.new(mode, size, color).save(buf, format=fmt, **save_kwargs)
     return buf.getvalue()
-
-
-@pytest.fixture
-def en(client, settings):
-    """Pages and messages in English (the language switch's cookie), so the assertions read the msgids."""
-    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
-    with translation.override("en"):
-        yield
 
 
 @pytest.fixture

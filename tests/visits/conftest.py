@@ -1,20 +1,11 @@
 from contextlib import contextmanager
 
 import pytest
-from django.utils import translation
 
 from inspira.accounts.models import Membership
 from inspira.core.models import OutboxItem
 from inspira.core.outbox import outbox_process
 from tests.visits.builders import make_certification, make_occasion, member
-
-
-@pytest.fixture
-def en(client, settings):
-    """Pages and messages in English, so assertions read the msgids."""
-    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
-    with translation.override("en"):
-        yield
 
 
 @pytest.fixture
