@@ -1,5 +1,5 @@
-"""Demo data for the certification app: one certified inspiration site (issue 3 asks for at
-least one). Called by ``manage.py load_demo`` after the fixture is loaded; idempotent.
+"""Demo data for the certification app: one certified inspiration site, so that the
+catalogue has something to show. Called by ``manage.py load_demo`` after the fixture is loaded; idempotent.
 
 The application is created as the school would have left it after the principal endorsed it,
 then the real casework and decision services take it to a certification, so the demo holds
