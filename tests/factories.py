@@ -5,7 +5,13 @@ import factory
 from django.utils import timezone
 
 from inspira.accounts.models import Membership, User
-from inspira.certification.models import Application, Certification, Decision
+from inspira.certification.models import (
+    Application,
+    ApplicationContact,
+    ApplicationPlanItem,
+    Certification,
+    Decision,
+)
 from inspira.schools.models import District, School, SchoolForm
 from inspira.schoolyears.models import FeeRule, SchoolYear
 from inspira.visits.models import Booking, Occasion, WaitingListEntry
@@ -106,12 +112,35 @@ def two_years(start: date) -> date:
         return date(start.year + 2, 2, 28)
 
 
+PLAN = (("09:00", "09:30", "Welcome and coffee"), ("09:30", "11:00", "Visit a lesson"),
+        ("11:00", "12:00", "Discussion and questions"))
+
+
+def add_plan_items(application: Application, rows) -> None:
+    """The programme's rows: (start, end, activity), times as "HH:MM"."""
+    ApplicationPlanItem.objects.bulk_create([
+        ApplicationPlanItem(application=application, position=i, start_time=time.fromisoformat(start),
+                            end_time=time.fromisoformat(end), activity=activity)
+        for i, (start, end, activity) in enumerate(rows)
+    ])
+
+
+def add_contacts(application: Application, rows) -> None:
+    """The application's contacts: (name, email, phone)."""
+    ApplicationContact.objects.bulk_create([
+        ApplicationContact(application=application, position=i, name=name, email=email, phone=phone)
+        for i, (name, email, phone) in enumerate(rows)
+    ])
+
+
 class ApplicationFactory(factory.django.DjangoModelFactory):
     """An application row written directly; the application's steps and rules are tested through
-    the services (tests/certification/conftest.py ``make_application``)."""
+    the services (tests/certification/conftest.py ``make_application``). ``plan`` and ``contacts``
+    give its rows (none unless given), ``school_forms`` its school forms' codes."""
 
     class Meta:
         model = Application
+        skip_postgeneration_save = True
 
     school = factory.SubFactory(SchoolFactory)
     applicant = factory.SubFactory(UserFactory)
@@ -119,6 +148,21 @@ class ApplicationFactory(factory.django.DjangoModelFactory):
     area_title = "Outdoor mathematics"
     area_description = "We teach measuring in the schoolyard."
     commits_to_five_visits = True
+
+    @factory.post_generation
+    def school_forms(self, create, extracted, **kwargs):
+        if create and extracted is not None:
+            self.school_forms.set(SchoolForm.objects.filter(code__in=extracted))
+
+    @factory.post_generation
+    def plan(self, create, extracted, **kwargs):
+        if create and extracted:
+            add_plan_items(self, extracted)
+
+    @factory.post_generation
+    def contacts(self, create, extracted, **kwargs):
+        if create and extracted:
+            add_contacts(self, extracted)
 
 
 class DecisionFactory(factory.django.DjangoModelFactory):

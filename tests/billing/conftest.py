@@ -6,8 +6,7 @@ do the same by hand (``complete`` / ``undo``), so billing is tested on its own c
 
 import io
 import re
-from datetime import date, datetime, time
-from zoneinfo import ZoneInfo
+from datetime import date, time
 
 import pytest
 from django.db import transaction
@@ -27,12 +26,7 @@ from tests.factories import (
     SchoolYearFactory,
     UserFactory,
 )
-
-STOCKHOLM = ZoneInfo("Europe/Stockholm")
-
-
-def at(year, month, day, hour=10):
-    return datetime(year, month, day, hour, tzinfo=STOCKHOLM)
+from tests.support import at
 
 
 def make_certification(*, school, starts_on=date(2010, 8, 1), ends_on=date(2012, 7, 31), team_name=""):

@@ -1,5 +1,5 @@
 import io
-from datetime import date, time
+from datetime import date
 
 import pytest
 from django.core.files.base import ContentFile
@@ -7,14 +7,13 @@ from PIL import Image
 
 from inspira.accounts.models import Membership
 from inspira.certification.models import (
-    ApplicationContact,
     ApplicationImage,
-    ApplicationPlanItem,
     Certification,
     Decision,
 )
 from inspira.schools.models import SchoolForm
 from tests.factories import (  # noqa: F401 (two_years: the catalogue's tests import it from here)
+    PLAN,
     CertificationFactory,
     DecisionFactory,
     MembershipFactory,
@@ -34,8 +33,7 @@ def make_site(*, school=None, starts_on=None, ends_on=None, team_name="", area_t
               area_description="We teach measuring in the schoolyard.", subjects="mathematics",
               school_forms=(SchoolForm.Code.COMPULSORY,), grades=("1", "2", "3"), images=0, revoked=False,
               contacts=(("Lars Lärare", "lars@example.se", "070-123 45 67"),),
-              plan=(("09:00", "09:30", "Welcome and coffee"), ("09:30", "11:00", "Visit a lesson"),
-                    ("11:00", "12:00", "Discussion and questions"))) -> Certification:
+              plan=PLAN) -> Certification:
     """A certified site (``CertificationFactory``) whose application has what the catalogue shows: plan,
     contacts, school forms and ``images`` pictures; by default in force today, started a month ago."""
     dates = {key: value for key, value in (("starts_on", starts_on), ("ends_on", ends_on)) if value}
@@ -44,19 +42,10 @@ def make_site(*, school=None, starts_on=None, ends_on=None, team_name="", area_t
         application__area_title=area_title, application__area_description=area_description,
         application__experience_since=date(2020, 8, 15), application__plan_introduction="A morning with us.",
         application__subjects=subjects, application__grades=list(grades), application__principal_name="Rut Rektor",
-        application__principal_email="rektor@example.se",
+        application__principal_email="rektor@example.se", application__school_forms=school_forms,
+        application__plan=plan, application__contacts=contacts,
     )
     application = certification.application
-    application.school_forms.set(SchoolForm.objects.filter(code__in=school_forms))
-    ApplicationPlanItem.objects.bulk_create([
-        ApplicationPlanItem(application=application, position=i, start_time=time.fromisoformat(a),
-                            end_time=time.fromisoformat(b), activity=activity)
-        for i, (a, b, activity) in enumerate(plan)
-    ])
-    ApplicationContact.objects.bulk_create([
-        ApplicationContact(application=application, position=i, name=name, email=email, phone=phone)
-        for i, (name, email, phone) in enumerate(contacts)
-    ])
     for i in range(images):
         picture = ApplicationImage(application=application, alt_text=f"Pupils measuring {i}", width=800, height=600,
                                    position=i)

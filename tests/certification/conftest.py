@@ -1,29 +1,20 @@
 import io
 import re
-from datetime import date, datetime, time
-from zoneinfo import ZoneInfo
+from datetime import date
 
 import pytest
 from PIL import Image
 
 from inspira.certification import services
-from inspira.certification.models import Application, ApplicationContact, ApplicationPlanItem, Endorsement
+from inspira.certification.models import Application, Endorsement
 from inspira.core.models import OutboxItem
-from inspira.core.outbox import outbox_process
-from tests.factories import MembershipFactory, UserFactory
-
-STOCKHOLM = ZoneInfo("Europe/Stockholm")
-
-
-def at(year, month, day, hour=10):
-    """A moment in Stockholm, for services that take ``now``."""
-    return datetime(year, month, day, hour, tzinfo=STOCKHOLM)
+from tests.factories import PLAN, MembershipFactory, UserFactory, add_contacts, add_plan_items
+from tests.support import STOCKHOLM, at, run_outbox  # noqa: F401 (the certification tests import them here)
 
 
 def make_application(*, school, applicant, **fields) -> Application:
     """A draft that meets every rule for submission (on 2025-06-02 or later), unless overridden."""
-    plan = fields.pop("plan", [("09:00", "09:30", "Welcome and coffee"), ("09:30", "11:00", "Visit a lesson"),
-                               ("11:00", "12:00", "Discussion and questions")])
+    plan = fields.pop("plan", PLAN)
     contacts = fields.pop("contacts", [("Lars Lärare", "lars@example.se", "08-1")])
     values = {
         "area_title": "Outdoor mathematics",
@@ -38,15 +29,8 @@ def make_application(*, school, applicant, **fields) -> Application:
     application = services.application_create(school=school, applicant=applicant)
     Application.objects.filter(pk=application.pk).update(**values)
     application.refresh_from_db()
-    ApplicationPlanItem.objects.bulk_create([
-        ApplicationPlanItem(application=application, position=i, start_time=time.fromisoformat(start),
-                            end_time=time.fromisoformat(end), activity=activity)
-        for i, (start, end, activity) in enumerate(plan)
-    ])
-    ApplicationContact.objects.bulk_create([
-        ApplicationContact(application=application, position=i, name=name, email=email, phone=phone)
-        for i, (name, email, phone) in enumerate(contacts)
-    ])
+    add_plan_items(application, plan)
+    add_contacts(application, contacts)
     return application
 
 
@@ -61,15 +45,6 @@ def emailed_token(application, round_: int) -> str:
     """The token in the link the principal was emailed for ``round_``."""
     item = OutboxItem.objects.get(key=f"application-endorsement:{application.pk}:{round_}")
     return re.search(r"/ansokan/tillstyrkan/([^/\s]+)/", item.payload["text"]).group(1)
-
-
-def run_outbox() -> int:
-    """Run every outbox item twice, as a retried job would; return how many calls did work."""
-    done = 0
-    for item_id in OutboxItem.objects.order_by("pk").values_list("pk", flat=True):
-        done += outbox_process(item_id)
-        done += outbox_process(item_id)
-    return done
 
 
 def image_bytes(fmt="JPEG", size=(800, 600), color=(200, 40, 40), mode="RGB", **save_kwargs) -> bytes:

@@ -1,7 +1,6 @@
 """Objects for visit tests (and the permission table): a certified site, occasions, bookings."""
 
-from datetime import date, datetime, time, timedelta
-from zoneinfo import ZoneInfo
+from datetime import date, time, timedelta
 
 from django.utils import timezone
 
@@ -16,13 +15,7 @@ from tests.factories import (
     UserFactory,
     WaitingListEntryFactory,
 )
-
-STOCKHOLM = ZoneInfo("Europe/Stockholm")
-
-
-def at(year, month, day, hour=10, minute=0):
-    """A moment in Stockholm, for services that take ``now``."""
-    return datetime(year, month, day, hour, minute, tzinfo=STOCKHOLM)
+from tests.support import STOCKHOLM, at  # noqa: F401 (the visits tests import them here)
 
 
 def make_certification(*, school, starts_on: date | None = None, ends_on: date | None = None,
