@@ -8,7 +8,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from django_q.conf import Conf
 
 from inspira.accounts.models import Membership, User
-from tests.factories import MembershipFactory, SchoolFactory, UserFactory
+from tests.factories import SchoolFactory, UserFactory, member
 
 
 @pytest.fixture(autouse=True)
@@ -91,13 +91,17 @@ def finance(db):
 
 @pytest.fixture
 def principal(school):
-    return MembershipFactory(school=school, role=Membership.Role.PRINCIPAL,
-                             user=UserFactory(email="rektor@example.se", name="Rut Rektor")).user
+    return member(school, Membership.Role.PRINCIPAL, email="rektor@example.se", name="Rut Rektor")
 
 
 @pytest.fixture
 def staff(school):
-    return MembershipFactory(school=school, user=UserFactory(email="larare@example.se", name="Lars Lärare")).user
+    return member(school, email="larare@example.se", name="Lars Lärare")
+
+
+@pytest.fixture
+def site_contact(school):
+    return member(school, Membership.Role.SITE_CONTACT, email="platsansvarig@example.se", name="Sara Site")
 
 
 @pytest.fixture

@@ -83,6 +83,11 @@ class MembershipFactory(factory.django.DjangoModelFactory):
     confirmed_at = factory.LazyFunction(timezone.now)
 
 
+def member(school, role=Membership.Role.STAFF, **user_fields) -> User:
+    """A person confirmed at ``school`` in ``role`` (a new user with ``user_fields``): the user."""
+    return MembershipFactory(school=school, role=role, user=UserFactory(**user_fields)).user
+
+
 class SchoolYearFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = SchoolYear

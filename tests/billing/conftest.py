@@ -21,10 +21,9 @@ from tests.factories import (
     BookingFactory,
     CertificationFactory,
     FeeRuleFactory,
-    MembershipFactory,
     SchoolFactory,
     SchoolYearFactory,
-    UserFactory,
+    member,
 )
 from tests.support import at
 
@@ -99,12 +98,6 @@ def site(school):
 
 
 @pytest.fixture
-def site_contact(school):
-    return MembershipFactory(school=school, role=Membership.Role.SITE_CONTACT,
-                             user=UserFactory(email="platsansvarig@example.se", name="Sara Site")).user
-
-
-@pytest.fixture
 def host_user(site_contact):
     return site_contact
 
@@ -116,8 +109,7 @@ def booking(site, other_school, rule_2010):
 
 @pytest.fixture
 def other_principal(other_school):
-    return MembershipFactory(school=other_school, role=Membership.Role.PRINCIPAL,
-                             user=UserFactory(email="rektor.annan@example.se", name="Rolf Rektor")).user
+    return member(other_school, Membership.Role.PRINCIPAL, email="rektor.annan@example.se", name="Rolf Rektor")
 
 
 # --- Objects the permission table (tests/permission_table.py) names ---------------------------------------

@@ -19,6 +19,7 @@ from tests.factories import (  # noqa: F401 (two_years: the catalogue's tests im
     MembershipFactory,
     SchoolFactory,
     UserFactory,
+    member,
     two_years,
 )
 
@@ -64,12 +65,5 @@ def site(school):
 
 
 @pytest.fixture
-def site_contact(school):
-    return MembershipFactory(school=school, role=Membership.Role.SITE_CONTACT,
-                             user=UserFactory(email="platsansvarig@example.se", name="Sara Site")).user
-
-
-@pytest.fixture
 def other_site_contact(other_school):
-    return MembershipFactory(school=other_school, role=Membership.Role.SITE_CONTACT,
-                             user=UserFactory(email="annan.plats@example.se", name="Otto Other")).user
+    return member(other_school, Membership.Role.SITE_CONTACT, email="annan.plats@example.se", name="Otto Other")

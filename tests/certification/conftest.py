@@ -8,7 +8,7 @@ from PIL import Image
 from inspira.certification import services
 from inspira.certification.models import Application, Endorsement
 from inspira.core.models import OutboxItem
-from tests.factories import PLAN, MembershipFactory, UserFactory, add_contacts, add_plan_items
+from tests.factories import PLAN, MembershipFactory, UserFactory, add_contacts, add_plan_items, member
 from tests.support import STOCKHOLM, at, run_outbox  # noqa: F401 (the certification tests import them here)
 
 
@@ -66,4 +66,4 @@ def pending_staff(school):
 
 @pytest.fixture
 def other_staff(other_school):
-    return MembershipFactory(school=other_school, user=UserFactory(email="annan@example.se", name="Otto Annan")).user
+    return member(other_school, email="annan@example.se", name="Otto Annan")

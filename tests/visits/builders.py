@@ -4,16 +4,14 @@ from datetime import date, time, timedelta
 
 from django.utils import timezone
 
-from inspira.accounts.models import Membership
 from inspira.certification.models import Certification
 from inspira.visits.models import Booking, Occasion, WaitingListEntry
 from tests.factories import (
     BookingFactory,
     CertificationFactory,
-    MembershipFactory,
     OccasionFactory,
-    UserFactory,
     WaitingListEntryFactory,
+    member,  # noqa: F401 (the visits tests import it here)
 )
 from tests.support import STOCKHOLM, at  # noqa: F401 (the visits tests import them here)
 
@@ -43,10 +41,6 @@ def make_booking(*, occasion, school, booked_by, participants: int = 2,
 
 def make_waiting_entry(*, occasion, school, user, participants: int = 2, **fields) -> WaitingListEntry:
     return WaitingListEntryFactory(occasion=occasion, school=school, user=user, participants=participants, **fields)
-
-
-def member(school, role=Membership.Role.STAFF, **user_fields):
-    return MembershipFactory(school=school, role=role, user=UserFactory(**user_fields)).user
 
 
 # --- Objects the permission table (tests/permission_table.py) names --------------------------------------
