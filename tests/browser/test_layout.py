@@ -26,6 +26,11 @@ def test_the_administrators_menu_fits_on_one_line_at_1280_px(page, live_server, 
     nav = page.locator("#main-nav")
     tops = nav.locator(":scope > ul > li").evaluate_all("items => items.map(item => item.getBoundingClientRect().top)")
     assert len(set(tops)) == 1, f"the menu wraps onto {len(set(tops))} lines"
+    # A smaller laptop or a tablet held sideways: the menu folds away behind its button instead.
+    page.set_viewport_size({"width": 1024, "height": 768})
+    assert not scrolls_sideways(page)
+    expect(page.locator("header .navbar-toggler")).to_be_visible()
+    page.set_viewport_size({"width": 1280, "height": 800})
 
     # The administration's pages are one button's menu away, with the keyboard too.
     toggle = nav.get_by_role("button", name=sv("Administration"))
