@@ -5,16 +5,18 @@ import factory
 from django.utils import timezone
 
 from inspira.accounts.models import Membership, User
+from inspira.catalogue.models import DocumentationImage, SiteDocumentation
 from inspira.certification.models import (
     Application,
     ApplicationContact,
+    ApplicationImage,
     ApplicationPlanItem,
     Certification,
     Decision,
 )
 from inspira.schools.models import District, School, SchoolForm
 from inspira.schoolyears.models import FeeRule, SchoolYear
-from inspira.visits.models import Booking, Occasion, WaitingListEntry
+from inspira.visits.models import Booking, Feedback, Occasion, WaitingListEntry
 
 PASSWORD = "correct-horse-battery-staple"  # noqa: S105
 
@@ -201,6 +203,44 @@ class CertificationFactory(factory.django.DjangoModelFactory):
         start_date=factory.SelfAttribute("..starts_on"))
 
 
+# A picture as the upload form leaves it: a real JPEG file, its size recorded.
+def _picture(**declarations):
+    return factory.django.ImageField(filename="picture.jpg", format="JPEG", width=800, height=600,
+                                     color=(30, 120, 60), **declarations)
+
+
+class ApplicationImageFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ApplicationImage
+
+    application = factory.SubFactory(ApplicationFactory)
+    image = _picture()
+    width = 800
+    height = 600
+    alt_text = "Pupils measuring the schoolyard"
+
+
+# --- The catalogue ---------------------------------------------------------------------------------------
+
+class SiteDocumentationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = SiteDocumentation
+
+    certification = factory.SubFactory(CertificationFactory)
+    text = "Draft"
+
+
+class DocumentationImageFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = DocumentationImage
+
+    documentation = factory.SubFactory(SiteDocumentationFactory)
+    image = _picture()
+    width = 800
+    height = 600
+    alt_text = "A measuring tape"
+
+
 # --- Visits ----------------------------------------------------------------------------------------------
 
 class OccasionFactory(factory.django.DjangoModelFactory):
@@ -245,3 +285,13 @@ class WaitingListEntryFactory(factory.django.DjangoModelFactory):
     contact_name = factory.LazyAttribute(lambda entry: entry.user.name)
     contact_email = factory.LazyAttribute(lambda entry: entry.user.email)
     created_at = factory.LazyFunction(timezone.now)
+
+
+class FeedbackFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Feedback
+
+    booking = factory.SubFactory(BookingFactory, status=Booking.Status.COMPLETED)
+    rating = 4
+    takeaways = "Bra"
+    submitted_at = factory.LazyFunction(timezone.now)

@@ -2,18 +2,17 @@ import io
 from datetime import date
 
 import pytest
-from django.core.files.base import ContentFile
 from PIL import Image
 
 from inspira.accounts.models import Membership
 from inspira.certification.models import (
-    ApplicationImage,
     Certification,
     Decision,
 )
 from inspira.schools.models import SchoolForm
 from tests.factories import (  # noqa: F401 (two_years: the catalogue's tests import it from here)
     PLAN,
+    ApplicationImageFactory,
     CertificationFactory,
     DecisionFactory,
     MembershipFactory,
@@ -48,10 +47,8 @@ def make_site(*, school=None, starts_on=None, ends_on=None, team_name="", area_t
     )
     application = certification.application
     for i in range(images):
-        picture = ApplicationImage(application=application, alt_text=f"Pupils measuring {i}", width=800, height=600,
-                                   position=i)
-        picture.image.save("picture.jpg", ContentFile(image_bytes(color=(30 + i, 120, 60))), save=False)
-        picture.save()
+        ApplicationImageFactory(application=application, alt_text=f"Pupils measuring {i}", position=i,
+                                image__color=(30 + i, 120, 60))
     if revoked:
         certification.revoked_by = DecisionFactory(application=application, outcome=Decision.Outcome.REJECT,
                                                    start_date=None, corrects=certification.decision)
