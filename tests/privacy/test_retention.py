@@ -24,7 +24,7 @@ from inspira.privacy.scrub import ANONYMOUS_NAME
 from inspira.visits.models import Feedback
 from tests.certification.casework import DECIDED, approve, fee_rule, reject, sent_to_director
 from tests.certification.conftest import at, make_application
-from tests.factories import ApplicationImageFactory, MembershipFactory, UserFactory
+from tests.factories import ApplicationImageFactory, FeedbackFactory, MembershipFactory, UserFactory
 from tests.privacy.conftest import traces_of_person
 from tests.visits.builders import make_booking, make_certification, make_occasion
 
@@ -188,8 +188,8 @@ def test_feedback_texts_go_after_the_period_and_the_rating_stays(school, other_s
     for day in (6, 7):
         booking = make_booking(occasion=make_occasion(certification=site, day=date(2025, 10, day)),
                                school=other_school, booked_by=staff, status="completed")
-        rows.append(Feedback.objects.create(booking=booking, rating=4, takeaways="Mätleken", questions="Hur?",
-                                            submitted_by=staff, submitted_at=submitted))
+        rows.append(FeedbackFactory(booking=booking, takeaways="Mätleken", questions="Hur?", submitted_by=staff,
+                                    submitted_at=submitted))
     Feedback.objects.filter(pk=rows[1].pk).update(submitted_at=submitted + 2 * DAY)
 
     apply_retention(now=years_before(submitted, -3) + DAY)
