@@ -203,20 +203,23 @@ class CertificationFactory(factory.django.DjangoModelFactory):
         start_date=factory.SelfAttribute("..starts_on"))
 
 
-# A picture as the upload form leaves it: a real JPEG file, its size recorded.
-def _picture(**declarations):
-    return factory.django.ImageField(filename="picture.jpg", format="JPEG", width=800, height=600,
-                                     color=(30, 120, 60), **declarations)
+class _PictureFactory(factory.django.DjangoModelFactory):
+    """A picture as the upload form leaves it: a real JPEG file, its size recorded."""
+
+    class Meta:
+        abstract = True
+
+    image = factory.django.ImageField(filename="picture.jpg", format="JPEG", width=800, height=600,
+                                      color=(30, 120, 60))
+    width = 800
+    height = 600
 
 
-class ApplicationImageFactory(factory.django.DjangoModelFactory):
+class ApplicationImageFactory(_PictureFactory):
     class Meta:
         model = ApplicationImage
 
     application = factory.SubFactory(ApplicationFactory)
-    image = _picture()
-    width = 800
-    height = 600
     alt_text = "Pupils measuring the schoolyard"
 
 
@@ -230,14 +233,11 @@ class SiteDocumentationFactory(factory.django.DjangoModelFactory):
     text = "Draft"
 
 
-class DocumentationImageFactory(factory.django.DjangoModelFactory):
+class DocumentationImageFactory(_PictureFactory):
     class Meta:
         model = DocumentationImage
 
     documentation = factory.SubFactory(SiteDocumentationFactory)
-    image = _picture()
-    width = 800
-    height = 600
     alt_text = "A measuring tape"
 
 
