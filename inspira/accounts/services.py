@@ -87,7 +87,8 @@ def signup_create(*, school, name: str, email: str, phone: str = "", password: s
         raise AccountError(_("There is already an account with this email address.")) from exc
     membership = Membership.objects.create(user=user, school=school, role=Membership.Role.STAFF)
     audit_record(actor=user, action="accounts.signup", obj=membership,
-                 summary=f"{user.email} signed up at {school.name}", data={"school": school.pk})
+                 summary=_("%(email)s signed up at %(school)s") % {"email": user.email, "school": school.name},
+                 data={"school": school.pk})
     verification_email_send(user=user, language=language)
     return user
 
@@ -120,7 +121,8 @@ def email_verify(*, user: User, now=None) -> bool:
     user.email_verified_at = now
     user.is_active = True
     user.save(update_fields=["email_verified_at", "is_active"])
-    audit_record(actor=user, action="accounts.email_verified", obj=user, summary=f"{user.email} verified")
+    audit_record(actor=user, action="accounts.email_verified", obj=user,
+                 summary=_("%(email)s verified their email address") % {"email": user.email})
     # Only now is the person real enough to be worth the principal's attention.
     for membership in user.memberships.filter(confirmed_at__isnull=True).select_related("school"):
         _notify_principals(membership)
@@ -164,7 +166,8 @@ def membership_request(*, user: User, school) -> Membership:
     except IntegrityError as exc:  # a double click that got past the check above
         raise AccountError(_("You are already connected to this school, or have asked to be.")) from exc
     audit_record(actor=user, action="membership.requested", obj=membership,
-                 summary=f"{user.email} asked to join {school.name}", data={"school": school.pk})
+                 summary=_("%(email)s asked to join %(school)s") % {"email": user.email, "school": school.name},
+                 data={"school": school.pk})
     _notify_principals(membership)
     return membership
 
@@ -228,7 +231,8 @@ def membership_confirm(*, membership: Membership, actor: User, now=None) -> bool
     membership.confirmed_by = actor
     membership.save(update_fields=["confirmed_at", "confirmed_by"])
     audit_record(actor=actor, action="membership.confirmed", obj=membership,
-                 summary=f"{membership.user.email} confirmed at {membership.school.name}",
+                 summary=_("%(email)s confirmed at %(school)s") % {
+                     "email": membership.user.email, "school": membership.school.name},
                  data={"school": membership.school_id, "user": membership.user_id, "role": membership.role})
     _tell_person(membership=membership, event="confirmed", key=f"membership-confirmed:{membership.pk}", actor=actor)
     return True
@@ -244,7 +248,8 @@ def membership_reject(*, membership: Membership, actor: User) -> None:
     if membership.is_confirmed:
         raise AccountError(_("This person is already confirmed at the school."))
     event = audit_record(actor=actor, action="membership.rejected", obj=membership,
-                         summary=f"{membership.user.email} not confirmed at {membership.school.name}",
+                         summary=_("%(email)s not confirmed at %(school)s") % {
+                             "email": membership.user.email, "school": membership.school.name},
                          data={"school": membership.school_id, "user": membership.user_id})
     _tell_person(membership=membership, event="rejected", key=f"membership-rejected:{membership.pk}:{event.pk}",
                  actor=actor)

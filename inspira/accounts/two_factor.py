@@ -93,7 +93,7 @@ def enrolment_confirm(*, user: User, device: TOTPDevice, code: str) -> list[str]
         TOTPDevice.objects.filter(user=user).exclude(pk=device.pk).delete()
         codes = _new_recovery_codes(user)
         audit_record(actor=user, action="two_factor.enrolled", obj=user,
-                     summary=f"{user.email} set up two-factor sign-in")
+                     summary=_("%(email)s set up two-factor sign-in") % {"email": user.email})
     return codes
 
 
@@ -186,7 +186,7 @@ def recovery_code_verify(*, user: User, code: str) -> StaticDevice:
         raise TwoFactorError(_("You have no recovery codes. Ask an administrator to reset your two-factor sign-in."))
     device = _verify(user=user, device=device, code=normalise_recovery_code(code), wrong=WRONG_RECOVERY_CODE)
     audit_record(actor=user, action="two_factor.recovery_code_used", obj=user,
-                 summary=f"{user.email} logged in with a recovery code",
+                 summary=_("%(email)s logged in with a recovery code") % {"email": user.email},
                  data={"codes_left": device.token_set.count()})
     return device
 
@@ -199,7 +199,7 @@ def recovery_codes_renew(*, user: User, code: str) -> list[str]:
         User.objects.select_for_update().get(pk=user.pk)
         codes = _new_recovery_codes(user)
         audit_record(actor=user, action="two_factor.recovery_codes_renewed", obj=user,
-                     summary=f"{user.email} made new recovery codes")
+                     summary=_("%(email)s made new recovery codes") % {"email": user.email})
     return codes
 
 
@@ -221,5 +221,5 @@ def two_factor_reset(*, person: User, actor: User) -> bool:
     if not removed and not removed_static:
         return False
     audit_record(actor=actor, action="two_factor.reset", obj=person,
-                 summary=f"{person.email}: two-factor sign-in reset")
+                 summary=_("%(email)s: two-factor sign-in reset") % {"email": person.email})
     return True

@@ -28,3 +28,16 @@ def test_an_added_member_and_a_central_role_are_named_too(administrator):
     summaries = list(AuditEvent.objects.order_by("pk").values_list("summary", flat=True))
     assert "ny@example.se lades till vid Ekskolan som Rektor" in summaries
     assert "ny@example.se: central roll Ingen central roll → Ekonomi, får logga in: ja → nej" in summaries
+
+
+def test_a_sign_up_and_its_confirmation_are_written_in_the_language_of_the_trail(principal, school):
+    with translation.override("sv"):
+        person = services.signup_create(school=school, name="Nils Ny", email="nils@example.se",
+                                        password="a-long-enough-password")
+        services.email_verify(user=person)
+        services.membership_confirm(membership=person.memberships.get(), actor=principal)
+    assert list(AuditEvent.objects.order_by("pk").values_list("summary", flat=True)) == [
+        "nils@example.se skapade ett konto vid Vasaskolan",
+        "nils@example.se bekräftade sin e-postadress",
+        "nils@example.se bekräftades vid Vasaskolan",
+    ]
