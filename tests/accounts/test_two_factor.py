@@ -49,7 +49,7 @@ def wrong_code(device: TOTPDevice) -> str:
 
 
 def throttle_delay_passes(user) -> None:
-    """As if the wait after a wrong code (a second after the first) were over."""
+    """As if the wait after wrong codes were over."""
     for model in (TOTPDevice, StaticDevice):
         model.objects.filter(user=user).update(throttling_failure_timestamp=timezone.now() - timedelta(hours=1))
 
