@@ -23,6 +23,9 @@ class MenuItem:
     label: str
     url: str
     current: bool
+    # A group (the administration's registers) is one dropdown entry, so the bar stays on one
+    # line on a laptop; its url is empty.
+    children: tuple["MenuItem", ...] = ()
 
 
 def _school_person(user) -> bool:
@@ -63,26 +66,38 @@ ENTRIES = (
     ("visits:mine", _("Study visits"), _school_person, _app("visits")),
     ("certification:queue", _("Applications"), can_view_casework, _view("certification:queue")),
     ("certification:decisions", _("Decisions"), can_decide, _view("certification:decisions")),
+    ("billing:overview", _("Finance"), can_view_overview, _app("billing")),
+)
+
+# The administration's registers, in one dropdown after the entries above.
+ADMINISTRATION = (_("Administration"), (
     ("schools:list", _("Schools"), _central, _app("schools")),
     ("schoolyears:list", _("School years and fees"), _central, _app("schoolyears")),
-    ("billing:overview", _("Finance"), can_view_overview, _app("billing")),
     ("accounts:people", _("People"), _administrator, _url_name("people")),
     ("core:outbox", _("Outbox"), _administrator, _url_name("outbox")),
     ("core:audit", _("Audit trail"), _administrator, _view("core:audit")),
-)
+))
+
+
+def _items(request, entries, *, signed_in: bool) -> list[MenuItem]:
+    match = request.resolver_match
+    return [
+        MenuItem(label=str(label), url=reverse(url_name), current=match is not None and is_current(match))
+        for url_name, label, allowed, is_current in entries
+        if allowed is None or (signed_in and allowed(request.user))
+    ]
 
 
 def menu_for(request) -> list[MenuItem]:
     user = request.user
     # Pages still owing the second step of logging in would only lead back to it.
     signed_in = user.is_authenticated and not getattr(request, "two_factor_pending", False)
-    match = request.resolver_match
-    items = []
-    for url_name, label, allowed, is_current in ENTRIES:
-        if allowed is not None and not (signed_in and allowed(user)):
-            continue
-        items.append(MenuItem(label=str(label), url=reverse(url_name),
-                              current=match is not None and is_current(match)))
+    items = _items(request, ENTRIES, signed_in=signed_in)
+    label, entries = ADMINISTRATION
+    children = tuple(_items(request, entries, signed_in=signed_in))
+    if children:
+        items.append(MenuItem(label=str(label), url="", current=any(c.current for c in children),
+                              children=children))
     return items
 
 

@@ -173,6 +173,8 @@ ENDORSEMENT_LINK_MAX_AGE = env_int("ENDORSEMENT_LINK_MAX_AGE", 14 * 24 * 3600)
 LANGUAGE_CODE = "sv"
 LANGUAGES = [("sv", _("Swedish")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# Our own date formats per language, before Django's (inspira/formats/<language>/formats.py).
+FORMAT_MODULE_PATH = ["inspira.formats"]
 TIME_ZONE = "Europe/Stockholm"
 USE_I18N = True
 USE_TZ = True

@@ -2,13 +2,14 @@ import uuid
 
 import pytest
 from django.test import Client
+from django.utils import translation
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from django_q.conf import Conf
 
 from inspira.accounts import two_factor
 from inspira.accounts.models import Membership, User
-from tests.factories import MembershipFactory, SchoolFactory, UserFactory
+from tests.factories import SchoolFactory, UserFactory, member
 
 
 @pytest.fixture(autouse=True)
@@ -57,6 +58,14 @@ def _force_login_passes_two_factor(monkeypatch):
 
 
 @pytest.fixture
+def en(client, settings):
+    """Pages and messages in English (the language switch's cookie), so the assertions read the msgids."""
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    with translation.override("en"):
+        yield
+
+
+@pytest.fixture
 def school(db):
     return SchoolFactory(name="Vasaskolan")
 
@@ -83,13 +92,17 @@ def finance(db):
 
 @pytest.fixture
 def principal(school):
-    return MembershipFactory(school=school, role=Membership.Role.PRINCIPAL,
-                             user=UserFactory(email="rektor@example.se", name="Rut Rektor")).user
+    return member(school, Membership.Role.PRINCIPAL, email="rektor@example.se", name="Rut Rektor")
 
 
 @pytest.fixture
 def staff(school):
-    return MembershipFactory(school=school, user=UserFactory(email="larare@example.se", name="Lars Lärare")).user
+    return member(school, email="larare@example.se", name="Lars Lärare")
+
+
+@pytest.fixture
+def site_contact(school):
+    return member(school, Membership.Role.SITE_CONTACT, email="platsansvarig@example.se", name="Sara Site")
 
 
 @pytest.fixture

@@ -1,9 +1,22 @@
+import uuid
+from datetime import date, time, timedelta
+
 import factory
 from django.utils import timezone
 
 from inspira.accounts.models import Membership, User
+from inspira.catalogue.models import DocumentationImage, SiteDocumentation
+from inspira.certification.models import (
+    Application,
+    ApplicationContact,
+    ApplicationImage,
+    ApplicationPlanItem,
+    Certification,
+    Decision,
+)
 from inspira.schools.models import District, School, SchoolForm
 from inspira.schoolyears.models import FeeRule, SchoolYear
+from inspira.visits.models import Booking, Feedback, Occasion, WaitingListEntry
 
 PASSWORD = "correct-horse-battery-staple"  # noqa: S105
 
@@ -72,6 +85,11 @@ class MembershipFactory(factory.django.DjangoModelFactory):
     confirmed_at = factory.LazyFunction(timezone.now)
 
 
+def member(school, role=Membership.Role.STAFF, **user_fields) -> User:
+    """A person confirmed at ``school`` in ``role`` (a new user with ``user_fields``): the user."""
+    return MembershipFactory(school=school, role=role, user=UserFactory(**user_fields)).user
+
+
 class SchoolYearFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = SchoolYear
@@ -89,3 +107,191 @@ class FeeRuleFactory(factory.django.DjangoModelFactory):
     central_share_ore = 100_000
     visiting_share_ore = 100_000
     establishment_support_ore = 1_000_000
+
+
+# --- Certification ---------------------------------------------------------------------------------------
+
+def two_years(start: date) -> date:
+    """The last day of a certification starting on ``start`` (the day before the same date two years later)."""
+    try:
+        return start.replace(year=start.year + 2) - timedelta(days=1)
+    except ValueError:  # 29 February
+        return date(start.year + 2, 2, 28)
+
+
+PLAN = (("09:00", "09:30", "Welcome and coffee"), ("09:30", "11:00", "Visit a lesson"),
+        ("11:00", "12:00", "Discussion and questions"))
+
+
+def add_plan_items(application: Application, rows) -> None:
+    """The programme's rows: (start, end, activity), times as "HH:MM"."""
+    ApplicationPlanItem.objects.bulk_create([
+        ApplicationPlanItem(application=application, position=i, start_time=time.fromisoformat(start),
+                            end_time=time.fromisoformat(end), activity=activity)
+        for i, (start, end, activity) in enumerate(rows)
+    ])
+
+
+def add_contacts(application: Application, rows) -> None:
+    """The application's contacts: (name, email, phone)."""
+    ApplicationContact.objects.bulk_create([
+        ApplicationContact(application=application, position=i, name=name, email=email, phone=phone)
+        for i, (name, email, phone) in enumerate(rows)
+    ])
+
+
+class ApplicationFactory(factory.django.DjangoModelFactory):
+    """An application row written directly; the application's steps and rules are tested through
+    the services (tests/certification/conftest.py ``make_application``). ``plan`` and ``contacts``
+    give its rows (none unless given), ``school_forms`` its school forms' codes."""
+
+    class Meta:
+        model = Application
+        skip_postgeneration_save = True
+
+    school = factory.SubFactory(SchoolFactory)
+    applicant = factory.SubFactory(UserFactory)
+    status = Application.Status.DRAFT
+    area_title = "Outdoor mathematics"
+    area_description = "We teach measuring in the schoolyard."
+    commits_to_five_visits = True
+
+    @factory.post_generation
+    def school_forms(self, create, extracted, **kwargs):
+        if create and extracted is not None:
+            self.school_forms.set(SchoolForm.objects.filter(code__in=extracted))
+
+    @factory.post_generation
+    def plan(self, create, extracted, **kwargs):
+        if create and extracted:
+            add_plan_items(self, extracted)
+
+    @factory.post_generation
+    def contacts(self, create, extracted, **kwargs):
+        if create and extracted:
+            add_contacts(self, extracted)
+
+
+class DecisionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Decision
+
+    application = factory.SubFactory(ApplicationFactory, status=Application.Status.APPROVED)
+    reference = factory.Sequence(lambda n: f"INSP-T-{n:05d}")
+    outcome = Decision.Outcome.APPROVE
+    start_date = factory.LazyFunction(lambda: timezone.localdate() - timedelta(days=30))
+    decided_by = factory.SubFactory(UserFactory, role=User.Role.DIRECTOR)
+    decided_by_name = factory.LazyAttribute(lambda decision: decision.decided_by.name)
+
+
+class CertificationFactory(factory.django.DjangoModelFactory):
+    """A certified site, built directly: an approved application, the director's decision and the
+    certification (by default in force today, started a month ago, two years long)."""
+
+    class Meta:
+        model = Certification
+
+    school = factory.SubFactory(SchoolFactory)
+    team_name = ""
+    starts_on = factory.LazyFunction(lambda: timezone.localdate() - timedelta(days=30))
+    ends_on = factory.LazyAttribute(lambda certification: two_years(certification.starts_on))
+    application = factory.SubFactory(
+        ApplicationFactory, school=factory.SelfAttribute("..school"), team_name=factory.SelfAttribute("..team_name"),
+        status=Application.Status.APPROVED)
+    decision = factory.SubFactory(
+        DecisionFactory, application=factory.SelfAttribute("..application"),
+        start_date=factory.SelfAttribute("..starts_on"))
+
+
+class _PictureFactory(factory.django.DjangoModelFactory):
+    """A picture as the upload form leaves it: a real JPEG file, its size recorded."""
+
+    class Meta:
+        abstract = True
+
+    image = factory.django.ImageField(filename="picture.jpg", format="JPEG", width=800, height=600,
+                                      color=(30, 120, 60))
+    width = 800
+    height = 600
+
+
+class ApplicationImageFactory(_PictureFactory):
+    class Meta:
+        model = ApplicationImage
+
+    application = factory.SubFactory(ApplicationFactory)
+    alt_text = "Pupils measuring the schoolyard"
+
+
+# --- The catalogue ---------------------------------------------------------------------------------------
+
+class SiteDocumentationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = SiteDocumentation
+
+    certification = factory.SubFactory(CertificationFactory)
+    text = "Draft"
+
+
+class DocumentationImageFactory(_PictureFactory):
+    class Meta:
+        model = DocumentationImage
+
+    documentation = factory.SubFactory(SiteDocumentationFactory)
+    alt_text = "A measuring tape"
+
+
+# --- Visits ----------------------------------------------------------------------------------------------
+
+class OccasionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Occasion
+
+    certification = factory.SubFactory(CertificationFactory)
+    date = factory.LazyFunction(lambda: timezone.localdate() + timedelta(days=30))
+    slot = Occasion.Slot.MORNING
+    start_time = time(9, 0)
+    end_time = time(12, 0)
+    place = "Vasaskolan, Skolvägen 1, aulan"
+    capacity = 10
+
+
+class BookingFactory(factory.django.DjangoModelFactory):
+    """A booking row written directly (no emails): for tests of what comes after booking."""
+
+    class Meta:
+        model = Booking
+
+    occasion = factory.SubFactory(OccasionFactory)
+    school = factory.SubFactory(SchoolFactory)
+    booked_by = factory.SubFactory(UserFactory)
+    participants = 2
+    status = Booking.Status.CONFIRMED
+    contact_name = factory.LazyAttribute(lambda booking: booking.booked_by.name)
+    contact_email = factory.LazyAttribute(lambda booking: booking.booked_by.email)
+    idempotency_key = factory.LazyFunction(uuid.uuid4)
+    hold_expires_at = factory.LazyAttribute(
+        lambda booking: timezone.now() + timedelta(days=3) if booking.status == Booking.Status.HELD else None)
+
+
+class WaitingListEntryFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = WaitingListEntry
+
+    occasion = factory.SubFactory(OccasionFactory)
+    school = factory.SubFactory(SchoolFactory)
+    user = factory.SubFactory(UserFactory)
+    participants = 2
+    contact_name = factory.LazyAttribute(lambda entry: entry.user.name)
+    contact_email = factory.LazyAttribute(lambda entry: entry.user.email)
+    created_at = factory.LazyFunction(timezone.now)
+
+
+class FeedbackFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Feedback
+
+    booking = factory.SubFactory(BookingFactory, status=Booking.Status.COMPLETED)
+    rating = 4
+    takeaways = "Bra"
+    submitted_at = factory.LazyFunction(timezone.now)

@@ -170,16 +170,7 @@ def certified_site(world: World):
 
 def documentation_image(world: World):
     """A picture in the site's documentation draft (not published: only its site contacts see it)."""
-    from django.core.files.base import ContentFile
+    from tests.factories import DocumentationImageFactory
 
-    from inspira.catalogue.models import DocumentationImage, SiteDocumentation
-    from tests.catalogue.conftest import image_bytes
-
-    def make():
-        documentation = SiteDocumentation.objects.create(certification=certified_site(world), text="Draft")
-        picture = DocumentationImage(documentation=documentation, alt_text="A measuring tape", width=800, height=600)
-        picture.image.save("p.jpg", ContentFile(image_bytes()), save=False)
-        picture.save()
-        return picture
-
-    return world.once("documentation_image", make)
+    return world.once("documentation_image", lambda: DocumentationImageFactory(
+        documentation__certification=certified_site(world)))

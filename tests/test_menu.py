@@ -17,8 +17,12 @@ def _no_second_step(monkeypatch):
 
 
 def _menu(client):
+    """The menu's addresses in order, the administration dropdown's after the bar's."""
     response = client.get(reverse("catalogue:index"))
-    return [item.url for item in response.context["menu_items"]]
+    urls = []
+    for item in response.context["menu_items"]:
+        urls += [child.url for child in item.children] if item.children else [item.url]
+    return urls
 
 
 def _urls(*names):
@@ -29,8 +33,8 @@ def _urls(*names):
     ("anonymous", ["catalogue:index"]),
     ("staff", ["catalogue:index", "core:dashboard", "certification:list", "visits:mine"]),
     ("director", ["catalogue:index", "core:dashboard", "certification:queue", "certification:decisions",
-                  "schools:list", "schoolyears:list", "billing:overview"]),
-    ("finance", ["catalogue:index", "core:dashboard", "schools:list", "schoolyears:list", "billing:overview"]),
+                  "billing:overview", "schools:list", "schoolyears:list"]),
+    ("finance", ["catalogue:index", "core:dashboard", "billing:overview", "schools:list", "schoolyears:list"]),
 ])
 def test_each_person_sees_the_pages_they_may_open(db, client, client_for, request, who, expected):
     if who != "anonymous":
@@ -40,8 +44,15 @@ def test_each_person_sees_the_pages_they_may_open(db, client, client_for, reques
 
 def test_the_administrator_sees_the_administration(client_for, administrator):
     urls = _menu(client_for(administrator))
-    assert urls == _urls("catalogue:index", "core:dashboard", "certification:queue", "schools:list",
-                         "schoolyears:list", "billing:overview", "accounts:people", "core:outbox", "core:audit")
+    assert urls == _urls("catalogue:index", "core:dashboard", "certification:queue", "billing:overview",
+                         "schools:list", "schoolyears:list", "accounts:people", "core:outbox", "core:audit")
+
+
+def test_the_administrations_registers_share_one_dropdown(client_for, administrator):
+    response = client_for(administrator).get(reverse("schools:list"))
+    [group] = [item for item in response.context["menu_items"] if item.children]
+    assert group.current and [c.url for c in group.children if c.current] == [reverse("schools:list")]
+    assert 'data-bs-toggle="dropdown"' in response.content.decode()
 
 
 def test_the_current_page_is_marked(client_for, staff):

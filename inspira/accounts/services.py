@@ -84,7 +84,8 @@ def signup_create(*, school, name: str, email: str, phone: str = "", password: s
         raise AccountError(_("There is already an account with this email address.")) from exc
     membership = Membership.objects.create(user=user, school=school, role=Membership.Role.STAFF)
     audit_record(actor=user, action="accounts.signup", obj=membership,
-                 summary=f"{user.email} signed up at {school.name}", data={"school": school.pk})
+                 summary=_("%(email)s signed up at %(school)s") % {"email": user.email, "school": school.name},
+                 data={"school": school.pk})
     verification_email_send(user=user, language=language)
     return user
 
@@ -119,7 +120,8 @@ def email_verify(*, user: User, now=None) -> bool:
     user.email_verified_at = now
     user.is_active = True
     user.save(update_fields=["email_verified_at", "is_active"])
-    audit_record(actor=user, action="accounts.email_verified", obj=user, summary=f"{user.email} verified")
+    audit_record(actor=user, action="accounts.email_verified", obj=user,
+                 summary=_("%(email)s verified their email address") % {"email": user.email})
     # Only now is the person real enough to be worth the principal's attention.
     for membership in user.memberships.filter(confirmed_at__isnull=True).select_related("school"):
         _notify_principals(membership)
@@ -163,7 +165,8 @@ def membership_request(*, user: User, school) -> Membership:
     except IntegrityError as exc:  # a double click that got past the check above
         raise AccountError(_("You are already connected to this school, or have asked to be.")) from exc
     audit_record(actor=user, action="membership.requested", obj=membership,
-                 summary=f"{user.email} asked to join {school.name}", data={"school": school.pk})
+                 summary=_("%(email)s asked to join %(school)s") % {"email": user.email, "school": school.name},
+                 data={"school": school.pk})
     _notify_principals(membership)
     return membership
 
@@ -227,7 +230,8 @@ def membership_confirm(*, membership: Membership, actor: User, now=None) -> bool
     membership.confirmed_by = actor
     membership.save(update_fields=["confirmed_at", "confirmed_by"])
     audit_record(actor=actor, action="membership.confirmed", obj=membership,
-                 summary=f"{membership.user.email} confirmed at {membership.school.name}",
+                 summary=_("%(email)s confirmed at %(school)s") % {
+                     "email": membership.user.email, "school": membership.school.name},
                  data={"school": membership.school_id, "user": membership.user_id, "role": membership.role})
     _tell_person(membership=membership, event="confirmed", key=f"membership-confirmed:{membership.pk}", actor=actor)
     return True
@@ -243,7 +247,8 @@ def membership_reject(*, membership: Membership, actor: User) -> None:
     if membership.is_confirmed:
         raise AccountError(_("This person is already confirmed at the school."))
     event = audit_record(actor=actor, action="membership.rejected", obj=membership,
-                         summary=f"{membership.user.email} not confirmed at {membership.school.name}",
+                         summary=_("%(email)s not confirmed at %(school)s") % {
+                             "email": membership.user.email, "school": membership.school.name},
                          data={"school": membership.school_id, "user": membership.user_id})
     _tell_person(membership=membership, event="rejected", key=f"membership-rejected:{membership.pk}:{event.pk}",
                  actor=actor)
@@ -267,7 +272,9 @@ def membership_set_role(*, membership: Membership, role: str, actor: User) -> bo
     membership.role = role
     membership.save(update_fields=["role"])
     event = audit_record(actor=actor, action="membership.role_changed", obj=membership,
-                         summary=f"{membership.user.email} at {membership.school.name}: {old_role} -> {role}",
+                         summary=_("%(email)s at %(school)s: %(old)s → %(new)s") % {
+                             "email": membership.user.email, "school": membership.school.name,
+                             "old": Membership.Role(old_role).label, "new": Membership.Role(role).label},
                          data={"school": membership.school_id, "user": membership.user_id,
                                "old_role": old_role, "role": role})
     _tell_person(membership=membership, event="role_changed", key=f"membership-role:{membership.pk}:{event.pk}",
@@ -300,9 +307,17 @@ def person_update(*, person: User, role: str, is_active: bool, actor: User) -> b
         return False
     person.save(update_fields=list(changes))
     audit_record(actor=actor, action="person.updated", obj=person,
-                 summary=f"{person.email}: " + ", ".join(f"{k} {a!r} -> {b!r}" for k, (a, b) in changes.items()),
+                 summary=f"{person.email}: " + ", ".join(_person_change_text(k, a, b) for k, (a, b) in changes.items()),
                  data=changes)
     return True
+
+
+def _person_change_text(field: str, old, new) -> str:
+    """One change of ``person_update`` for the audit trail, in the words of the page, not its codes."""
+    if field == "role":
+        return _("central role %(old)s → %(new)s") % {"old": User.Role(old).label, "new": User.Role(new).label}
+    yes_no = {True: _("yes"), False: _("no")}
+    return _("may log in: %(old)s → %(new)s") % {"old": yes_no[bool(old)], "new": yes_no[bool(new)]}
 
 
 @transaction.atomic
@@ -325,7 +340,8 @@ def membership_add(*, person: User, school, role: str, actor: User, now=None) ->
     membership.confirmed_by = actor
     membership.save()
     event = audit_record(actor=actor, action="membership.added", obj=membership,
-                         summary=f"{person.email} added at {school.name} as {role}",
+                         summary=_("%(email)s added at %(school)s as %(role)s") % {
+                             "email": person.email, "school": school.name, "role": Membership.Role(role).label},
                          data={"school": school.pk, "user": person.pk, "role": role})
     membership = Membership.objects.select_related("user", "school").get(pk=membership.pk)
     _tell_person(membership=membership, event="confirmed", key=f"membership-added:{membership.pk}:{event.pk}",

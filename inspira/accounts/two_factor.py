@@ -96,7 +96,7 @@ def enrolment_confirm(*, user: User, device: TOTPDevice, code: str) -> list[str]
         TOTPDevice.objects.filter(user=user).exclude(pk=device.pk).delete()
         codes = _new_recovery_codes(user)
         audit_record(actor=user, action="two_factor.enrolled", obj=user,
-                     summary=f"{user.email} set up two-factor sign-in")
+                     summary=_("%(email)s set up two-factor sign-in") % {"email": user.email})
     return codes
 
 
@@ -134,12 +134,23 @@ def _wrong(which: str) -> TwoFactorError:
                             "and try again."))
 
 
+# Wrong codes in a row that are only called wrong: a typo, or a code that changed while it was typed,
+# should say just that and let the person try again at once. After one more, django-otp's throttle
+# applies (a wait that doubles with every further wrong code).
+FREE_WRONG_CODES = 2
+
+
 def _verify(*, user: User, device, code: str, wrong: str):
-    """Check ``code`` against ``device`` with django-otp's throttling: after n failed codes in a
-    row, no code is tried (not even a right one) until 2^(n-1) seconds after the last failure.
+    """Check ``code`` against ``device``. After more than ``FREE_WRONG_CODES`` wrong codes in a row,
+    django-otp's throttling: after n failed codes, no code is tried (not even a right one) until
+    2^(n-1) seconds after the last failure.
 
     Never call this inside a transaction that the error rolls back: the failure count must stay.
     """
+    # The first wrong codes start no wait: forget when the last one came (the count stays, so
+    # the throttle still starts at the next). django-otp locks and re-reads the row to verify.
+    type(device).objects.filter(pk=device.pk, throttling_failure_count__lte=FREE_WRONG_CODES).update(
+        throttling_failure_timestamp=None)
     device.refresh_from_db()
     allowed, data = device.verify_is_allowed()
     if not allowed:
@@ -178,7 +189,7 @@ def recovery_code_verify(*, user: User, code: str) -> StaticDevice:
         raise TwoFactorError(_("You have no recovery codes. Ask an administrator to reset your two-factor sign-in."))
     device = _verify(user=user, device=device, code=normalise_recovery_code(code), wrong=WRONG_RECOVERY_CODE)
     audit_record(actor=user, action="two_factor.recovery_code_used", obj=user,
-                 summary=f"{user.email} logged in with a recovery code",
+                 summary=_("%(email)s logged in with a recovery code") % {"email": user.email},
                  data={"codes_left": device.token_set.count()})
     return device
 
@@ -191,7 +202,7 @@ def recovery_codes_renew(*, user: User, code: str) -> list[str]:
         User.objects.select_for_update().get(pk=user.pk)
         codes = _new_recovery_codes(user)
         audit_record(actor=user, action="two_factor.recovery_codes_renewed", obj=user,
-                     summary=f"{user.email} made new recovery codes")
+                     summary=_("%(email)s made new recovery codes") % {"email": user.email})
     return codes
 
 
@@ -213,5 +224,5 @@ def two_factor_reset(*, person: User, actor: User) -> bool:
     if not removed and not removed_static:
         return False
     audit_record(actor=actor, action="two_factor.reset", obj=person,
-                 summary=f"{person.email}: two-factor sign-in reset")
+                 summary=_("%(email)s: two-factor sign-in reset") % {"email": person.email})
     return True

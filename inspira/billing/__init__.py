@@ -1,4 +1,4 @@
-"""Billing: the money of completed study visits (issue 6).
+"""Billing: the money of completed study visits.
 
 - Fee entries (``models.FeeEntry``) are recorded when the visits app sends ``booking_completed`` and
   reversed on ``booking_completion_undone`` (``receivers.py``), inside the completion's transaction.

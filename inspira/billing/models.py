@@ -7,7 +7,7 @@ of the school year in which the visit took place decides the amounts, and they a
     visit fee (host earns)  =  visiting school's share  +  central administration's share
                                FeeEntry(payer=visiting)    FeeEntry(payer=central)
 
-The host bills (seed 000: "booking and billing are handled by the receiving school"): in the same
+The host bills (the programme's rule: "booking and billing are handled by the receiving school"): in the same
 transaction an ``Invoice`` from the host to the visiting school for its share; the central shares
 are collected into one invoice per host per month (``services.central_invoices_issue``). Undoing a
 completion adds reversing entries (negative amounts, ``reverses``) and, for what was invoiced, a

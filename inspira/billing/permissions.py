@@ -1,7 +1,7 @@
 """Who sees and does what with the money. Builds on inspira.accounts.permissions.
 
 - An invoice concerns its issuing (host) school, whose site contacts and principal handle billing
-  (seed 000), the recipient school's principal, finance and administrators. They see it, its state
+  (the programme's rules), the recipient school's principal, finance and administrators. They see it, its state
   and download its PDF and XML. The director sees the overview, not single invoices.
 - Finance marks invoices and establishment support paid, runs the monthly central invoices and keeps
   the billing settings (administrators may read and keep the settings too).

@@ -16,7 +16,7 @@ from inspira.core import pagecache
 from inspira.schoolyears.models import SchoolYear
 from inspira.visits.models import Booking
 
-# "The site commits to receive at least five study visits per school year" (seed 000): tracked, not enforced.
+# "The site commits to receive at least five study visits per school year": tracked, not enforced.
 VISIT_COMMITMENT = 5
 
 INVOICE_STATES = ("preparing", "sent", "paid", "overdue")

@@ -76,6 +76,7 @@ def _steps(application: Application, current: int) -> list[dict]:
 
 
 def _step_context(application: Application, step: int, **extra) -> dict:
+    _mark_problem_fields(extra.get("form"), extra.get("problems") or [])
     return {
         "application": application,
         "step": step,
@@ -93,6 +94,20 @@ def _step_problems(request, application: Application, step: int) -> list:
         return []
     problems = services.submission_problems(application, today=timezone.localdate())
     return [p for p in problems if p.step == step]
+
+
+def _mark_problem_fields(form, problems: list) -> None:
+    """Mark the fields that the review page's problems name, as errors of the (unposted) form.
+
+    The review page links to each field; arriving there, the field carries its problem as a
+    field error does: the message below it, ``is-invalid`` and ``aria-invalid="true"``.
+    """
+    if form is None or form.is_bound:
+        return  # a posted form shows its own errors
+    form.cleaned_data = {}  # add_error() expects it, and an unposted form has none
+    for problem in problems:
+        if problem.field in form.fields:
+            form.add_error(problem.field, problem.message)
 
 
 def _saved(request, application: Application, step: int):

@@ -81,7 +81,7 @@ def export_download(*, user, now=None) -> tuple[str, bytes]:
     if not getattr(user, "is_authenticated", False):
         raise PermissionDenied
     name, content = export_build(user=user, now=now)
-    audit_record(actor=user, action="privacy.export", obj=user, summary="Downloaded their own personal data")
+    audit_record(actor=user, action="privacy.export", obj=user, summary=_("Downloaded their own personal data"))
     return name, content
 
 
@@ -146,7 +146,8 @@ def person_erase(*, person, actor, reason: str = Erasure.Reason.ADMINISTRATOR, d
             pass  # something still refers to the account: it stays, anonymised
     # Numbers only: the audit trail must not bring back what was just erased.
     audit_record(actor=actor, action="privacy.erased", obj=user,
-                 summary=f"Personal data of person {user.pk} erased ({reason})",
+                 summary=_("Personal data of person %(id)s erased: %(reason)s") % {
+                     "id": user.pk, "reason": Erasure.Reason(reason).label},
                  data={"user": user.pk, "reason": str(reason), "deleted": deleted,
                        "counts": {key: n for key, n in sorted(ctx.counts.items()) if n}})
     return ErasureResult(deleted=deleted, counts=ctx.counts)

@@ -316,7 +316,7 @@ class FeedbackForm(forms.ModelForm):
 
 # --- The administration's lists -------------------------------------------------------------------------------
 
-FIRST_SCHOOL_YEAR = 2010  # the programme's first school year, 2010/11 (seed 000)
+FIRST_SCHOOL_YEAR = 2010  # the programme's first school year, 2010/11
 
 
 def school_year_choices(today: date | None = None) -> list[tuple[str, str]]:

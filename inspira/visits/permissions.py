@@ -1,7 +1,7 @@
 """Who may do what with visits. Builds on inspira.accounts.permissions.
 
 The host of an occasion is the certified school: its site contacts and its principal run the
-site's calendar (seed 000: "booking and billing are handled by the receiving school"). A visiting
+site's calendar (the programme's rule: "booking and billing are handled by the receiving school"). A visiting
 school acts through its confirmed staff; its principal approves bookings when the school asks for
 that. The central administration reads everything and changes nothing here.
 """

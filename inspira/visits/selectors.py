@@ -145,7 +145,7 @@ def past_or_upcoming(bookings: QuerySet[Booking], *, upcoming: bool, today=None)
 
 
 # --- The site's visits and its commitment --------------------------------------------------------------------
-# A site commits to receive at least five study visits per school year (seed 000). The commitment is
+# A site commits to receive at least five study visits per school year (the programme's rules). The commitment is
 # tracked, not enforced: a site that is behind is told so on its dashboard, and the administration
 # sees every site's progress.
 

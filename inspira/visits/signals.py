@@ -1,7 +1,7 @@
 """Signals other apps listen to (apps lower down never import higher ones; billing sits above
 visits and listens here).
 
-Both are sent with ``sender=Booking`` by the completion services (part B of issue 5), inside
+Both are sent with ``sender=Booking`` by the completion services, inside
 their transaction, so a receiver that raises undoes the change:
 
 - ``booking_completed(booking=, by=, at=)``: the host marked the visit completed.

@@ -49,7 +49,7 @@ def wrong_code(device: TOTPDevice) -> str:
 
 
 def throttle_delay_passes(user) -> None:
-    """As if the wait after a wrong code (a second after the first) were over."""
+    """As if the wait after wrong codes were over."""
     for model in (TOTPDevice, StaticDevice):
         model.objects.filter(user=user).update(throttling_failure_timestamp=timezone.now() - timedelta(hours=1))
 
@@ -293,17 +293,29 @@ def test_a_code_is_accepted_only_once(administrator):
     assert not is_verified(second)
 
 
-def test_repeated_wrong_codes_are_throttled_even_for_the_right_code(administrator, settings):
-    settings.OTP_TOTP_THROTTLE_FACTOR = 60  # a minute after one failure, so the test does not race the clock
+def test_one_wrong_code_is_called_wrong_and_the_right_code_works_at_once(administrator, settings):
+    settings.OTP_TOTP_THROTTLE_FACTOR = 60  # a throttle, if there were one, would still be on
     device = enrolled(administrator)
     client = password_login(administrator)
-    client.post(VERIFY, {"code": wrong_code(device)})
+    for _try in range(two_factor.FREE_WRONG_CODES):
+        response = client.post(VERIFY, {"code": wrong_code(device)})
+        assert response.context["form"].errors["code"] == [
+            "Koden stämmer inte. Kontrollera att du skrev koden som appen visar just nu och försök igen."]
+    assert redirect_path(client.post(VERIFY, {"code": code_for(device)})) == DASHBOARD
+
+
+def test_repeated_wrong_codes_are_throttled_even_for_the_right_code(administrator, settings):
+    settings.OTP_TOTP_THROTTLE_FACTOR = 60  # minutes after the failures, so the test does not race the clock
+    device = enrolled(administrator)
+    client = password_login(administrator)
+    for _try in range(two_factor.FREE_WRONG_CODES + 1):
+        client.post(VERIFY, {"code": wrong_code(device)})
     response = client.post(VERIFY, {"code": code_for(device)})
     error = response.context["form"].errors["code"][0]
     assert error.startswith("För många felaktiga koder i rad. Av säkerhetsskäl behöver du vänta till kl. ")
     assert not is_verified(client)
     device.refresh_from_db()
-    assert device.throttling_failure_count == 1  # a refused try is not another failure
+    assert device.throttling_failure_count == two_factor.FREE_WRONG_CODES + 1  # a refused try is not another failure
 
 
 def test_the_throttle_lifts_after_its_delay(administrator, settings):
@@ -351,7 +363,8 @@ def test_recovery_codes_are_throttled_too(administrator, settings):
     enrolled(administrator)
     codes = two_factor._new_recovery_codes(administrator)
     client = password_login(administrator)
-    client.post(RECOVERY, {"code": "aaaaaaaa"})
+    for _try in range(two_factor.FREE_WRONG_CODES + 1):
+        client.post(RECOVERY, {"code": "aaaaaaaa"})
     response = client.post(RECOVERY, {"code": codes[0]})
     assert response.context["form"].errors["code"][0].startswith("För många felaktiga koder")
     assert two_factor.recovery_codes_left(administrator) == 10

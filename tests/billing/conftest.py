@@ -5,60 +5,40 @@ do the same by hand (``complete`` / ``undo``), so billing is tested on its own c
 """
 
 import io
-import itertools
 import re
-import uuid
-from datetime import date, datetime, time
-from zoneinfo import ZoneInfo
+from datetime import date, time
 
 import pytest
 from django.db import transaction
-from django.utils import translation
 
-from inspira.accounts.models import Membership, User
+from inspira.accounts.models import Membership
 from inspira.billing.models import Invoice
-from inspira.certification.models import Application, Certification, Decision
 from inspira.core.models import OutboxItem
 from inspira.core.outbox import outbox_process
-from inspira.visits.models import Booking, BookingOutcomeChange, Occasion
+from inspira.visits.models import Booking, BookingOutcomeChange
 from inspira.visits.signals import booking_completed, booking_completion_undone
-from tests.factories import FeeRuleFactory, MembershipFactory, SchoolFactory, SchoolYearFactory, UserFactory
-
-STOCKHOLM = ZoneInfo("Europe/Stockholm")
-_numbers = itertools.count(1)
-
-
-def at(year, month, day, hour=10):
-    return datetime(year, month, day, hour, tzinfo=STOCKHOLM)
+from tests.factories import (
+    BookingFactory,
+    CertificationFactory,
+    FeeRuleFactory,
+    SchoolFactory,
+    SchoolYearFactory,
+    member,
+)
+from tests.support import at
 
 
 def make_certification(*, school, starts_on=date(2010, 8, 1), ends_on=date(2012, 7, 31), team_name=""):
     """A certified site, built directly (the casework is tested elsewhere)."""
-    n = next(_numbers)
-    director, _created = User.objects.get_or_create(
-        email="direktor.billing@example.se", defaults={"name": "Dan Direktör", "role": User.Role.DIRECTOR})
-    application = Application.objects.create(
-        school=school, applicant=UserFactory(), team_name=team_name, status=Application.Status.APPROVED,
-        area_title="Outdoor mathematics", commits_to_five_visits=True,
-    )
-    decision = Decision.objects.create(
-        application=application, reference=f"INSP-B-{n:04d}", outcome=Decision.Outcome.APPROVE,
-        start_date=starts_on, decided_by=director, decided_by_name=director.name,
-    )
-    return Certification.objects.create(school=school, team_name=team_name, application=application,
-                                        decision=decision, starts_on=starts_on, ends_on=ends_on)
+    return CertificationFactory(school=school, starts_on=starts_on, ends_on=ends_on, team_name=team_name)
 
 
 def make_booking(*, certification, school=None, day=date(2011, 3, 14), participants=4,
                  status=Booking.Status.CONFIRMED) -> Booking:
-    occasion = Occasion.objects.create(
-        certification=certification, date=day, slot=Occasion.Slot.MORNING, start_time=time(8, 30),
-        end_time=time(12, 0), place="Aulan", capacity=30,
-    )
-    return Booking.objects.create(
-        occasion=occasion, school=school or SchoolFactory(), booked_by=UserFactory(), participants=participants,
-        contact_name="Kim Kontakt", contact_email="kim@example.se", status=status, idempotency_key=uuid.uuid4(),
-        confirmed_at=at(2011, 2, 1),
+    return BookingFactory(
+        occasion__certification=certification, occasion__date=day, occasion__start_time=time(8, 30),
+        occasion__place="Aulan", occasion__capacity=30, school=school or SchoolFactory(), participants=participants,
+        contact_name="Kim Kontakt", contact_email="kim@example.se", status=status, confirmed_at=at(2011, 2, 1),
     )
 
 
@@ -107,13 +87,6 @@ def pdf_text(content: bytes) -> str:
 
 
 @pytest.fixture
-def en(client, settings):
-    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
-    with translation.override("en"):
-        yield
-
-
-@pytest.fixture
 def rule_2010(db):
     """School year 2010/11: 2 000 kr, of which the central administration 1 000 and the visitor 1 000."""
     return FeeRuleFactory(school_year=SchoolYearFactory(start_year=2010))
@@ -122,12 +95,6 @@ def rule_2010(db):
 @pytest.fixture
 def site(school):
     return make_certification(school=school)
-
-
-@pytest.fixture
-def site_contact(school):
-    return MembershipFactory(school=school, role=Membership.Role.SITE_CONTACT,
-                             user=UserFactory(email="platsansvarig@example.se", name="Sara Site")).user
 
 
 @pytest.fixture
@@ -142,8 +109,7 @@ def booking(site, other_school, rule_2010):
 
 @pytest.fixture
 def other_principal(other_school):
-    return MembershipFactory(school=other_school, role=Membership.Role.PRINCIPAL,
-                             user=UserFactory(email="rektor.annan@example.se", name="Rolf Rektor")).user
+    return member(other_school, Membership.Role.PRINCIPAL, email="rektor.annan@example.se", name="Rolf Rektor")
 
 
 # --- Objects the permission table (tests/permission_table.py) names ---------------------------------------

@@ -15,7 +15,7 @@ from playwright.sync_api import sync_playwright  # noqa: E402
 
 from inspira.accounts.models import Membership  # noqa: E402
 from inspira.core.models import OutboxItem  # noqa: E402
-from tests.factories import FeeRuleFactory, MembershipFactory, UserFactory  # noqa: E402
+from tests.factories import FeeRuleFactory, MembershipFactory, UserFactory, member  # noqa: E402
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -59,10 +59,7 @@ def _browser_database(transactional_db, settings):
 
 @pytest.fixture
 def site_contact(school):
-    return MembershipFactory(
-        school=school, role=Membership.Role.SITE_CONTACT,
-        user=UserFactory(email="kontakt@example.se", name="Sara Kontakt"),
-    ).user
+    return member(school, Membership.Role.SITE_CONTACT, email="kontakt@example.se", name="Sara Kontakt")
 
 
 @pytest.fixture

@@ -16,6 +16,8 @@ from tests.factories import PASSWORD
 AXE = Axe()
 # axe's "moderate" and "minor" findings are worth reading but do not fail a test.
 FAILING_IMPACTS = ("serious", "critical")
+# A small phone's screen, in CSS pixels (an iPhone SE or mini); desktop tests use Playwright's 1280 x 720.
+PHONE = {"width": 375, "height": 667}
 
 
 def login(page: Page, live_server, user, password: str = PASSWORD) -> None:
@@ -112,5 +114,13 @@ def page_problems(page: Page) -> list[str]:
 
 
 def assert_accessible(page: Page) -> None:
+    """Check the page at the width it has (the desktop's, unless the test chose one) and on a phone."""
     problems = page_problems(page)
+    width = page.viewport_size
+    if width != PHONE:
+        page.set_viewport_size(PHONE)
+        try:
+            problems += [f"on a phone ({PHONE['width']} px): {problem}" for problem in page_problems(page)]
+        finally:
+            page.set_viewport_size(width)
     assert not problems, f"{page.url} is not accessible:\n  " + "\n  ".join(problems)

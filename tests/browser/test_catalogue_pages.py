@@ -5,9 +5,10 @@ from django.core.files.base import ContentFile
 from django.urls import reverse
 from django.utils import timezone
 
-from inspira.catalogue.models import DocumentationImage, SiteDocumentation
+from inspira.catalogue.models import SiteDocumentation
 from tests.browser.helpers import assert_accessible, login
-from tests.catalogue.conftest import image_bytes, make_site
+from tests.catalogue.conftest import make_site
+from tests.factories import DocumentationImageFactory
 
 pytestmark = pytest.mark.browser
 
@@ -24,9 +25,7 @@ def published_site(school):
                                       is_published=True, published_at=now, first_published_at=now)
     documentation.video.save("film", ContentFile(MP4), save=False)
     documentation.save()
-    picture = DocumentationImage(documentation=documentation, alt_text="A measuring tape", width=800, height=600)
-    picture.image.save("p.jpg", ContentFile(image_bytes()), save=False)
-    picture.save()
+    DocumentationImageFactory(documentation=documentation)
     return site
 
 

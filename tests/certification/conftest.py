@@ -1,27 +1,17 @@
 import io
 import re
-from datetime import date, datetime, time
-from zoneinfo import ZoneInfo
+from datetime import date
 
 import pytest
-from django.utils import translation
 from PIL import Image
 
 from inspira.accounts.models import Membership
 from inspira.certification import services
-from inspira.certification.models import Application, ApplicationContact, ApplicationPlanItem, Endorsement
+from inspira.certification.models import Application, Endorsement
 from inspira.certification.selectors import school_principals
 from inspira.core.models import OutboxItem
-from inspira.core.outbox import outbox_process
-from tests.factories import MembershipFactory, UserFactory
-
-STOCKHOLM = ZoneInfo("Europe/Stockholm")
-
-
-def at(year, month, day, hour=10):
-    """A moment in Stockholm, for services that take ``now``."""
-    return datetime(year, month, day, hour, tzinfo=STOCKHOLM)
-
+from tests.factories import PLAN, MembershipFactory, UserFactory, add_contacts, add_plan_items, member
+from tests.support import STOCKHOLM, at, run_outbox  # noqa: F401 (the certification tests import them here)
 
 _SCHOOLS_PRINCIPAL = object()
 
@@ -37,8 +27,7 @@ def make_application(*, school, applicant, principal=_SCHOOLS_PRINCIPAL, **field
     The principal is the school's (made if it has none) unless ``principal`` says otherwise."""
     if principal is _SCHOOLS_PRINCIPAL:
         principal = school_principal(school)
-    plan = fields.pop("plan", [("09:00", "09:30", "Welcome and coffee"), ("09:30", "11:00", "Visit a lesson"),
-                               ("11:00", "12:00", "Discussion and questions")])
+    plan = fields.pop("plan", PLAN)
     contacts = fields.pop("contacts", [("Lars Lärare", "lars@example.se", "08-1")])
     values = {
         "area_title": "Outdoor mathematics",
@@ -54,15 +43,8 @@ def make_application(*, school, applicant, principal=_SCHOOLS_PRINCIPAL, **field
     application = services.application_create(school=school, applicant=applicant)
     Application.objects.filter(pk=application.pk).update(**values)
     application.refresh_from_db()
-    ApplicationPlanItem.objects.bulk_create([
-        ApplicationPlanItem(application=application, position=i, start_time=time.fromisoformat(start),
-                            end_time=time.fromisoformat(end), activity=activity)
-        for i, (start, end, activity) in enumerate(plan)
-    ])
-    ApplicationContact.objects.bulk_create([
-        ApplicationContact(application=application, position=i, name=name, email=email, phone=phone)
-        for i, (name, email, phone) in enumerate(contacts)
-    ])
+    add_plan_items(application, plan)
+    add_contacts(application, contacts)
     return application
 
 
@@ -79,27 +61,10 @@ def emailed_token(application, round_: int) -> str:
     return re.search(r"/ansokan/tillstyrkan/([^/\s]+)/", item.payload["text"]).group(1)
 
 
-def run_outbox() -> int:
-    """Run every outbox item twice, as a retried job would; return how many calls did work."""
-    done = 0
-    for item_id in OutboxItem.objects.order_by("pk").values_list("pk", flat=True):
-        done += outbox_process(item_id)
-        done += outbox_process(item_id)
-    return done
-
-
 def image_bytes(fmt="JPEG", size=(800, 600), color=(200, 40, 40), mode="RGB", **save_kwargs) -> bytes:
     buf = io.BytesIO()
     Image.new(mode, size, color).save(buf, format=fmt, **save_kwargs)
     return buf.getvalue()
-
-
-@pytest.fixture
-def en(client, settings):
-    """Pages and messages in English (the language switch's cookie), so the assertions read the msgids."""
-    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
-    with translation.override("en"):
-        yield
 
 
 @pytest.fixture
@@ -115,4 +80,4 @@ def pending_staff(school):
 
 @pytest.fixture
 def other_staff(other_school):
-    return MembershipFactory(school=other_school, user=UserFactory(email="annan@example.se", name="Otto Annan")).user
+    return member(other_school, email="annan@example.se", name="Otto Annan")

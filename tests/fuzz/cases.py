@@ -12,7 +12,7 @@ from datetime import timedelta
 from django.utils import timezone
 
 from tests import permission_fixtures as fx
-from tests.factories import PASSWORD
+from tests.factories import PASSWORD, SiteDocumentationFactory
 from tests.permission_fixtures import (
     ADMINISTRATOR,
     ANONYMOUS,
@@ -157,10 +157,8 @@ def _ready_basis(w: World):
 
 def _ready_documentation(w: World) -> dict:
     """The site's documentation, written and with a film: ready to publish."""
-    from inspira.catalogue.models import SiteDocumentation
-
     site = fx.certified_site(w)
-    w.once("fuzz_documentation", lambda: SiteDocumentation.objects.create(
+    w.once("fuzz_documentation", lambda: SiteDocumentationFactory(
         certification=site, text="Så mäter vi skolgården.", film_link="https://example.se/film",
         film_description="Eleverna mäter skolgården med måttband."))
     return {"pk": site.pk}

@@ -19,7 +19,6 @@ from django.db import connection
 
 from inspira.accounts import services as account_services
 from inspira.accounts.models import Membership, User
-from inspira.catalogue.models import SiteDocumentation
 from inspira.certification import casework_services
 from inspira.core.models import OutboxItem
 from inspira.core.outbox import outbox_process
@@ -27,7 +26,7 @@ from inspira.visits import services as visit_services
 from inspira.visits.models import Booking
 from tests.certification.casework import approve, fee_rule, sent_to_director
 from tests.certification.conftest import at, make_application
-from tests.factories import MembershipFactory, SchoolFactory, UserFactory
+from tests.factories import MembershipFactory, SchoolFactory, SiteDocumentationFactory, UserFactory, member
 from tests.visits.builders import make_booking, make_certification, make_occasion, make_waiting_entry
 
 NAME = "Örjan D'Zettervall"
@@ -52,10 +51,8 @@ def make_world(*, school, other_school, administrator, director) -> World:
     other_school.invoice_reference = NAME
     other_school.invoice_email = EMAIL
     other_school.save(update_fields=["invoice_reference", "invoice_email"])
-    principal = MembershipFactory(school=other_school, role=Membership.Role.PRINCIPAL,
-                                  user=UserFactory(email="rektor.norra@example.se", name="Rut Rektor")).user
-    host_contact = MembershipFactory(school=school, role=Membership.Role.SITE_CONTACT,
-                                     user=UserFactory(email="kontakt@example.se", name="Kim Kontakt")).user
+    principal = member(other_school, Membership.Role.PRINCIPAL, email="rektor.norra@example.se", name="Rut Rektor")
+    host_contact = member(school, Membership.Role.SITE_CONTACT, email="kontakt@example.se", name="Kim Kontakt")
 
     # The account: sign-up, verification, confirmation by the principal.
     person = account_services.signup_create(school=other_school, name=NAME, email=EMAIL, phone=PHONE,
@@ -93,7 +90,7 @@ def make_world(*, school, other_school, administrator, director) -> World:
                                  questions="How do you plan the rounds?", by=person, now=at(2025, 10, 10))
     full = make_occasion(certification=site, day=date(2026, 5, 4), capacity=1)
     make_waiting_entry(occasion=full, school=other_school, user=person, contact_phone=PHONE)
-    SiteDocumentation.objects.create(certification=site, text=f"Thanks to {NAME} for the visit.")
+    SiteDocumentationFactory(certification=site, text=f"Thanks to {NAME} for the visit.")
 
     # Emails: those to him that are waiting are sent, except one (cancelled at erasure).
     to_him = [i for i in OutboxItem.objects.filter(kind="email").order_by("pk") if EMAIL in i.payload["to"]]

@@ -4,7 +4,6 @@ from datetime import date, timedelta
 from io import StringIO
 
 import pytest
-from django.core.files.base import ContentFile
 from django.core.management import call_command
 from django_q.models import Schedule
 
@@ -24,8 +23,8 @@ from inspira.privacy.retention import apply_retention, years_before
 from inspira.privacy.scrub import ANONYMOUS_NAME
 from inspira.visits.models import Feedback
 from tests.certification.casework import DECIDED, approve, fee_rule, reject, sent_to_director
-from tests.certification.conftest import at, image_bytes, make_application
-from tests.factories import MembershipFactory, UserFactory
+from tests.certification.conftest import at, make_application
+from tests.factories import ApplicationImageFactory, FeedbackFactory, MembershipFactory, UserFactory
 from tests.privacy.conftest import traces_of_person
 from tests.visits.builders import make_booking, make_certification, make_occasion
 
@@ -129,9 +128,7 @@ def rejected(school, staff, administrator, director):
     application = make_application(school=school, applicant=staff, contacts=[("Kim Kontakt", "kim@example.se", "1")])
     sent_to_director(application, administrator)
     reject(application, director, now=DECIDED)
-    image = ApplicationImage(application=application, alt_text="Barn som mäter", width=800, height=600)
-    image.image.save("x.jpg", ContentFile(image_bytes()), save=False)
-    image.save()
+    ApplicationImageFactory(application=application, alt_text="Barn som mäter")
     return application
 
 
@@ -191,8 +188,8 @@ def test_feedback_texts_go_after_the_period_and_the_rating_stays(school, other_s
     for day in (6, 7):
         booking = make_booking(occasion=make_occasion(certification=site, day=date(2025, 10, day)),
                                school=other_school, booked_by=staff, status="completed")
-        rows.append(Feedback.objects.create(booking=booking, rating=4, takeaways="Mätleken", questions="Hur?",
-                                            submitted_by=staff, submitted_at=submitted))
+        rows.append(FeedbackFactory(booking=booking, takeaways="Mätleken", questions="Hur?", submitted_by=staff,
+                                    submitted_at=submitted))
     Feedback.objects.filter(pk=rows[1].pk).update(submitted_at=submitted + 2 * DAY)
 
     apply_retention(now=years_before(submitted, -3) + DAY)

@@ -1,24 +1,19 @@
 """Objects for visit tests (and the permission table): a certified site, occasions, bookings."""
 
-import itertools
-import uuid
-from datetime import date, datetime, time, timedelta
-from zoneinfo import ZoneInfo
+from datetime import date, time, timedelta
 
 from django.utils import timezone
 
-from inspira.accounts.models import Membership
-from inspira.certification.models import Application, Certification, Decision
+from inspira.certification.models import Certification
 from inspira.visits.models import Booking, Occasion, WaitingListEntry
-from tests.factories import MembershipFactory, UserFactory
-
-STOCKHOLM = ZoneInfo("Europe/Stockholm")
-_references = itertools.count(1)
-
-
-def at(year, month, day, hour=10, minute=0):
-    """A moment in Stockholm, for services that take ``now``."""
-    return datetime(year, month, day, hour, minute, tzinfo=STOCKHOLM)
+from tests.factories import (
+    BookingFactory,
+    CertificationFactory,
+    OccasionFactory,
+    WaitingListEntryFactory,
+    member,  # noqa: F401 (the visits tests import it here)
+)
+from tests.support import STOCKHOLM, at  # noqa: F401 (the visits tests import them here)
 
 
 def working_day(day: date, step: int = 1) -> date:
@@ -34,47 +29,28 @@ def working_day(day: date, step: int = 1) -> date:
 def make_certification(*, school, starts_on: date | None = None, ends_on: date | None = None,
                        team_name: str = "") -> Certification:
     """A certification of ``school`` (default: started 30 days ago, two years long)."""
-    starts_on = starts_on or timezone.localdate() - timedelta(days=30)
-    ends_on = ends_on or starts_on.replace(year=starts_on.year + 2) - timedelta(days=1)
-    director = UserFactory()
-    application = Application.objects.create(
-        school=school, applicant=director, team_name=team_name, status=Application.Status.APPROVED,
-        area_title="Utematematik", area_description="Vi mäter skolgården.",
-    )
-    decision = Decision.objects.create(
-        application=application, reference=f"TEST-{next(_references):05d}-{uuid.uuid4().hex[:6]}",
-        outcome=Decision.Outcome.APPROVE, start_date=starts_on, decided_by=director, decided_by_name=director.name,
-    )
-    return Certification.objects.create(school=school, team_name=team_name, application=application,
-                                        decision=decision, starts_on=starts_on, ends_on=ends_on)
+    dates = {key: value for key, value in (("starts_on", starts_on), ("ends_on", ends_on)) if value}
+    return CertificationFactory(school=school, team_name=team_name, application__area_title="Utematematik",
+                                application__area_description="Vi mäter skolgården.", **dates)
 
 
 def make_occasion(*, certification, day: date | None = None, capacity: int = 10, start=time(9, 0),
                   end=time(12, 0), slot=Occasion.Slot.MORNING, **fields) -> Occasion:
-    day = day or timezone.localdate() + timedelta(days=30)
-    return Occasion.objects.create(certification=certification, date=day, slot=slot, start_time=start,
-                                   end_time=end, place="Vasaskolan, Skolvägen 1, aulan", capacity=capacity, **fields)
+    if day is not None:
+        fields["date"] = day
+    return OccasionFactory(certification=certification, slot=slot, start_time=start, end_time=end, capacity=capacity,
+                           **fields)
 
 
 def make_booking(*, occasion, school, booked_by, participants: int = 2,
                  status=Booking.Status.CONFIRMED, **fields) -> Booking:
     """A booking row written directly (no emails): for tests of what comes after booking."""
-    if status == Booking.Status.HELD:
-        fields.setdefault("hold_expires_at", timezone.now() + timedelta(days=3))
-    return Booking.objects.create(
-        occasion=occasion, school=school, booked_by=booked_by, participants=participants, status=status,
-        contact_name=booked_by.name, contact_email=booked_by.email, idempotency_key=uuid.uuid4(), **fields,
-    )
+    return BookingFactory(occasion=occasion, school=school, booked_by=booked_by, participants=participants,
+                          status=status, **fields)
 
 
 def make_waiting_entry(*, occasion, school, user, participants: int = 2, **fields) -> WaitingListEntry:
-    fields.setdefault("created_at", timezone.now())
-    return WaitingListEntry.objects.create(occasion=occasion, school=school, user=user, participants=participants,
-                                           contact_name=user.name, contact_email=user.email, **fields)
-
-
-def member(school, role=Membership.Role.STAFF, **user_fields):
-    return MembershipFactory(school=school, role=role, user=UserFactory(**user_fields)).user
+    return WaitingListEntryFactory(occasion=occasion, school=school, user=user, participants=participants, **fields)
 
 
 # --- Objects the permission table (tests/permission_table.py) names --------------------------------------

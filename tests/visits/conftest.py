@@ -1,20 +1,10 @@
 from contextlib import contextmanager
 
 import pytest
-from django.utils import translation
 
 from inspira.accounts.models import Membership
-from inspira.core.models import OutboxItem
-from inspira.core.outbox import outbox_process
+from tests.support import run_outbox  # noqa: F401 (the visits tests import it here)
 from tests.visits.builders import make_certification, make_occasion, member
-
-
-@pytest.fixture
-def en(client, settings):
-    """Pages and messages in English, so assertions read the msgids."""
-    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
-    with translation.override("en"):
-        yield
 
 
 @pytest.fixture
@@ -44,16 +34,7 @@ def occasion(certification):
     return make_occasion(certification=certification)
 
 
-def run_outbox() -> int:
-    """Run every outbox item twice, as a retried job would; return how many calls did work."""
-    done = 0
-    for item_id in OutboxItem.objects.order_by("pk").values_list("pk", flat=True):
-        done += outbox_process(item_id)
-        done += outbox_process(item_id)
-    return done
-
-
-# --- Completion and feedback (part B) ------------------------------------------------------------------------
+# --- Completion and feedback ---------------------------------------------------------------------------------
 
 def ensure_fee_rules(*days):
     """Fee rules for the school years of ``days`` (today when none): the billing app, when installed,

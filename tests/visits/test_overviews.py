@@ -12,8 +12,8 @@ from django.utils import timezone
 
 from inspira.catalogue import hooks
 from inspira.visits import selectors
-from inspira.visits.models import Booking, Feedback
-from tests.factories import SchoolFactory
+from inspira.visits.models import Booking
+from tests.factories import FeedbackFactory, SchoolFactory
 from tests.visits.builders import make_booking, make_certification, make_occasion, member
 
 pytestmark = pytest.mark.usefixtures("en")
@@ -123,7 +123,7 @@ def test_the_dashboard_runs_a_constant_number_of_queries(client_for, certificati
                                                          django_assert_num_queries, count):
     for i in range(count):
         booking = visit(certification, TODAY - timedelta(days=1 + i % 25), Booking.Status.COMPLETED)
-        Feedback.objects.create(booking=booking, rating=4, takeaways="Bra", submitted_at=timezone.now())
+        FeedbackFactory(booking=booking, rating=4, takeaways="Bra", submitted_at=timezone.now())
         visit(certification, TODAY + timedelta(days=1 + i % 25))
     client = client_for(site_contact)
     url = reverse("visits:site_visits", args=[certification.pk])
@@ -218,7 +218,7 @@ def test_all_bookings_runs_a_constant_number_of_queries(client_for, administrato
         booking = visit(two_sites[i % 2], TODAY - timedelta(days=i), Booking.Status.COMPLETED,
                         outcome_marked_by=administrator)
         if i % 3:
-            Feedback.objects.create(booking=booking, rating=3, takeaways="Bra", submitted_at=timezone.now())
+            FeedbackFactory(booking=booking, rating=3, takeaways="Bra", submitted_at=timezone.now())
     client = client_for(administrator)
     client.get(ALL)
     # session, user, two-factor device, count, page, and the sites and schools of the filter form
@@ -241,7 +241,7 @@ def test_the_csv_export_opens_in_swedish_excel(client_for, administrator, two_si
     visitor = SchoolFactory(name="=Åsa skola;Ö")  # a formula and the separator in a name
     booking = visit(site, date(2026, 3, 14), Booking.Status.COMPLETED, school=visitor,
                     outcome_marked_by=administrator, participants=4)
-    Feedback.objects.create(booking=booking, rating=5, takeaways="Mycket", submitted_at=timezone.now())
+    FeedbackFactory(booking=booking, rating=5, takeaways="Mycket", submitted_at=timezone.now())
     response = client_for(administrator).get(CSV)
     assert response["Content-Type"] == "text/csv; charset=utf-8"
     assert response["Content-Disposition"].startswith('attachment; filename="studiebesok-')
