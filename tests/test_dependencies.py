@@ -10,7 +10,7 @@ ROOT = Path(inspira.__file__).parent
 
 # Lowest first. Apps on the same level may not import each other either.
 LEVELS = [
-    {"core", "einvoice"},
+    {"core", "einvoice", "formats"},  # formats: date formats for Django (FORMAT_MODULE_PATH), imports nothing
     {"schools"},
     {"accounts"},
     {"schoolyears"},
