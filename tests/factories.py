@@ -2,7 +2,7 @@ import factory
 from django.utils import timezone
 
 from inspira.accounts.models import Membership, User
-from inspira.schools.models import District, School, SchoolForm
+from inspira.schools.models import ClosedPeriod, District, School, SchoolForm
 from inspira.schoolyears.models import FeeRule, SchoolYear
 
 PASSWORD = "correct-horse-battery-staple"  # noqa: S105
@@ -89,3 +89,16 @@ class FeeRuleFactory(factory.django.DjangoModelFactory):
     central_share_ore = 100_000
     visiting_share_ore = 100_000
     establishment_support_ore = 1_000_000
+
+
+class ClosedPeriodFactory(factory.django.DjangoModelFactory):
+    """A closed period; the municipality's (every school) unless given a school."""
+
+    class Meta:
+        model = ClosedPeriod
+
+    school = None
+    name = "Höstlov"
+    kind = ClosedPeriod.Kind.BREAK
+    starts_on = factory.LazyFunction(lambda: timezone.localdate() + timezone.timedelta(days=30))
+    ends_on = factory.LazyAttribute(lambda period: period.starts_on + timezone.timedelta(days=4))
