@@ -14,7 +14,7 @@ from inspira.certification.models import (
     Certification,
     Decision,
 )
-from inspira.schools.models import District, School, SchoolForm
+from inspira.schools.models import ClosedPeriod, District, School, SchoolForm
 from inspira.schoolyears.models import FeeRule, SchoolYear
 from inspira.visits.models import Booking, Feedback, Occasion, WaitingListEntry
 
@@ -295,3 +295,18 @@ class FeedbackFactory(factory.django.DjangoModelFactory):
     rating = 4
     takeaways = "Bra"
     submitted_at = factory.LazyFunction(timezone.now)
+
+
+# --- Schools' closed days --------------------------------------------------------------------------------
+
+class ClosedPeriodFactory(factory.django.DjangoModelFactory):
+    """A closed period; the municipality's (every school) unless given a school."""
+
+    class Meta:
+        model = ClosedPeriod
+
+    school = None
+    name = "Höstlov"
+    kind = ClosedPeriod.Kind.BREAK
+    starts_on = factory.LazyFunction(lambda: timezone.localdate() + timedelta(days=30))
+    ends_on = factory.LazyAttribute(lambda period: period.starts_on + timedelta(days=4))

@@ -174,3 +174,10 @@ def documentation_image(world: World):
 
     return world.once("documentation_image", lambda: DocumentationImageFactory(
         documentation__certification=certified_site(world)))
+
+
+def closed_period(world: World):
+    """A study day of the world's school (its principal and administrators keep it)."""
+    from tests.factories import ClosedPeriodFactory
+
+    return world.once("closed_period", lambda: ClosedPeriodFactory(school=world.school, name="Studiedag"))

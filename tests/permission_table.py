@@ -220,6 +220,23 @@ TABLE: dict[str, Row] = {
         GET=SCHOOL_MEMBERS_AND_CENTRAL, POST=not_allowed(LOGGED_IN), kwargs=lambda w: {"school_id": w.school.pk},
     ),
     "schools:edit": Row(GET=ADMIN_ONLY, POST=ADMIN_ONLY, kwargs=lambda w: {"school_id": w.school.pk}),
+    # closed days: the municipality's breaks are the administrators'; a school's own its principal's too
+    "schools:closed_periods": Row(GET=ADMIN_ONLY, POST=not_allowed(LOGGED_IN)),
+    "schools:closed_period_create": Row(GET=ADMIN_ONLY, POST=ADMIN_ONLY),
+    "schools:school_closed_periods": Row(
+        GET=MEMBER_MANAGERS, POST=not_allowed(LOGGED_IN), kwargs=lambda w: {"school_id": w.school.pk},
+    ),
+    "schools:school_closed_period_create": Row(
+        GET=MEMBER_MANAGERS, POST=MEMBER_MANAGERS, kwargs=lambda w: {"school_id": w.school.pk},
+    ),
+    "schools:closed_period_edit": Row(
+        GET=MEMBER_MANAGERS, POST=MEMBER_MANAGERS, kwargs=lambda w: {"period_id": fx.closed_period(w).pk},
+        note="The school's own study day; the municipality's periods are the administrators' "
+             "(tests/schools/test_closed_periods.py).",
+    ),
+    "schools:closed_period_delete": Row(
+        GET=MEMBER_MANAGERS, POST=MEMBER_MANAGERS, kwargs=lambda w: {"period_id": fx.closed_period(w).pk},
+    ),
 
     # school years and fee rules
     "schoolyears:list": Row(GET=CENTRAL_ONLY, POST=not_allowed(CENTRAL_ONLY)),

@@ -74,6 +74,14 @@ def membership_roles_for(user, membership) -> list[tuple[str, str]]:
             if can_set_membership_role(user, membership, value)]
 
 
+def can_manage_closed_periods(user, school) -> bool:
+    """Keep the closed days (breaks, study days): the municipality's (``school`` None) are the
+    administrators'; a school's own are its principal's and the administrators'."""
+    if school is None:
+        return user.is_authenticated and user.is_administrator
+    return can_manage_members(user, school)
+
+
 def can_edit_school(user, school) -> bool:
     return user.is_authenticated and user.is_administrator
 

@@ -8,6 +8,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from inspira.accounts.permissions import (
     administrator_required,
     can_edit_school,
+    can_manage_closed_periods,
     can_manage_members,
     can_view_school,
     central_required,
@@ -31,6 +32,7 @@ def school_list(request):
         "search": search,
         "is_filtered": any(filters.values()),
         "can_create": request.user.is_administrator,
+        "can_manage_breaks": can_manage_closed_periods(request.user, None),
     })
 
 
@@ -58,6 +60,7 @@ def school_detail(request, school_id):
         "school": school,
         "can_edit": can_edit_school(request.user, school),
         "can_manage_members": can_manage_members(request.user, school),
+        "can_manage_closed_periods": can_manage_closed_periods(request.user, school),
     })
 
 

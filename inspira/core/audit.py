@@ -36,6 +36,9 @@ ACTION_LABELS = {
     # schools, school years and fee rules
     "school.create": _("Added a school"),
     "school.update": _("Changed a school"),
+    "closed_period.create": _("Added a school break or study day"),
+    "closed_period.update": _("Changed a school break or study day"),
+    "closed_period.delete": _("Removed a school break or study day"),
     "fee_rule.create": _("Added a fee rule"),
     "fee_rule.update": _("Changed a fee rule"),
     # certification

@@ -5,7 +5,7 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from inspira.core.forms import ModelMultipleChoiceField
-from inspira.schools.models import District, School, SchoolForm
+from inspira.schools.models import ClosedPeriod, District, School, SchoolForm
 from inspira.schools.validators import normalise_organisation_number, normalise_postal_code, normalise_unit_code
 
 
@@ -94,6 +94,40 @@ class SchoolEditForm(forms.ModelForm):
 
     def clean_postal_code(self):
         return normalise_postal_code(self.cleaned_data["postal_code"])
+
+    def service_kwargs(self) -> dict:
+        return {name: self.cleaned_data[name] for name in self.Meta.fields}
+
+
+class _DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%Y-%m-%d", **kwargs)
+
+
+class ClosedPeriodForm(forms.ModelForm):
+    """A break or study day. The service checks the dates' order and says so at the last day."""
+
+    class Meta:
+        model = ClosedPeriod
+        fields = ["name", "kind", "starts_on", "ends_on"]
+        widgets = {"starts_on": _DateInput(), "ends_on": _DateInput(),
+                   "kind": forms.Select(attrs={"class": "form-select"})}
+        error_messages = {
+            "name": {"required": _("Give the closure a name, e.g. Höstlov.")},
+            "starts_on": {"required": _("Enter the first day."), "invalid": _("Enter a date, e.g. 2026-10-26.")},
+            "ends_on": {"required": _("Enter the last day."), "invalid": _("Enter a date, e.g. 2026-10-30.")},
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.layout = Layout("name", "kind", "starts_on", "ends_on", Submit("save", _("Save")))
+
+    def _post_clean(self):
+        # The service validates and saves; the model's own checks would only repeat its messages.
+        pass
 
     def service_kwargs(self) -> dict:
         return {name: self.cleaned_data[name] for name in self.Meta.fields}

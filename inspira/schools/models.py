@@ -106,3 +106,40 @@ class School(models.Model):
     @property
     def billing_email(self) -> str:
         return self.invoice_email or self.contact_email
+
+
+class ClosedPeriod(models.Model):
+    """Days when a school is closed: a break (lov), a study day (studiedag) or another closure.
+
+    Without a school it is the municipality's and closes every school (the administration keeps
+    those); with one, only that school (its principal keeps those). No occasion can be offered at
+    a school on a day it is closed (``inspira.visits.services.occasion_date_problems``).
+    """
+
+    class Kind(models.TextChoices):
+        BREAK = "break", _("School break")
+        STUDY_DAY = "study_day", _("Study day")
+        OTHER = "other", _("Other closure")
+
+    school = models.ForeignKey(
+        School, verbose_name=_("school"), on_delete=models.CASCADE, null=True, blank=True,
+        related_name="closed_periods",
+        help_text=_("Empty: the municipality's, for every school."),
+    )
+    name = models.CharField(_("name"), max_length=100, help_text=_("E.g. Höstlov or Studiedag."))
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.BREAK)
+    starts_on = models.DateField(_("first day"))
+    ends_on = models.DateField(_("last day"), help_text=_("The last day the school is closed."))
+
+    class Meta:
+        verbose_name = _("closed period")
+        verbose_name_plural = _("closed periods")
+        ordering = ["starts_on", "name"]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(ends_on__gte=models.F("starts_on")),
+                                   name="closed_period_ends_after_start"),
+        ]
+        indexes = [models.Index(fields=["school", "starts_on"], name="closed_period_school_start")]
+
+    def __str__(self):
+        return self.name

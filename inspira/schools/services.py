@@ -3,7 +3,7 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from inspira.core.audit import audit_record
-from inspira.schools.models import District, School, SchoolForm
+from inspira.schools.models import ClosedPeriod, District, School, SchoolForm
 from inspira.schools.validators import normalise_organisation_number, normalise_postal_code, normalise_unit_code
 
 # The fields of a school that people edit in the product (school forms are set separately).
@@ -111,3 +111,68 @@ def school_update(*, school: School, actor, school_forms=None, **fields) -> Scho
             data={"changes": changes},
         )
     return school
+
+
+# --- Closed periods (breaks and study days) -----------------------------------------------------------------------
+
+CLOSED_PERIOD_FIELDS = ("name", "kind", "starts_on", "ends_on")
+
+
+def _closed_period_snapshot(period: ClosedPeriod) -> dict:
+    return {"name": period.name, "kind": period.kind, "starts_on": period.starts_on.isoformat(),
+            "ends_on": period.ends_on.isoformat(), "school": period.school.name if period.school_id else ""}
+
+
+def _closed_period_save(period: ClosedPeriod) -> None:
+    if period.ends_on < period.starts_on:
+        raise ValidationError({"ends_on": _("The last day cannot be before the first day.")}, code="order")
+    period.full_clean()
+    period.save()
+
+
+def _closed_period_label(period: ClosedPeriod) -> str:
+    where = period.school.name if period.school_id else _("every school")
+    return _("%(name)s (%(start)s to %(end)s, %(where)s)") % {
+        "name": period.name, "start": period.starts_on.isoformat(), "end": period.ends_on.isoformat(),
+        "where": where}
+
+
+@transaction.atomic
+def closed_period_create(*, actor, school: School | None, name: str, kind: str, starts_on, ends_on) -> ClosedPeriod:
+    """Close ``school`` (or, with ``None``, every school) from ``starts_on`` to ``ends_on``.
+    Raises ValidationError (keyed by field) for input that breaks a rule."""
+    period = ClosedPeriod(school=school, name=name.strip(), kind=kind, starts_on=starts_on, ends_on=ends_on)
+    _closed_period_save(period)
+    audit_record(actor=actor, action="closed_period.create", obj=period,
+                 summary=_("Added the closed period %(period)s") % {"period": _closed_period_label(period)},
+                 data=_closed_period_snapshot(period))
+    return period
+
+
+@transaction.atomic
+def closed_period_update(*, period: ClosedPeriod, actor, **fields) -> ClosedPeriod:
+    """Change a closed period. Only the given fields change; the audit row lists what did."""
+    unknown = set(fields) - set(CLOSED_PERIOD_FIELDS)
+    if unknown:
+        raise TypeError(f"closed_period_update() cannot change {', '.join(sorted(unknown))}")
+    # Compare with the stored row, not with ``period``: a bound form has already changed it.
+    period = ClosedPeriod.objects.select_for_update().select_related("school").get(pk=period.pk)
+    before = _closed_period_snapshot(period)
+    for name, value in fields.items():
+        setattr(period, name, value.strip() if name == "name" else value)
+    _closed_period_save(period)
+    after = _closed_period_snapshot(period)
+    changes = {name: [before[name], after[name]] for name in after if before[name] != after[name]}
+    if changes:
+        audit_record(actor=actor, action="closed_period.update", obj=period,
+                     summary=_("Changed the closed period %(period)s") % {"period": _closed_period_label(period)},
+                     data={"changes": changes})
+    return period
+
+
+@transaction.atomic
+def closed_period_delete(*, period: ClosedPeriod, actor) -> None:
+    audit_record(actor=actor, action="closed_period.delete", obj=period,
+                 summary=_("Removed the closed period %(period)s") % {"period": _closed_period_label(period)},
+                 data=_closed_period_snapshot(period))
+    period.delete()

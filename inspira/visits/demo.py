@@ -15,7 +15,6 @@ from inspira.accounts.models import User
 from inspira.certification.models import Certification
 from inspira.visits import services
 from inspira.visits.models import Occasion
-from inspira.visits.workdays import is_working_day
 
 SITE_UNIT_CODE = "38164927"  # Katarina Södra skola, certified by inspira.certification.demo
 HOST_EMAIL = "kontakt.katarina@inspira.example"
@@ -25,12 +24,16 @@ BOOKING_KEY = uuid.UUID("6d1f3f7e-2b43-4c0e-9a55-3c0f9d1b2e10")
 WEEKS_AHEAD = (2, 4, 6)
 
 
-def _weekday_in(weeks: int, today: datetime.date) -> datetime.date:
-    """The Tuesday ``weeks`` weeks from now (the next working day if it is a holiday): a school day,
-    well inside any certification."""
+def _weekday_in(weeks: int, today: datetime.date, certification: Certification,
+                taken: set[datetime.date]) -> datetime.date:
+    """The Tuesday ``weeks`` weeks from now, or the next day after it that the occasion rules allow
+    (not a holiday, not in a school break) and that is not ``taken``; past the certification's end
+    if there is none."""
     day = today + datetime.timedelta(weeks=weeks)
     day += datetime.timedelta(days=(1 - day.weekday()) % 7)
-    while not is_working_day(day):
+    closed = services.closed_days_for(certification, [day, certification.ends_on])
+    while day <= certification.ends_on and (day in taken or services.occasion_date_problems(
+            certification=certification, day=day, today=today, closed=closed)):
         day += datetime.timedelta(days=1)
     return day
 
@@ -47,11 +50,13 @@ def load(*, stdout) -> None:
         place="Katarina Södra skola, entrén mot Katarina Bangata", capacity=8,
         note="Vi möts i entrén. Ta med kläder för att vara ute en stund.",
     )
+    days: set[datetime.date] = set()
+    for weeks in WEEKS_AHEAD:
+        days.add(_weekday_in(weeks, today, certification, days))
     occasions = [
-        services.occasion_create(certification=certification, actor=host, date=_weekday_in(weeks, today),
-                                 details=details)
-        for weeks in WEEKS_AHEAD
-        if _weekday_in(weeks, today) <= certification.ends_on
+        services.occasion_create(certification=certification, actor=host, date=day, details=details)
+        for day in sorted(days)
+        if day <= certification.ends_on
     ]
     stdout.write(f"Published {len(occasions)} demo occasions at {certification.school.name}.")
 

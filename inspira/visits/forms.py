@@ -16,6 +16,7 @@ from inspira.visits.services import (
     MAX_SERIES_WEEKS,
     OccasionDetails,
     Visitors,
+    closed_days_for,
     occasion_date_problems,
     occasion_input_problems,
     occasion_problems,
@@ -136,11 +137,13 @@ class DatesWidget(forms.CheckboxSelectMultiple):
 
 class SeriesDatesForm(forms.Form):
     """Step two of a series: its dates, those that can be had ticked; a public holiday, a weekend
-    day or a date outside the certification is shown with the reason and cannot be ticked."""
+    day, a day the school is closed or a date outside the certification is shown with the reason
+    and cannot be ticked."""
 
     dates = forms.TypedMultipleChoiceField(
         label=_("Dates"), widget=DatesWidget, coerce=date.fromisoformat,
-        help_text=_("Untick the dates you do not want, e.g. school breaks. Public holidays cannot be chosen."),
+        help_text=_("Untick the dates you do not want. Public holidays and days when the school is closed "
+                    "cannot be chosen."),
         error_messages={"required": _("Tick at least one date.")},
     )
 
@@ -150,9 +153,11 @@ class SeriesDatesForm(forms.Form):
         self.certification = certification
         choices, offered = [], []
         widget = self.fields["dates"].widget
+        closed = closed_days_for(certification, dates)
         for day in dates:
             label = date_format(day, "l j F Y")
-            problems = occasion_date_problems(certification=certification, day=day, today=self.today)
+            problems = occasion_date_problems(certification=certification, day=day, today=self.today,
+                                              closed=closed)
             if problems:
                 label = f"{label} ({', '.join(p.short for p in problems)})"
                 widget.disabled.add(day.isoformat())
@@ -165,9 +170,10 @@ class SeriesDatesForm(forms.Form):
 
     def clean_dates(self):
         days = self.cleaned_data["dates"]
+        closed = closed_days_for(self.certification, days)
         problems = [problem for day in days
                     for problem in occasion_date_problems(certification=self.certification, day=day,
-                                                          today=self.today)]
+                                                          today=self.today, closed=closed)]
         if problems:
             raise forms.ValidationError([str(p) for p in problems])
         return days

@@ -14,6 +14,7 @@ domain's rules: who may book, the deadlines, the messages and the emails.
 """
 
 import uuid
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
@@ -30,6 +31,7 @@ from inspira.core import pagecache
 from inspira.core.audit import audit_record
 from inspira.core.capacity import NotEnoughPlaces
 from inspira.core.clock import local_clock_after, local_midnight
+from inspira.schools.selectors import closed_days
 from inspira.schoolyears.services import FeeRuleMissing
 from inspira.visits import notifications
 from inspira.visits.models import (
@@ -147,6 +149,8 @@ class OccasionDetails:
 # visit of that length; the application's plan says 2.5 to 5 hours):
 # - on a working day: Monday to Friday, not a Swedish public holiday nor Midsummer, Christmas or
 #   New Year's Eve (workdays.py), within the site's certification and not in the past;
+# - on a day the host school is open: not in the municipality's breaks nor the school's own study
+#   days and closures (schools.ClosedPeriod);
 # - within the school day, 07:00 to 18:00; a morning ends by 13:00, an afternoon starts at 12:00
 #   or later (the hour between is lunch, which either may use);
 # - between 2 and 5 hours long, ending after it starts.
@@ -166,8 +170,19 @@ class DateNotOffered(VisitError):
         self.short = short
 
 
-def occasion_date_problems(*, certification: Certification, day: date, today: date) -> list[DateNotOffered]:
-    """Why ``certification`` cannot offer an occasion on ``day`` (empty when it can)."""
+def closed_days_for(certification: Certification, days) -> dict[date, str]:
+    """The host school's closed days (the municipality's breaks and its own) among ``days``, in one
+    query: pass it to ``occasion_date_problems`` when checking many dates."""
+    days = list(days)
+    if not days:
+        return {}
+    return closed_days(certification.school_id, min(days), max(days))
+
+
+def occasion_date_problems(*, certification: Certification, day: date, today: date,
+                           closed: Mapping[date, str] | None = None) -> list[DateNotOffered]:
+    """Why ``certification`` cannot offer an occasion on ``day`` (empty when it can). ``closed``: the
+    host school's closed days (``closed_days_for``) when the caller checks many dates."""
     when = date_format(day, "j F Y")
     if certification.revoked_by_id is not None:
         return [DateNotOffered(_("The site's certification has ended early; it cannot offer occasions."),
@@ -193,6 +208,11 @@ def occasion_date_problems(*, certification: Certification, day: date, today: da
             _("%(date)s is a public holiday (%(holiday)s), when schools are closed. Choose another day.")
             % {"date": when, "holiday": holiday},
             short=_("public holiday: %(holiday)s") % {"holiday": holiday}))
+    elif (closure := (closed if closed is not None else closed_days_for(certification, [day])).get(day)):
+        problems.append(DateNotOffered(
+            _("The school is closed on %(date)s: %(closure)s. Choose another day.")
+            % {"date": when, "closure": closure},
+            short=_("school closed: %(closure)s") % {"closure": closure}))
     return problems
 
 
@@ -232,20 +252,21 @@ def occasion_problems(*, slot: str | None, start_time: time | None, end_time: ti
 
 def occasion_input_problems(*, certification: Certification, day: date | None, slot: str | None,
                             start_time: time | None, end_time: time | None, today: date,
-                            occasion: Occasion | None = None) -> list[VisitError]:
+                            occasion: Occasion | None = None,
+                            closed: Mapping[date, str] | None = None) -> list[VisitError]:
     """Every problem with an occasion as entered, for a new one or a change of ``occasion``. The
     date is checked only when it is new: an occasion kept on its day may be changed on that day."""
     problems = occasion_problems(slot=slot, start_time=start_time, end_time=end_time)
     if day is not None and (occasion is None or day != occasion.date):
-        problems += occasion_date_problems(certification=certification, day=day, today=today)
+        problems += occasion_date_problems(certification=certification, day=day, today=today, closed=closed)
     return problems
 
 
 def _check_occasion(certification: Certification, day: date, details: OccasionDetails, *, today: date,
-                    occasion: Occasion | None = None) -> None:
+                    occasion: Occasion | None = None, closed: Mapping[date, str] | None = None) -> None:
     problems = occasion_input_problems(certification=certification, day=day, slot=details.slot,
                                        start_time=details.start_time, end_time=details.end_time, today=today,
-                                       occasion=occasion)
+                                       occasion=occasion, closed=closed)
     if problems:
         raise problems[0]
     if details.capacity < 1:
@@ -288,9 +309,10 @@ def occasion_create_series(*, certification: Certification, actor, dates: list[d
     if not dates:
         raise VisitError(_("Tick at least one date."), field="dates")
     today = timezone.localdate(now)
+    closed = closed_days_for(certification, dates)
     for day in dates:
         try:
-            _check_occasion(certification, day, details, today=today)
+            _check_occasion(certification, day, details, today=today, closed=closed)
         except DateNotOffered as e:
             raise VisitError(str(e), field="dates") from None
     pagecache.invalidate_on_commit("catalogue")  # bulk_create() sends no save signal

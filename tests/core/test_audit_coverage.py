@@ -119,6 +119,31 @@ def _school_edit(w: World) -> Scenario:
                     _school_fields(w.school) | {"name": "Vasaskolan Norra"}, expect=("school.update",))
 
 
+def _closed_period_fields() -> dict:
+    return {"name": "Höstlov", "kind": "break", "starts_on": "2031-10-27", "ends_on": "2031-10-31"}
+
+
+def _closed_period_create(w: World) -> Scenario:
+    return Scenario(ADMINISTRATOR, reverse("schools:closed_period_create"), _closed_period_fields(),
+                    expect=("closed_period.create",))
+
+
+def _school_closed_period_create(w: World) -> Scenario:
+    return Scenario(ADMINISTRATOR, reverse("schools:school_closed_period_create", args=[w.school.pk]),
+                    _closed_period_fields() | {"name": "Studiedag", "kind": "study_day"},
+                    expect=("closed_period.create",))
+
+
+def _closed_period_edit(w: World) -> Scenario:
+    return Scenario(ADMINISTRATOR, reverse("schools:closed_period_edit", args=[fx.closed_period(w).pk]),
+                    _closed_period_fields(), expect=("closed_period.update",))
+
+
+def _closed_period_delete(w: World) -> Scenario:
+    return Scenario(ADMINISTRATOR, reverse("schools:closed_period_delete", args=[fx.closed_period(w).pk]),
+                    expect=("closed_period.delete",))
+
+
 def _fee_rule_fields(**overrides) -> dict:
     return {
         "start_year": "2031", "visit_fee_ore": "2 000", "central_share_ore": "1 000", "visiting_share_ore": "1 000",
@@ -314,6 +339,10 @@ SCENARIOS = {
     ("accounts:two_factor_reset", "reset"): _two_factor_reset,
     ("schools:create", "add"): _school_create,
     ("schools:edit", "change"): _school_edit,
+    ("schools:closed_period_create", "add a break"): _closed_period_create,
+    ("schools:school_closed_period_create", "add a study day"): _school_closed_period_create,
+    ("schools:closed_period_edit", "change"): _closed_period_edit,
+    ("schools:closed_period_delete", "remove"): _closed_period_delete,
     ("schoolyears:create", "add"): _fee_rule_create,
     ("schoolyears:edit", "change"): _fee_rule_edit,
     ("certification:case_start", "start"): _case_start,

@@ -59,6 +59,11 @@ class Case:
 
 # --- Objects only the fuzz needs ----------------------------------------------------------------------------
 
+def _closed_period_values() -> dict:
+    start = timezone.localdate() + timedelta(days=60)
+    return {"name": "Studiedag", "starts_on": start.isoformat(), "ends_on": (start + timedelta(days=1)).isoformat()}
+
+
 def _held_booking(w: World):
     """A booking of the other school's staff member, waiting for its principal's approval."""
     from inspira.visits.models import Booking
@@ -294,6 +299,10 @@ CASES: list[Case] = [
         "unit_code": "87654321", "organisation_number": "212000-0142", "postal_code": "111 22",
         "school_forms": lambda f: f.options[:1], "district": lambda f: f.options[-1]}),
     Case("schools:edit", ADMINISTRATOR),
+    Case("schools:closed_period_create", ADMINISTRATOR, values=lambda w: _closed_period_values()),
+    Case("schools:school_closed_period_create", PRINCIPAL, values=lambda w: _closed_period_values()),
+    Case("schools:closed_period_edit", PRINCIPAL),
+    Case("schools:closed_period_delete", PRINCIPAL),
     Case("schoolyears:create", FINANCE, values={
         "visit_fee_ore": "2 000", "central_share_ore": "1 000", "visiting_share_ore": "1 000",
         "establishment_support_ore": "10 000"}),

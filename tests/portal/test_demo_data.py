@@ -29,9 +29,11 @@ def counts() -> dict:
     from inspira.billing.models import FeeEntry, Invoice
     from inspira.certification.models import Certification
     from inspira.core.models import AuditEvent, OutboxItem
+    from inspira.schools.models import ClosedPeriod
     from inspira.visits.models import Booking, Feedback, Occasion
 
     return {
+        "closed periods": ClosedPeriod.objects.count(),
         "certifications": Certification.objects.count(),
         "occasions": Occasion.objects.count(),
         "bookings": Booking.objects.count(),
@@ -243,6 +245,20 @@ def test_demo_site_has_bookable_occasions_and_one_booking(demo, client):
     response = client.get(reverse("catalogue:index") + "?free_occasions=on")
     assert response.status_code == 200
     assert site.application.area_title in response.content.decode()
+
+
+def test_demo_occasions_keep_clear_of_the_municipalitys_breaks(winter_demo):
+    from inspira.schools.models import ClosedPeriod
+    from inspira.schools.selectors import closed_days
+    from inspira.visits.models import Occasion
+
+    # Two weeks after WINTER_DAY lies in jullov: the demo moves that occasion to the next open day.
+    assert ClosedPeriod.objects.filter(school=None, name="Jullov", starts_on__lte=WINTER_DAY + datetime.timedelta(
+        weeks=2), ends_on__gte=WINTER_DAY + datetime.timedelta(weeks=2)).exists()
+    occasions = Occasion.objects.filter(certification__school__name="Katarina Södra skola")
+    assert occasions.count() == 3
+    for occasion in occasions:
+        assert not closed_days(occasion.certification.school, occasion.date, occasion.date)
 
 
 def test_demo_history_holds_money_in_both_school_years(winter_demo):

@@ -42,5 +42,6 @@ AREA = Area(
     not_personal={
         "schools.School.name": "The school's name, not a person's.",
         "schools.District.name": "An area of the municipality.",
+        "schools.ClosedPeriod.name": "The name of a school break or study day (Höstlov, Studiedag).",
     },
 )

@@ -21,6 +21,7 @@ from django.utils import timezone
 from inspira.accounts.models import Membership, User
 from inspira.certification import demo as certification_demo
 from inspira.portal import demo as history_demo
+from inspira.schools import demo as schools_demo
 from inspira.schools.models import District, School
 from inspira.schoolyears.models import FeeRule, SchoolYear, school_year_start
 from inspira.visits import demo as visits_demo
@@ -95,6 +96,7 @@ class Command(BaseCommand):
         level = jobs_log.level
         jobs_log.setLevel(max(level, logging.WARNING))
         try:
+            schools_demo.load(stdout=self.stdout)
             certification_demo.load(stdout=self.stdout)
             visits_demo.load(stdout=self.stdout)
             history_demo.load(stdout=self.stdout)
