@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import calendar
 import datetime
+import logging
 from dataclasses import dataclass, field
 
 from django.conf import settings
@@ -40,6 +41,8 @@ from inspira.einvoice.model import EInvoiceError
 from inspira.schools.models import School
 from inspira.schoolyears.services import FeeRuleMissing, fee_rule_for
 from inspira.visits.models import Booking
+
+logger = logging.getLogger(__name__)
 
 # Outbox kinds (handlers in tasks.py).
 INVOICE_PDF = "invoice_pdf"
@@ -370,6 +373,13 @@ def central_invoices_issue(*, year: int, month: int, actor=None, now=None) -> Ce
                                              actor=actor, now=now)
         except BillingNotPossible as exc:
             run.refused.append(CentralRunRefusal(host=School.objects.get(pk=host_id), reason=str(exc)))
+        except Exception:
+            # A fault in one host's data or in the code must not keep the others unpaid: that host's
+            # transaction is rolled back, the fault logged in full for the developers, and finance told.
+            logger.exception("The central invoice of host %s for %s-%02d failed", host_id, year, month)
+            run.refused.append(CentralRunRefusal(host=School.objects.get(pk=host_id), reason=_(
+                "An unexpected error stopped this invoice; nothing of it was saved. The error is logged "
+                "for the administrators; run the month again when it is corrected.")))
         else:
             if invoice is not None:
                 run.issued.append(invoice)

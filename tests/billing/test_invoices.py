@@ -380,3 +380,25 @@ def test_a_completion_under_a_rule_with_vat_by_an_unregistered_issuer_fails_with
     with pytest.raises(FeeRuleMissing, match="inte är momsregistrerade"):  # shown by the completion
         complete(make_booking(certification=site, day=date(2011, 3, 14)), by=site_contact)
     assert not FeeEntry.objects.exists() and not Invoice.objects.exists()
+
+
+def test_an_unexpected_fault_in_one_hosts_invoice_stops_no_other_host(
+        site, school, site_contact, rule_2010, finance, monkeypatch, caplog):
+    complete(make_booking(certification=site, day=date(2011, 3, 7)), by=site_contact, now=at(2011, 3, 18))
+    other_host = SchoolFactory()
+    complete(make_booking(certification=make_certification(school=other_host), day=date(2011, 3, 9)),
+             by=site_contact, now=at(2011, 3, 18))
+    real = services._central_invoice_issue
+
+    def broken_for_the_site(host_id, **kwargs):
+        if host_id == school.pk:
+            raise ZeroDivisionError("a bug")
+        return real(host_id, **kwargs)
+
+    monkeypatch.setattr(services, "_central_invoice_issue", broken_for_the_site)
+    run = services.central_invoices_issue(year=2011, month=3, actor=finance, now=at(2011, 4, 1, 2))
+
+    assert [invoice.issuer for invoice in run.issued] == [other_host]
+    assert [refusal.host for refusal in run.refused] == [school]
+    assert "ZeroDivisionError" in caplog.text  # logged in full for the developers
+    assert FeeEntry.objects.filter(host=school, payer=Payer.CENTRAL).uninvoiced().count() == 1
