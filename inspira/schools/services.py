@@ -156,7 +156,7 @@ def closed_period_update(*, period: ClosedPeriod, actor, **fields) -> ClosedPeri
     if unknown:
         raise TypeError(f"closed_period_update() cannot change {', '.join(sorted(unknown))}")
     # Compare with the stored row, not with ``period``: a bound form has already changed it.
-    period = ClosedPeriod.objects.select_for_update().select_related("school").get(pk=period.pk)
+    period = ClosedPeriod.objects.select_for_update(of=("self",)).select_related("school").get(pk=period.pk)
     before = _closed_period_snapshot(period)
     for name, value in fields.items():
         setattr(period, name, value.strip() if name == "name" else value)
