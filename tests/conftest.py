@@ -34,7 +34,7 @@ def _media_mail_and_jobs(settings, tmp_path, monkeypatch):
     # A running server has read which programmes are on long before: the tests' query counts measure
     # the page, not that one read (tests/programmes/test_state.py counts it). The database holds the
     # defaults at the start of every test; programme_set_active() drops this whenever it changes them.
-    cache.set(programme_state.CACHE_KEY, DEFAULT_ACTIVE, timeout=None)
+    cache.set(programme_state.CACHE_KEY, DEFAULT_ACTIVE, timeout=None)  # no expiry within a test
 
 
 @pytest.fixture(autouse=True)
