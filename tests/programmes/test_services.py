@@ -96,3 +96,14 @@ def test_a_coordinator_coordinates_only_their_programme_and_only_while_it_is_on(
     assert is_coordinator(person, "tailor_made")
     assert not is_coordinator(person, "benchmarking")
     assert not is_coordinator(UserFactory(), "tailor_made")
+
+
+def test_a_coordinator_is_in_their_data_download_and_erasure_removes_the_role(db, administrator):
+    from inspira.privacy.registry import export_categories
+    from inspira.privacy.services import person_erase
+
+    person = ProgrammeCoordinatorFactory(programme=programme("tailor_made")).user
+    [category] = [c for c in export_categories(person) if c.key == "programme_coordinators"]
+    assert [r["programme"] for r in category.rows] == ["Skräddarsydda insatser"]
+    person_erase(person=person, actor=administrator)
+    assert not ProgrammeCoordinator.objects.exists()
