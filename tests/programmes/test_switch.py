@@ -83,3 +83,11 @@ def test_the_administrators_waiting_work_leaves_out_a_programme_that_is_off(clie
     _switch("inspiration_sites", False, administrator)
     content = client.get(reverse("core:dashboard")).content.decode()
     assert reverse("certification:queue") not in content and reverse("visits:all_bookings") not in content
+
+
+def test_a_copy_in_the_page_cache_is_not_served_while_the_programme_is_off(client, db, administrator):
+    from django.test import Client
+
+    assert client.get(reverse("catalogue:index")).status_code == 200  # the copy is made
+    _switch("inspiration_sites", False, administrator)
+    assert Client().get(reverse("catalogue:index")).status_code == 404
