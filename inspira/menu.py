@@ -16,6 +16,8 @@ from inspira.accounts.models import User
 from inspira.accounts.permissions import CENTRAL_ROLES, has_central_role
 from inspira.billing.permissions import can_view_overview
 from inspira.certification.permissions import can_decide, can_view_casework
+from inspira.programmes.catalog import programme_of_url_name
+from inspira.programmes.state import active_keys
 
 
 @dataclass(frozen=True)
@@ -73,6 +75,7 @@ ENTRIES = (
 ADMINISTRATION = (_("Administration"), (
     ("schools:list", _("Schools"), _central, _app("schools")),
     ("schoolyears:list", _("School years and fees"), _central, _app("schoolyears")),
+    ("programmes:list", _("Programmes"), _administrator, _app("programmes")),
     ("accounts:people", _("People"), _administrator, _url_name("people")),
     ("core:outbox", _("Outbox"), _administrator, _url_name("outbox")),
     ("core:audit", _("Audit trail"), _administrator, _view("core:audit")),
@@ -81,10 +84,14 @@ ADMINISTRATION = (_("Administration"), (
 
 def _items(request, entries, *, signed_in: bool) -> list[MenuItem]:
     match = request.resolver_match
+    # An entry belongs to the programme of its URL (programmes.catalog.NAMESPACES); a programme that
+    # is switched off takes its entries with it.
+    active = active_keys(request)
     return [
         MenuItem(label=str(label), url=reverse(url_name), current=match is not None and is_current(match))
         for url_name, label, allowed, is_current in entries
-        if allowed is None or (signed_in and allowed(request.user))
+        if (allowed is None or (signed_in and allowed(request.user)))
+        and programme_of_url_name(url_name) in (None, *active)
     ]
 
 

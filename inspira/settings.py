@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "inspira.accounts",
     "inspira.schools",
     "inspira.schoolyears",
+    "inspira.programmes",
     "inspira.certification",
     "inspira.catalogue",
     "inspira.visits",
@@ -86,6 +87,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
+    # The pages of a programme that is switched off answer 404 (inspira/programmes/catalog.py).
+    "inspira.programmes.middleware.ProgrammeSwitchMiddleware",
     # Last, as django-axes asks: it turns a locked-out login into its lockout response.
     "axes.middleware.AxesMiddleware",
 ]

@@ -7,6 +7,7 @@ urlpatterns = [
     path("konto/", include("inspira.accounts.urls")),
     path("skolor/", include("inspira.accounts.school_urls")),
     path("lasar/", include("inspira.schoolyears.urls")),
+    path("program/", include("inspira.programmes.urls")),
     path("ansokan/", include("inspira.certification.urls")),
     path("inspirationsplatser/", include("inspira.catalogue.urls")),
     path("besok/", include("inspira.visits.urls")),

@@ -310,3 +310,19 @@ class ClosedPeriodFactory(factory.django.DjangoModelFactory):
     kind = ClosedPeriod.Kind.BREAK
     starts_on = factory.LazyFunction(lambda: timezone.localdate() + timedelta(days=30))
     ends_on = factory.LazyAttribute(lambda period: period.starts_on + timedelta(days=4))
+
+
+class ProgrammeCoordinatorFactory(factory.django.DjangoModelFactory):
+    """The programmes themselves come from a data migration: pass ``programme=programme("tailor_made")``."""
+
+    class Meta:
+        model = "programmes.ProgrammeCoordinator"
+
+    programme = factory.LazyFunction(lambda: programme("tailor_made"))
+    user = factory.SubFactory(UserFactory)
+
+
+def programme(key: str):
+    from inspira.programmes.models import Programme
+
+    return Programme.objects.get(key=key)

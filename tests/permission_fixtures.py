@@ -181,3 +181,11 @@ def closed_period(world: World):
     from tests.factories import ClosedPeriodFactory
 
     return world.once("closed_period", lambda: ClosedPeriodFactory(school=world.school, name="Studiedag"))
+
+
+def programme_coordinator(world: World):
+    """A coordinator of tailor-made development (a person who is none of the roles)."""
+    from tests.factories import ProgrammeCoordinatorFactory, UserFactory, programme
+
+    return world.once("programme_coordinator", lambda: ProgrammeCoordinatorFactory(
+        programme=programme("tailor_made"), user=UserFactory(email="pedagogcentrum@example.se")))

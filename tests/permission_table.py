@@ -245,6 +245,21 @@ TABLE: dict[str, Row] = {
         GET=FEE_RULE_EDITORS, POST=FEE_RULE_EDITORS, kwargs=lambda w: {"rule_id": fx.fee_rule(w).pk},
     ),
 
+    # programmes: administrators switch them on and off and name their coordinators
+    "programmes:list": Row(GET=ADMIN_ONLY, POST=not_allowed(ADMIN_ONLY)),
+    "programmes:switch": Row(
+        GET=not_allowed(ADMIN_ONLY), POST=ADMIN_ONLY, kwargs=lambda w: {"key": "teacher_panel"},
+        data=lambda w: {"active": "on"},
+    ),
+    "programmes:coordinator_add": Row(
+        GET=ADMIN_ONLY, POST=ADMIN_ONLY, kwargs=lambda w: {"key": "tailor_made"},
+        data=lambda w: {"person": w.users[STAFF].pk},
+    ),
+    "programmes:coordinator_remove": Row(
+        GET=not_allowed(ADMIN_ONLY), POST=ADMIN_ONLY,
+        kwargs=lambda w: {"key": "tailor_made", "user_id": fx.programme_coordinator(w).user_id},
+    ),
+
     # certification: the school's application
     "certification:list": Row(
         GET=LOGGED_IN, POST=not_allowed(LOGGED_IN), note="Lists only the person's own schools' applications.",

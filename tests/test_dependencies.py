@@ -14,6 +14,7 @@ LEVELS = [
     {"schools"},
     {"accounts"},
     {"schoolyears"},
+    {"programmes"},
     {"certification"},
     {"catalogue"},
     {"visits"},

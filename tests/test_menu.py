@@ -45,7 +45,25 @@ def test_each_person_sees_the_pages_they_may_open(db, client, client_for, reques
 def test_the_administrator_sees_the_administration(client_for, administrator):
     urls = _menu(client_for(administrator))
     assert urls == _urls("catalogue:index", "core:dashboard", "certification:queue", "billing:overview",
-                         "schools:list", "schoolyears:list", "accounts:people", "core:outbox", "core:audit")
+                         "schools:list", "schoolyears:list", "programmes:list", "accounts:people", "core:outbox",
+                         "core:audit")
+
+
+def test_a_programme_switched_off_takes_its_entries_with_it(client_for, staff, administrator):
+    from inspira.programmes.models import Programme
+    from inspira.programmes.services import programme_set_active
+
+    programme = Programme.objects.get(key="inspiration_sites")
+    programme_set_active(programme=programme, active=False, actor=administrator)
+    # The catalogue itself is gone now, so the menu is read from a page that belongs to no programme.
+    response = client_for(staff).get(reverse("core:dashboard"))
+    urls = [item.url for item in response.context["menu_items"]]
+    assert urls == _urls("core:dashboard")
+
+    programme_set_active(programme=programme, active=True, actor=administrator)
+    response = client_for(staff).get(reverse("core:dashboard"))
+    urls = [item.url for item in response.context["menu_items"]]
+    assert urls == _urls("catalogue:index", "core:dashboard", "certification:list", "visits:mine")
 
 
 def test_the_administrations_registers_share_one_dropdown(client_for, administrator):

@@ -41,6 +41,11 @@ ACTION_LABELS = {
     "closed_period.delete": _("Removed a school break or study day"),
     "fee_rule.create": _("Added a fee rule"),
     "fee_rule.update": _("Changed a fee rule"),
+    # programmes
+    "programme.switched_on": _("Switched a programme on"),
+    "programme.switched_off": _("Switched a programme off"),
+    "programme.coordinator_add": _("Named a programme coordinator"),
+    "programme.coordinator_remove": _("Removed a programme coordinator"),
     # certification
     "application.preparation_start": _("Started preparing an application"),
     "application.contact_log_add": _("Logged a contact with a school"),

@@ -52,10 +52,11 @@ def site_notices(memberships: list[Membership]) -> list[SiteNotice]:
     return notices
 
 
-def work_waiting(user) -> list[Waiting]:
-    """Counts of what waits for an administrator or the director, each with the page where it is done."""
+def work_waiting(user, *, inspiration_sites: bool = True) -> list[Waiting]:
+    """Counts of what waits for an administrator or the director, each with the page where it is done.
+    Without ``inspiration_sites`` (the programme is off), its applications and decisions are left out."""
     rows = []
-    if user.is_administrator or user.is_director:
+    if inspiration_sites and (user.is_administrator or user.is_director):
         counts = Application.objects.aggregate(
             prepare=Count("pk", filter=Q(status__in=[Application.Status.SUBMITTED, Application.Status.IN_PREPARATION])),
             decide=Count("pk", filter=Q(status=Application.Status.SENT_TO_DIRECTOR)),

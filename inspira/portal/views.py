@@ -14,11 +14,17 @@ from inspira.core import outbox
 from inspira.core.models import OutboxItem
 from inspira.core.pagination import paginate
 from inspira.portal import selectors
+from inspira.programmes.catalog import PROGRAMMES, Key
+from inspira.programmes.permissions import programme_is_active
 
 
 @require_GET
 def home(request):
-    return render(request, "core/home.html")
+    # Only the programmes that are on; each says in its own words what it is. The inspiration sites'
+    # section of the template has its links; the others have nothing to do here yet.
+    programmes = [{"info": info, "has_links": info.key == Key.INSPIRATION_SITES}
+                  for info in PROGRAMMES if programme_is_active(info.key, request)]
+    return render(request, "core/home.html", {"programmes": programmes})
 
 
 @login_required
@@ -38,9 +44,15 @@ def dashboard(request):
             confirmed_at__isnull=True, user__is_active=True, school_id__in=principal_school_ids
         )
     waiting = waiting.select_related("user", "school").order_by("requested_at")[:20]
+    inspiration_sites = programme_is_active(Key.INSPIRATION_SITES, request)
     return render(request, "core/dashboard.html", {
         "memberships": memberships, "waiting_memberships": waiting,
-        "sites": selectors.site_notices(memberships), "work_waiting": selectors.work_waiting(request.user),
+        "inspiration_sites": inspiration_sites,
+        "sites": selectors.site_notices(memberships) if inspiration_sites else [],
+        "work_waiting": selectors.work_waiting(request.user, inspiration_sites=inspiration_sites),
+        # Invoices are bookkeeping: they stay whether or not the programme that earned them is on.
+        "invoice_schools": [m.school for m in memberships
+                            if m.is_confirmed and m.role != Membership.Role.STAFF],
     })
 
 

@@ -44,6 +44,7 @@ COLUMN_LABELS = {
     "phone": _("phone"),
     "principal_email": _("principal's email address"),
     "principal_name": _("principal's name"),
+    "programme": _("programme"),
     "published": _("published"),
     "questions": _("constructive questions for the site"),
     "rating": _("rating"),

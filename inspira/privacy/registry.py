@@ -5,14 +5,24 @@ tests/privacy/test_registry.py walks every model and fails when a field that may
 either as handled by an area, kept by law, or not personal data, each with its reason.
 """
 
-from inspira.privacy.areas import accounts, billing, catalogue, certification, core, platform, schools, visits
+from inspira.privacy.areas import (
+    accounts,
+    billing,
+    catalogue,
+    certification,
+    core,
+    platform,
+    programmes,
+    schools,
+    visits,
+)
 from inspira.privacy.base import Area, Category
 from inspira.privacy.scrub import Scrubber, Subject
 
 # Order matters only for the download's order of categories; erasure runs them all in one transaction.
 AREAS: list[Area] = [
-    accounts.AREA, schools.AREA, certification.AREA, catalogue.AREA, visits.AREA, billing.AREA, core.AREA,
-    platform.AREA,
+    accounts.AREA, schools.AREA, programmes.AREA, certification.AREA, catalogue.AREA, visits.AREA, billing.AREA,
+    core.AREA, platform.AREA,
 ]
 
 # Fields that hold no personal data, though their name or type suggests they might.

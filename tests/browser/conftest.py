@@ -23,6 +23,7 @@ CHROMIUM_ARGS = [
     "--disable-sync", "--disable-quic", "--no-first-run",
 ]
 school_forms_migration = importlib.import_module("inspira.schools.migrations.0002_school_forms")
+programmes_migration = importlib.import_module("inspira.programmes.migrations.0002_the_five_programmes")
 
 # Playwright waits for elements on its own; a page that needs longer than this is broken.
 TIMEOUT_MS = 5000
@@ -48,8 +49,9 @@ def page(browser, live_server):
 @pytest.fixture(autouse=True)
 def _browser_database(transactional_db, settings):
     # live_server needs a transactional database, which is emptied after each test, taking the
-    # school forms that a migration created with it; put them back.
+    # school forms and the programmes that migrations created with it; put them back.
     school_forms_migration.create_school_forms(apps, None)
+    programmes_migration.create(apps, None)
     # Argon2 costs about 0.1 s per password; the browser tests log in a lot and test no hashing.
     settings.PASSWORD_HASHERS = [
         "django.contrib.auth.hashers.MD5PasswordHasher",

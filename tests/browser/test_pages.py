@@ -31,7 +31,17 @@ PAGES = {
     "outbox": lambda get: reverse("core:outbox"),
     "outbox_detail": lambda get: reverse("core:outbox_detail", args=[get("outbox_item").pk]),
     "audit": lambda get: _audit_page(get),
+    "programmes": lambda get: _programmes_page(get),
+    "coordinator_add": lambda get: reverse("programmes:coordinator_add", args=["tailor_made"]) + "?q=example",
 }
+
+
+def _programmes_page(get) -> str:
+    """The programmes, one of them with a coordinator (shown with a button to remove them)."""
+    from tests.factories import ProgrammeCoordinatorFactory, programme
+
+    ProgrammeCoordinatorFactory(programme=programme("tailor_made"))
+    return reverse("programmes:list")
 
 
 def _audit_page(get) -> str:
@@ -58,7 +68,7 @@ ROLES = {
     "administrator": (
         "administrator",
         [*_CENTRAL, "school_create", "school_edit", "people", "fee_rule_create", "fee_rule_edit",
-         "outbox", "outbox_detail", "audit"],
+         "outbox", "outbox_detail", "audit", "programmes", "coordinator_add"],
     ),
     "director": ("director", _CENTRAL),
     "finance": ("finance", _CENTRAL),

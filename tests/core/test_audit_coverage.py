@@ -311,6 +311,22 @@ def _billing_settings(w: World) -> Scenario:
     return Scenario(ADMINISTRATOR, reverse("billing:settings"), data, expect=("billing_settings.update",))
 
 
+def _programme_switch(w: World) -> Scenario:
+    return Scenario(ADMINISTRATOR, reverse("programmes:switch", args=["teacher_panel"]), {"active": "on"},
+                    expect=("programme.switched_on",))
+
+
+def _coordinator_add(w: World) -> Scenario:
+    return Scenario(ADMINISTRATOR, reverse("programmes:coordinator_add", args=["tailor_made"]),
+                    {"person": w.users[STAFF].pk}, expect=("programme.coordinator_add",))
+
+
+def _coordinator_remove(w: World) -> Scenario:
+    coordinator = fx.programme_coordinator(w)
+    return Scenario(ADMINISTRATOR, reverse("programmes:coordinator_remove", args=["tailor_made", coordinator.user_id]),
+                    expect=("programme.coordinator_remove",))
+
+
 def _privacy_export(w: World) -> Scenario:
     return Scenario(FINANCE, reverse("privacy:export"), status=200, expect=("privacy.export",))
 
@@ -361,6 +377,9 @@ SCENARIOS = {
     ("billing:invoice_mark_paid", "paid"): _invoice_paid,
     ("billing:support_mark_paid", "paid"): _support_paid,
     ("billing:settings", "change"): _billing_settings,
+    ("programmes:switch", "switch on"): _programme_switch,
+    ("programmes:coordinator_add", "add"): _coordinator_add,
+    ("programmes:coordinator_remove", "remove"): _coordinator_remove,
     ("privacy:export", "own data"): _privacy_export,
     ("privacy:erase", "erase a person"): _privacy_erase,
 }

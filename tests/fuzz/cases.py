@@ -307,6 +307,12 @@ CASES: list[Case] = [
         "visit_fee_ore": "2 000", "central_share_ore": "1 000", "visiting_share_ore": "1 000",
         "establishment_support_ore": "10 000"}),
     Case("schoolyears:edit", FINANCE),
+
+    Case("programmes:switch", ADMINISTRATOR, page="programmes:list", page_kwargs=lambda w: {}),
+    Case("programmes:coordinator_add", ADMINISTRATOR, page_query="q=example.se",
+         values=lambda w: {"person": str(w.users[STAFF].pk)}),
+    Case("programmes:coordinator_remove", ADMINISTRATOR, page="programmes:list", page_kwargs=lambda w: {},
+         kwargs=lambda w: {"key": "tailor_made", "user_id": fx.programme_coordinator(w).user_id}),
     # certification: the school's application
     Case("certification:start", STAFF),
     *[Case("certification:step", STAFF, variant=str(n), kwargs=_step(n)) for n in (1, 2, 3, 4, 5, 6)],

@@ -11,6 +11,7 @@ from stdnum.se import orgnr
 
 from inspira.accounts.models import Membership, User
 from inspira.portal.management.commands import load_demo
+from inspira.programmes.models import Programme, ProgrammeCoordinator
 from inspira.schools.models import District, School, SchoolForm
 from inspira.schoolyears.models import FeeRule, SchoolYear
 from inspira.schoolyears.services import fee_rule_for
@@ -49,6 +50,7 @@ def counts() -> dict:
         "memberships": Membership.objects.count(),
         "school years": SchoolYear.objects.count(),
         "fee rules": FeeRule.objects.count(),
+        "programme coordinators": ProgrammeCoordinator.objects.count(),
     }
 
 
@@ -322,3 +324,12 @@ def test_load_demo_is_quick(db):
     started = time.monotonic()
     run_load_demo()
     assert time.monotonic() - started < 60
+
+
+def test_the_development_centre_coordinates_tailor_made_development_only(demo):
+    person = User.objects.get(email="pedagogcentrum@inspira.example")
+    assert list(ProgrammeCoordinator.objects.filter(user=person).values_list("programme__key", flat=True)) == [
+        "tailor_made"]
+    # The new programmes have no content in the demo yet, so they stay off.
+    assert set(Programme.objects.filter(is_active=True).values_list("key", flat=True)) == {"inspiration_sites"}
+    assert "pedagogcentrum@inspira.example" in demo

@@ -5,7 +5,8 @@ rows, and the fee rules of the current and the previous school year are only cre
 they are missing. Then, through the real services: Katarina Södra skola is certified today
 with occasions ahead and a booking (inspira.certification.demo, inspira.visits.demo), and
 Fridhemsskolan holds a year and a half of history with the money it made
-(inspira.portal.demo).
+(inspira.portal.demo). The development centre's person coordinates tailor-made development
+(inspira.programmes.demo).
 """
 
 import json
@@ -21,6 +22,7 @@ from django.utils import timezone
 from inspira.accounts.models import Membership, User
 from inspira.certification import demo as certification_demo
 from inspira.portal import demo as history_demo
+from inspira.programmes import demo as programmes_demo
 from inspira.schools import demo as schools_demo
 from inspira.schools.models import District, School
 from inspira.schoolyears.models import FeeRule, SchoolYear, school_year_start
@@ -97,6 +99,7 @@ class Command(BaseCommand):
         jobs_log.setLevel(max(level, logging.WARNING))
         try:
             schools_demo.load(stdout=self.stdout)
+            programmes_demo.load(stdout=self.stdout)
             certification_demo.load(stdout=self.stdout)
             visits_demo.load(stdout=self.stdout)
             history_demo.load(stdout=self.stdout)
@@ -119,9 +122,13 @@ class Command(BaseCommand):
         pks = [obj["pk"] for obj in json.loads(FIXTURE.read_text(encoding="utf-8"))
                if obj["model"] == "accounts.user"]
         rows = []
-        for user in User.objects.filter(pk__in=pks).prefetch_related("memberships__school").order_by("pk"):
+        people = User.objects.filter(pk__in=pks).prefetch_related(
+            "memberships__school", "programme_coordinations__programme").order_by("pk")
+        for user in people:
             if user.role:
                 rows.append((user.email, str(user.get_role_display()), ""))
+            for coordination in user.programme_coordinations.all():
+                rows.append((user.email, f"Coordinator of {coordination.programme.name}", ""))
             for m in user.memberships.all():
                 role = str(m.get_role_display())
                 if not m.is_confirmed:
