@@ -217,7 +217,7 @@ def test_pages_need_https_and_carry_the_security_headers(production):
     page = fetch(production.base, "/", headers=HTTPS)
     assert page.status == 200
     assert '<html lang="sv">' in page.text
-    assert "<h1>Inspirationsplatser</h1>" in page.text
+    assert "<h1>Utveckla undervisningen tillsammans</h1>" in page.text  # the home page, in Swedish
     policy = page.headers["Content-Security-Policy"]
     assert "default-src 'self'" in policy and "script-src 'self'" in policy and "style-src 'self'" in policy
     assert "unsafe-inline" not in policy
