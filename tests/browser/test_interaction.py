@@ -86,15 +86,15 @@ def test_form_errors_are_tied_to_their_fields(page, live_server, administrator, 
 def test_language_switch(page, live_server):
     home = live_server.url + reverse("core:home")
     with translation.override("sv"):
-        swedish_title = translation.gettext("Inspiration sites")
-    assert swedish_title != "Inspiration sites", "the Swedish catalogue lacks the start page's title"
+        swedish_title = translation.gettext("Develop teaching together")
+    assert swedish_title != "Develop teaching together", "the Swedish catalogue lacks the start page's title"
     page.goto(home)
     expect(page.locator("html")).to_have_attribute("lang", "sv")
     expect(page.locator("h1")).to_have_text(swedish_title)
 
     page.get_by_role("button", name="In English").click()
     expect(page.locator("html")).to_have_attribute("lang", "en")
-    expect(page.locator("h1")).to_have_text("Inspiration sites")
+    expect(page.locator("h1")).to_have_text("Develop teaching together")
     assert page.url == home  # the switch keeps the person on the same page
 
     page.get_by_role("button", name="På svenska").click()
