@@ -8,7 +8,7 @@ from inspira.core.models import OutboxItem
 from inspira.surveys import services
 from inspira.surveys.models import Answer, Invitation, Question, Response, Survey
 from inspira.surveys.services import SurveyError, invitation_token
-from tests.factories import InvitationFactory, SurveyFactory, UserFactory, evaluation_survey, programme
+from tests.factories import InvitationFactory, UserFactory, evaluation_survey, programme
 
 STOCKHOLM = timezone.get_default_timezone()
 
