@@ -322,7 +322,7 @@ CASES: list[Case] = [
     Case("programmes:coordinator_remove", ADMINISTRATOR, page="programmes:list", page_kwargs=lambda w: {},
          kwargs=lambda w: {"key": "tailor_made", "user_id": fx.programme_coordinator(w).user_id}),
     # surveys
-    Case("surveys:answer", ANONYMOUS, note="Radio buttons and checkboxes get plausible choices; free text is optional."),
+    Case("surveys:answer", ANONYMOUS, note="Radio buttons and checkboxes get plausible choices."),
     Case("surveys:review", ADMINISTRATOR, pick=_approve_first_free_text),
     # certification: the school's application
     Case("certification:start", STAFF),
