@@ -3,6 +3,8 @@
 from datetime import timedelta
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone, translation
 
 from inspira.surveys import selectors, services
@@ -140,3 +142,17 @@ def test_the_threshold_is_a_setting(db, settings):
     results = survey_results(survey=survey)
     assert not results.suppressed
     assert str(results.questions[0].rows[1].count) == "fewer than 3"
+
+
+def test_the_number_of_queries_does_not_grow_with_the_answers(db):
+    counted = []
+    for people in (15, 30):  # at least five in the filtered group each time
+        survey, single, multiple, scale, text = evaluation_survey()
+        for n in range(people):
+            answer(survey, single, scale, choice=n % 3, multiple=(multiple, 2), free=(text, f"Text {n}"))
+        close(survey)
+        with CaptureQueriesContext(connection) as queries:
+            results = survey_results(survey=survey, filters={single.pk: single.choices.first().pk})
+            results_rows(results)
+        counted.append(len(queries))
+    assert counted[0] == counted[1]
