@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "inspira.schools",
     "inspira.schoolyears",
     "inspira.programmes",
+    "inspira.surveys",
     "inspira.certification",
     "inspira.catalogue",
     "inspira.visits",
@@ -171,6 +172,9 @@ PASSWORD_RESET_TIMEOUT = env_int("PASSWORD_RESET_TIMEOUT", 3 * 24 * 3600)
 EMAIL_VERIFICATION_MAX_AGE = env_int("EMAIL_VERIFICATION_MAX_AGE", 3 * 24 * 3600)
 # How long the principal's link to endorse an application stays valid.
 ENDORSEMENT_LINK_MAX_AGE = env_int("ENDORSEMENT_LINK_MAX_AGE", 14 * 24 * 3600)
+# Survey results are shown only for groups of at least this many answers (Skolinspektionen publishes
+# nothing under five); smaller groups and cells read "fewer than N".
+SURVEY_MIN_GROUP = env_int("SURVEY_MIN_GROUP", 5)
 
 # --- Language and time ----------------------------------------------------------------
 LANGUAGE_CODE = "sv"

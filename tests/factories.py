@@ -326,3 +326,74 @@ def programme(key: str):
     from inspira.programmes.models import Programme
 
     return Programme.objects.get(key=key)
+
+
+# --- Surveys -----------------------------------------------------------------------------------------------
+
+class SurveyFactory(factory.django.DjangoModelFactory):
+    """An open survey of tailor-made development, closing in two weeks (``opens_at=None``: a draft)."""
+
+    class Meta:
+        model = "surveys.Survey"
+
+    programme = factory.LazyFunction(lambda: programme("tailor_made"))
+    title = "Utvärdering av studiedagen"
+    intro = "Tack för att du deltog!"
+    opens_at = factory.LazyFunction(lambda: timezone.now() - timedelta(days=1))
+    closes_at = factory.LazyFunction(lambda: timezone.now() + timedelta(days=14))
+
+
+class QuestionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "surveys.Question"
+
+    survey = factory.SubFactory(SurveyFactory)
+    position = factory.Sequence(lambda n: n + 1)
+    kind = "scale"
+    text = "Hur nöjd är du med dagen?"
+    required = True
+
+
+class ChoiceFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "surveys.Choice"
+
+    question = factory.SubFactory(QuestionFactory, kind="single")
+    position = factory.Sequence(lambda n: n + 1)
+    text = factory.Sequence(lambda n: f"Alternativ {n}")
+
+
+class InvitationFactory(factory.django.DjangoModelFactory):
+    """An invitation with a working link: ``invitation_token(invitation)`` gives it."""
+
+    class Meta:
+        model = "surveys.Invitation"
+        skip_postgeneration_save = True
+
+    survey = factory.SubFactory(SurveyFactory)
+    user = factory.SubFactory(UserFactory)
+    token_hash = ""
+    invited_at = factory.LazyFunction(timezone.now)
+
+    @factory.post_generation
+    def link(obj, create, extracted, **kwargs):
+        from inspira.surveys.services import _hash, invitation_token
+
+        obj.token_hash = _hash(invitation_token(obj))
+        if create:
+            obj.save(update_fields=["token_hash"])
+
+
+def evaluation_survey(**fields):
+    """A survey with one question of each kind: (survey, single, multiple, scale, text)."""
+    survey = SurveyFactory(**fields)
+    single = QuestionFactory(survey=survey, position=1, kind="single", text="Vilken skolform arbetar du i?")
+    for n, text in enumerate(["Förskola", "Grundskola", "Gymnasieskola"], 1):
+        ChoiceFactory(question=single, position=n, text=text)
+    multiple = QuestionFactory(survey=survey, position=2, kind="multiple", text="Vad var mest givande?",
+                               required=False)
+    for n, text in enumerate(["Föreläsningen", "Samtalen", "Materialet"], 1):
+        ChoiceFactory(question=multiple, position=n, text=text)
+    scale = QuestionFactory(survey=survey, position=3, kind="scale", text="Hur nöjd är du med dagen?")
+    text = QuestionFactory(survey=survey, position=4, kind="text", text="Övriga synpunkter", required=False)
+    return survey, single, multiple, scale, text

@@ -189,3 +189,32 @@ def programme_coordinator(world: World):
 
     return world.once("programme_coordinator", lambda: ProgrammeCoordinatorFactory(
         programme=programme("tailor_made"), user=UserFactory(email="pedagogcentrum@example.se")))
+
+
+def survey_token(world: World) -> str:
+    """The personal link of the world's staff member to an open survey of the inspiration sites."""
+    from inspira.surveys.services import invitation_token
+    from tests.factories import InvitationFactory, evaluation_survey, programme
+
+    def make():
+        survey, *_ = evaluation_survey(programme=programme("inspiration_sites"))
+        return invitation_token(InvitationFactory(survey=survey, user=world.users[STAFF]))
+
+    return world.once("survey_token", make)
+
+
+def closed_survey(world: World):
+    """A closed survey of the inspiration sites with six answers, each with a free text waiting for review."""
+    from inspira.surveys.services import invitation_token, survey_answer
+    from tests.factories import InvitationFactory, evaluation_survey, programme
+
+    def make():
+        survey, single, _multiple, scale, text = evaluation_survey(programme=programme("inspiration_sites"))
+        for n in range(6):
+            survey_answer(token=invitation_token(InvitationFactory(survey=survey)),
+                          answers={single.pk: single.choices.first().pk, scale.pk: 4, text.pk: f"Synpunkt {n}"})
+        survey.closed_at = timezone.now()
+        survey.save(update_fields=["closed_at"])
+        return survey
+
+    return world.once("closed_survey", make)

@@ -260,6 +260,23 @@ TABLE: dict[str, Row] = {
         kwargs=lambda w: {"key": "tailor_made", "user_id": fx.programme_coordinator(w).user_id},
     ),
 
+    # surveys: anyone with the emailed link answers; the programme's coordinators and administrators see
+    # the results (the checks for the object come after the method's, so a logged-in POST is told 405)
+    "surveys:answer": Row(
+        GET=PUBLIC, POST=PUBLIC, kwargs=lambda w: {"token": fx.survey_token(w)},
+        note="The personal link is the permission: it works logged out. An empty POST shows the form's errors.",
+    ),
+    "surveys:answered": Row(GET=PUBLIC, POST=NOBODY, note="A thank-you page; shows nothing of anyone's answers."),
+    "surveys:results": Row(
+        GET=ADMIN_ONLY, POST=not_allowed(LOGGED_IN), kwargs=lambda w: {"survey_id": fx.closed_survey(w).pk},
+        note="Also the coordinators of the survey's programme (no role of the world is one).",
+    ),
+    "surveys:export": Row(
+        GET=ADMIN_ONLY, POST=not_allowed(LOGGED_IN),
+        kwargs=lambda w: {"survey_id": fx.closed_survey(w).pk, "fmt": "csv"},
+    ),
+    "surveys:review": Row(GET=ADMIN_ONLY, POST=ADMIN_ONLY, kwargs=lambda w: {"survey_id": fx.closed_survey(w).pk}),
+
     # certification: the school's application
     "certification:list": Row(
         GET=LOGGED_IN, POST=not_allowed(LOGGED_IN), note="Lists only the person's own schools' applications.",

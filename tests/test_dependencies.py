@@ -15,6 +15,7 @@ LEVELS = [
     {"accounts"},
     {"schoolyears"},
     {"programmes"},
+    {"surveys"},
     {"certification"},
     {"catalogue"},
     {"visits"},

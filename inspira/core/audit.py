@@ -46,6 +46,11 @@ ACTION_LABELS = {
     "programme.switched_off": _("Switched a programme off"),
     "programme.coordinator_add": _("Named a programme coordinator"),
     "programme.coordinator_remove": _("Removed a programme coordinator"),
+    "survey.create": _("Created a survey"),
+    "survey.open": _("Opened a survey"),
+    "survey.close": _("Closed a survey"),
+    "survey.free_text_approved": _("Approved a free-text survey answer"),
+    "survey.free_text_rejected": _("Rejected a free-text survey answer"),
     # certification
     "application.preparation_start": _("Started preparing an application"),
     "application.contact_log_add": _("Logged a contact with a school"),

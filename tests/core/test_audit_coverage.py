@@ -327,6 +327,12 @@ def _coordinator_remove(w: World) -> Scenario:
                     expect=("programme.coordinator_remove",))
 
 
+def _survey_review(w: World) -> Scenario:
+    answer = fx.closed_survey(w).questions.get(kind="text").answers.order_by("text").first()
+    return Scenario(ADMINISTRATOR, reverse("surveys:review", args=[fx.closed_survey(w).pk]),
+                    {"answer": answer.pk, "decision": "approve"}, expect=("survey.free_text_approved",))
+
+
 def _privacy_export(w: World) -> Scenario:
     return Scenario(FINANCE, reverse("privacy:export"), status=200, expect=("privacy.export",))
 
@@ -380,6 +386,7 @@ SCENARIOS = {
     ("programmes:switch", "switch on"): _programme_switch,
     ("programmes:coordinator_add", "add"): _coordinator_add,
     ("programmes:coordinator_remove", "remove"): _coordinator_remove,
+    ("surveys:review", "approve a free text"): _survey_review,
     ("privacy:export", "own data"): _privacy_export,
     ("privacy:erase", "erase a person"): _privacy_erase,
 }

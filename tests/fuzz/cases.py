@@ -258,6 +258,14 @@ def _named_form(marker: str) -> Callable[[dict], bool]:
     return lambda baseline: baseline.get("form") == [marker]
 
 
+def _approve_first_free_text(baseline: dict) -> bool:
+    """Of the review page's forms (approve or reject, for each free text): approving the first."""
+    from inspira.surveys.models import Answer
+
+    first = Answer.objects.filter(review=Answer.Review.PENDING).order_by("text").first()
+    return baseline.get("decision") == ["approve"] and baseline.get("answer") == [str(first.pk)]
+
+
 # django-otp counts failed codes on the device (throttling), also when the request is refused.
 OTP_THROTTLING = ("otp_totp.TOTPDevice", "otp_static.StaticDevice")
 
@@ -313,6 +321,9 @@ CASES: list[Case] = [
          values=lambda w: {"person": str(w.users[STAFF].pk)}),
     Case("programmes:coordinator_remove", ADMINISTRATOR, page="programmes:list", page_kwargs=lambda w: {},
          kwargs=lambda w: {"key": "tailor_made", "user_id": fx.programme_coordinator(w).user_id}),
+    # surveys
+    Case("surveys:answer", ANONYMOUS, note="Radio buttons and checkboxes get plausible choices."),
+    Case("surveys:review", ADMINISTRATOR, pick=_approve_first_free_text),
     # certification: the school's application
     Case("certification:start", STAFF),
     *[Case("certification:step", STAFF, variant=str(n), kwargs=_step(n)) for n in (1, 2, 3, 4, 5, 6)],
