@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "inspira.schools",
     "inspira.schoolyears",
     "inspira.programmes",
+    "inspira.events",
     "inspira.certification",
     "inspira.catalogue",
     "inspira.visits",

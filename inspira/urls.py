@@ -8,6 +8,7 @@ urlpatterns = [
     path("skolor/", include("inspira.accounts.school_urls")),
     path("lasar/", include("inspira.schoolyears.urls")),
     path("program/", include("inspira.programmes.urls")),
+    path("", include("inspira.events.urls")),
     path("ansokan/", include("inspira.certification.urls")),
     path("inspirationsplatser/", include("inspira.catalogue.urls")),
     path("besok/", include("inspira.visits.urls")),

@@ -326,3 +326,21 @@ def programme(key: str):
     from inspira.programmes.models import Programme
 
     return Programme.objects.get(key=key)
+
+
+class EventFactory(factory.django.DjangoModelFactory):
+    """An event of the inspiration sites (on by default); pass ``programme=programme(key)`` for another."""
+
+    class Meta:
+        model = "events.Event"
+
+    programme = factory.LazyFunction(lambda: programme("inspiration_sites"))
+    title = factory.Sequence(lambda n: f"Seminarium {n}")
+    description = "Vi delar erfarenheter och goda exempel."
+    kind = "seminar"
+    starts_at = factory.LazyFunction(lambda: timezone.now().replace(microsecond=0) + timedelta(days=14))
+    ends_at = factory.LazyAttribute(lambda o: o.starts_at + timedelta(hours=3))
+    place = "Stadshuset, Ragnar Östbergs plan 1"
+    online_link = ""
+    capacity = 60
+    is_public = True

@@ -15,6 +15,7 @@ LEVELS = [
     {"accounts"},
     {"schoolyears"},
     {"programmes"},
+    {"events"},
     {"certification"},
     {"catalogue"},
     {"visits"},

@@ -46,6 +46,10 @@ ACTION_LABELS = {
     "programme.switched_off": _("Switched a programme off"),
     "programme.coordinator_add": _("Named a programme coordinator"),
     "programme.coordinator_remove": _("Removed a programme coordinator"),
+    # events
+    "event.created": _("Created an event"),
+    "event.updated": _("Changed an event"),
+    "event.cancelled": _("Cancelled an event"),
     # certification
     "application.preparation_start": _("Started preparing an application"),
     "application.contact_log_add": _("Logged a contact with a school"),
