@@ -338,7 +338,9 @@ class EventFactory(factory.django.DjangoModelFactory):
     title = factory.Sequence(lambda n: f"Seminarium {n}")
     description = "Vi delar erfarenheter och goda exempel."
     kind = "seminar"
-    starts_at = factory.LazyFunction(lambda: timezone.now().replace(microsecond=0) + timedelta(days=14))
+    # 13:00–16:00 Stockholm time in two weeks: a whole event within one day, as the form makes them.
+    starts_at = factory.LazyFunction(lambda: timezone.make_aware(
+        timezone.datetime.combine(timezone.localdate() + timedelta(days=14), time(13))))
     ends_at = factory.LazyAttribute(lambda o: o.starts_at + timedelta(hours=3))
     place = "Stadshuset, Ragnar Östbergs plan 1"
     online_link = ""

@@ -189,3 +189,11 @@ def programme_coordinator(world: World):
 
     return world.once("programme_coordinator", lambda: ProgrammeCoordinatorFactory(
         programme=programme("tailor_made"), user=UserFactory(email="pedagogcentrum@example.se")))
+
+
+def event(world: World):
+    """An upcoming public event of the inspiration sites (on by default). None of the roles coordinates
+    that programme: only administrators manage it."""
+    from tests.factories import EventFactory
+
+    return world.once("event", lambda: EventFactory(title="Seminarium om läsfrämjande"))

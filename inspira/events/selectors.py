@@ -31,7 +31,7 @@ def public_events(*, request=None, programme: str = "", kind: str = "", district
         events = events.filter(kind=kind)
     if district is not None:
         events = events.filter(district=district)
-    if since is not None:
+    if since is not None and since > timezone.localdate(now):
         events = events.filter(starts_at__gte=timezone.make_aware(datetime.datetime.combine(since, datetime.time())))
     # Only the fields a public page shows: the online link is never read for it.
     return (events.select_related("programme", "district")

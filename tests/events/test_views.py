@@ -130,6 +130,8 @@ def test_the_calendar_filters(tailor_made):
     since = (timezone.localdate() + datetime.timedelta(days=30)).isoformat()
     assert titles(since=since) == ["Avslutning C"]
     assert titles(programme="nonsense") == ["Avslutning C", "Fokusgrupp B", "Seminarium A"]
+    # A date before today never brings past events back (nor overflows at the start of the calendar).
+    assert titles(since="0001-01-01") == ["Avslutning C", "Fokusgrupp B", "Seminarium A"]
 
 
 def test_the_calendar_runs_a_constant_number_of_queries(settings):
