@@ -18,3 +18,19 @@ class EventsConfig(AppConfig):
 
         # The public calendar's copies show events and which programmes are on.
         pagecache.invalidate_on("calendar", Event, Programme)
+        # Who coordinates what is kept in the cache for the menu: drop it at once when that changes
+        # (for the rest of the transaction) and again after the commit, in case another process
+        # cached the old answer in between.
+        from django.db import transaction
+        from django.db.models.signals import post_delete, post_save
+
+        from inspira.events.permissions import forget_coordinators
+        from inspira.programmes.models import ProgrammeCoordinator
+
+        def coordinators_changed(sender, **kwargs):
+            forget_coordinators()
+            transaction.on_commit(forget_coordinators)
+
+        for signal in (post_save, post_delete):
+            signal.connect(coordinators_changed, sender=ProgrammeCoordinator, weak=False,
+                           dispatch_uid=f"events:coordinators:{signal is post_save}")

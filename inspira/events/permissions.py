@@ -1,9 +1,15 @@
 """Who may do what with an event."""
 
+import logging
+
+from django.core.cache import cache
+
 from inspira.accounts.models import User
 from inspira.accounts.permissions import has_central_role
 from inspira.programmes.models import ProgrammeCoordinator
 from inspira.programmes.permissions import programme_is_active
+
+logger = logging.getLogger(__name__)
 
 
 def is_administrator(user) -> bool:
@@ -24,9 +30,50 @@ def managed_programme_ids(user) -> set[int]:
     return set(programmes.values_list("pk", flat=True))
 
 
-def may_manage_events(user) -> bool:
-    """The person may open the organisers' list of events (the menu's entry)."""
-    return is_administrator(user) or bool(managed_programme_ids(user))
+COORDINATORS_CACHE_KEY = "events:coordinators"
+COORDINATORS_CACHE_SECONDS = 300
+
+
+def _coordinators() -> dict[str, frozenset[int]]:
+    """Programme key -> the ids of its coordinators. The menu asks on every page, so the answer is
+    kept in the cache (dropped whenever a coordinator is named or removed, see apps.py); with the
+    cache down it is read from the database."""
+    try:
+        found = cache.get(COORDINATORS_CACHE_KEY)
+    except Exception as exc:  # the backend's own errors (redis.ConnectionError, timeouts, ...)
+        logger.warning("The cache is unavailable (coordinators, get): %s", exc)
+        found = None
+    if found is None:
+        pairs = ProgrammeCoordinator.objects.values_list("programme__key", "user_id")
+        grouped: dict[str, set[int]] = {}
+        for key, user_id in pairs:
+            grouped.setdefault(key, set()).add(user_id)
+        found = {key: frozenset(ids) for key, ids in grouped.items()}
+        try:
+            cache.set(COORDINATORS_CACHE_KEY, found, timeout=COORDINATORS_CACHE_SECONDS)
+        except Exception as exc:
+            logger.warning("The cache is unavailable (coordinators, set): %s", exc)
+    return found
+
+
+def forget_coordinators() -> None:
+    try:
+        cache.delete(COORDINATORS_CACHE_KEY)
+    except Exception as exc:
+        logger.warning("The cache is unavailable (coordinators, delete): %s", exc)
+
+
+def may_manage_events(user, request=None) -> bool:
+    """The person may open the organisers' list of events (the menu's entry, asked on every page,
+    so it reads the cache rather than the database)."""
+    from inspira.programmes.state import active_keys
+
+    if is_administrator(user):
+        return True
+    if not (user.is_authenticated and user.is_active):
+        return False
+    coordinators = _coordinators()
+    return any(user.pk in coordinators.get(key, ()) for key in active_keys(request))
 
 
 def event_may_manage(*, user, event) -> bool:

@@ -117,3 +117,20 @@ def test_the_form_shows_the_rules_at_the_fields_in_swedish():
     assert not form.is_valid()
     assert form.errors["end_time"] == ["Träffen måste sluta efter att den börjar."]
     assert "place" in form.errors and "quota_per_school" in form.errors
+
+
+def test_the_menus_answer_follows_coordinators_named_and_removed_through_the_cache(django_capture_on_commit_callbacks):
+    from inspira.events.permissions import forget_coordinators, may_manage_events
+    from inspira.programmes.services import coordinator_add, coordinator_remove
+
+    admin = UserFactory(role="administrator")
+    person = UserFactory()
+    assert may_manage_events(admin) and not may_manage_events(person)
+    with django_capture_on_commit_callbacks(execute=True):
+        coordinator_add(programme=programme("inspiration_sites"), user=person, actor=admin)
+    assert may_manage_events(person)
+    forget_coordinators()  # read again from the database, as after the cache was emptied
+    assert may_manage_events(person)
+    with django_capture_on_commit_callbacks(execute=True):
+        coordinator_remove(programme=programme("inspiration_sites"), user=person, actor=admin)
+    assert not may_manage_events(person)
