@@ -16,6 +16,7 @@ from inspira.accounts.models import User
 from inspira.accounts.permissions import CENTRAL_ROLES, has_central_role
 from inspira.billing.permissions import can_view_overview
 from inspira.certification.permissions import can_decide, can_view_casework
+from inspira.events.permissions import may_manage_events
 from inspira.programmes.catalog import programme_of_url_name
 from inspira.programmes.state import active_keys
 
@@ -69,6 +70,9 @@ ENTRIES = (
     ("certification:queue", _("Applications"), can_view_casework, _view("certification:queue")),
     ("certification:decisions", _("Decisions"), can_decide, _view("certification:decisions")),
     ("billing:overview", _("Finance"), can_view_overview, _app("billing")),
+    # The organisers' events (coordinators and administrators); the public calendar is not this entry.
+    ("events:manage", _("Events"), may_manage_events,
+     lambda match: match.app_name == "events" and match.url_name not in ("calendar", "feed")),
 )
 
 # The administration's registers, in one dropdown after the entries above.

@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "inspira.schoolyears",
     "inspira.programmes",
     "inspira.surveys",
+    "inspira.events",
     "inspira.certification",
     "inspira.catalogue",
     "inspira.visits",

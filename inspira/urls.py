@@ -9,6 +9,7 @@ urlpatterns = [
     path("lasar/", include("inspira.schoolyears.urls")),
     path("program/", include("inspira.programmes.urls")),
     path("enkater/", include("inspira.surveys.urls")),
+    path("", include("inspira.events.urls")),
     path("ansokan/", include("inspira.certification.urls")),
     path("inspirationsplatser/", include("inspira.catalogue.urls")),
     path("besok/", include("inspira.visits.urls")),

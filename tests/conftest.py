@@ -10,6 +10,7 @@ from django_q.conf import Conf
 
 from inspira.accounts import two_factor
 from inspira.accounts.models import Membership, User
+from inspira.events import permissions as event_permissions
 from inspira.programmes import state as programme_state
 from inspira.programmes.catalog import DEFAULT_ACTIVE
 from tests.factories import SchoolFactory, UserFactory, member
@@ -35,6 +36,8 @@ def _media_mail_and_jobs(settings, tmp_path, monkeypatch):
     # the page, not that one read (tests/programmes/test_state.py counts it). The database holds the
     # defaults at the start of every test; programme_set_active() drops this whenever it changes them.
     cache.set(programme_state.CACHE_KEY, DEFAULT_ACTIVE, timeout=None)  # no expiry within a test
+    # Likewise who coordinates which programme (the menu asks on every page): nobody, at the start of a test.
+    cache.set(event_permissions.COORDINATORS_CACHE_KEY, {}, timeout=None)
 
 
 @pytest.fixture(autouse=True)

@@ -397,3 +397,25 @@ def evaluation_survey(**fields):
     scale = QuestionFactory(survey=survey, position=3, kind="scale", text="Hur nöjd är du med dagen?")
     text = QuestionFactory(survey=survey, position=4, kind="text", text="Övriga synpunkter", required=False)
     return survey, single, multiple, scale, text
+
+
+# --- Events --------------------------------------------------------------------------------------------------
+
+class EventFactory(factory.django.DjangoModelFactory):
+    """An event of the inspiration sites (on by default); pass ``programme=programme(key)`` for another."""
+
+    class Meta:
+        model = "events.Event"
+
+    programme = factory.LazyFunction(lambda: programme("inspiration_sites"))
+    title = factory.Sequence(lambda n: f"Seminarium {n}")
+    description = "Vi delar erfarenheter och goda exempel."
+    kind = "seminar"
+    # 13:00–16:00 Stockholm time in two weeks: a whole event within one day, as the form makes them.
+    starts_at = factory.LazyFunction(lambda: timezone.make_aware(
+        timezone.datetime.combine(timezone.localdate() + timedelta(days=14), time(13))))
+    ends_at = factory.LazyAttribute(lambda o: o.starts_at + timedelta(hours=3))
+    place = "Stadshuset, Ragnar Östbergs plan 1"
+    online_link = ""
+    capacity = 60
+    is_public = True

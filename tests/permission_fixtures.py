@@ -218,3 +218,11 @@ def closed_survey(world: World):
         return survey
 
     return world.once("closed_survey", make)
+
+
+def event(world: World):
+    """An upcoming public event of the inspiration sites (on by default). None of the roles coordinates
+    that programme: only administrators manage it."""
+    from tests.factories import EventFactory
+
+    return world.once("event", lambda: EventFactory(title="Seminarium om läsfrämjande"))

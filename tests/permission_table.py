@@ -276,6 +276,19 @@ TABLE: dict[str, Row] = {
         kwargs=lambda w: {"survey_id": fx.closed_survey(w).pk, "fmt": "csv"},
     ),
     "surveys:review": Row(GET=ADMIN_ONLY, POST=ADMIN_ONLY, kwargs=lambda w: {"survey_id": fx.closed_survey(w).pk}),
+    # events: the organisers' pages (programme coordinators, whom no role here is, and administrators)
+    # and the public calendar with its feeds
+    "events:manage": Row(GET=ADMIN_ONLY, POST=not_allowed(LOGGED_IN),
+                         note="Coordinators of a programme that is on also see it (tests/events)."),
+    "events:create": Row(GET=ADMIN_ONLY, POST=ADMIN_ONLY, note="An empty POST re-shows the form."),
+    "events:detail": Row(GET=ADMIN_ONLY, POST=not_allowed(LOGGED_IN), kwargs=lambda w: {"pk": fx.event(w).pk},
+                         note="The method is checked before the person's access to the event."),
+    "events:edit": Row(GET=ADMIN_ONLY, POST=ADMIN_ONLY, kwargs=lambda w: {"pk": fx.event(w).pk},
+                       note="An empty POST re-shows the form."),
+    "events:cancel": Row(GET=ADMIN_ONLY, POST=ADMIN_ONLY, kwargs=lambda w: {"pk": fx.event(w).pk},
+                         data=lambda w: {"reason": "Föreläsaren är sjuk"}),
+    "events:calendar": Row(GET=PUBLIC, POST=NOBODY),
+    "events:feed": Row(GET=PUBLIC, POST=NOBODY, kwargs=lambda w: {"key": "inspiration_sites"}),
 
     # certification: the school's application
     "certification:list": Row(

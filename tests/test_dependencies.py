@@ -16,6 +16,7 @@ LEVELS = [
     {"schoolyears"},
     {"programmes"},
     {"surveys"},
+    {"events"},
     {"certification"},
     {"catalogue"},
     {"visits"},

@@ -45,8 +45,8 @@ def test_each_person_sees_the_pages_they_may_open(db, client, client_for, reques
 def test_the_administrator_sees_the_administration(client_for, administrator):
     urls = _menu(client_for(administrator))
     assert urls == _urls("catalogue:index", "core:dashboard", "certification:queue", "billing:overview",
-                         "schools:list", "schoolyears:list", "programmes:list", "accounts:people", "core:outbox",
-                         "core:audit")
+                         "events:manage", "schools:list", "schoolyears:list", "programmes:list", "accounts:people",
+                         "core:outbox", "core:audit")
 
 
 def test_a_programme_switched_off_takes_its_entries_with_it(client_for, staff, administrator):

@@ -51,6 +51,10 @@ ACTION_LABELS = {
     "survey.close": _("Closed a survey"),
     "survey.free_text_approved": _("Approved a free-text survey answer"),
     "survey.free_text_rejected": _("Rejected a free-text survey answer"),
+    # events
+    "event.created": _("Created an event"),
+    "event.updated": _("Changed an event"),
+    "event.cancelled": _("Cancelled an event"),
     # certification
     "application.preparation_start": _("Started preparing an application"),
     "application.contact_log_add": _("Logged a contact with a school"),

@@ -11,6 +11,7 @@ from inspira.privacy.areas import (
     catalogue,
     certification,
     core,
+    events,
     platform,
     programmes,
     schools,
@@ -22,8 +23,8 @@ from inspira.privacy.scrub import Scrubber, Subject
 
 # Order matters only for the download's order of categories; erasure runs them all in one transaction.
 AREAS: list[Area] = [
-    accounts.AREA, schools.AREA, programmes.AREA, surveys.AREA, certification.AREA, catalogue.AREA, visits.AREA,
-    billing.AREA, core.AREA, platform.AREA,
+    accounts.AREA, schools.AREA, programmes.AREA, surveys.AREA, events.AREA, certification.AREA, catalogue.AREA,
+    visits.AREA, billing.AREA, core.AREA, platform.AREA,
 ]
 
 # Fields that hold no personal data, though their name or type suggests they might.

@@ -1,5 +1,5 @@
 """The demo's programme coordinators: the development centre's person coordinates tailor-made
-development (a programme that stays off in the demo until it has content of its own). Safe to run
+development (switched on by the events' demo, which gives it meetings to show). Safe to run
 again: a coordinator already named is left as is."""
 
 from inspira.accounts.models import User

@@ -7,14 +7,15 @@ and a VTIMEZONE that states the EU summer-time rule, as Outlook and Google Calen
 a visit on the Monday after a DST change lands at the right hour everywhere.
 """
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 
 from django.conf import settings
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
-from icalendar import Calendar, Event, Timezone, TimezoneDaylight, TimezoneStandard, vCalAddress, vText
+from icalendar import Calendar, Event, vCalAddress, vText
 
+from inspira.core.calendar_files import stockholm_timezone as _stockholm_timezone
 from inspira.core.links import absolute_url
 from inspira.visits.models import Booking, Occasion
 
@@ -34,26 +35,6 @@ def booking_uid(booking: Booking) -> str:
 
 def occasion_uid(occasion: Occasion) -> str:
     return f"occasion-{occasion.uid}@{_domain()}"
-
-
-def _stockholm_timezone() -> Timezone:
-    tz = Timezone()
-    tz.add("tzid", "Europe/Stockholm")
-    summer = TimezoneDaylight()
-    summer.add("tzname", "CEST")
-    summer.add("dtstart", datetime(1970, 3, 29, 2, 0, 0))
-    summer.add("rrule", {"freq": "yearly", "bymonth": 3, "byday": "-1SU"})
-    summer.add("tzoffsetfrom", timedelta(hours=1))
-    summer.add("tzoffsetto", timedelta(hours=2))
-    winter = TimezoneStandard()
-    winter.add("tzname", "CET")
-    winter.add("dtstart", datetime(1970, 10, 25, 3, 0, 0))
-    winter.add("rrule", {"freq": "yearly", "bymonth": 10, "byday": "-1SU"})
-    winter.add("tzoffsetfrom", timedelta(hours=2))
-    winter.add("tzoffsetto", timedelta(hours=1))
-    tz.add_component(summer)
-    tz.add_component(winter)
-    return tz
 
 
 def _calendar(method: str) -> Calendar:

@@ -333,6 +333,27 @@ def _survey_review(w: World) -> Scenario:
                     {"answer": answer.pk, "decision": "approve"}, expect=("survey.free_text_approved",))
 
 
+def _event_create(w: World) -> Scenario:
+    day = timezone.localdate() + datetime.timedelta(days=30)
+    return Scenario(ADMINISTRATOR, reverse("events:create"), {
+        "programme": fx.event(w).programme_id, "title": "Uppstartsmöte", "kind": "kick_off", "day": day.isoformat(),
+        "start_time": "09:00", "end_time": "11:00", "place": "Aulan", "capacity": "40"}, expect=("event.created",))
+
+
+def _event_edit(w: World) -> Scenario:
+    event = fx.event(w)
+    local = timezone.localtime(event.starts_at)
+    return Scenario(ADMINISTRATOR, reverse("events:edit", args=[event.pk]), {
+        "title": "Nytt namn", "kind": event.kind, "day": local.date().isoformat(),
+        "start_time": local.strftime("%H:%M"), "end_time": timezone.localtime(event.ends_at).strftime("%H:%M"),
+        "place": event.place, "capacity": str(event.capacity), "is_public": "on"}, expect=("event.updated",))
+
+
+def _event_cancel(w: World) -> Scenario:
+    return Scenario(ADMINISTRATOR, reverse("events:cancel", args=[fx.event(w).pk]), {"reason": "Sjukdom"},
+                    expect=("event.cancelled",))
+
+
 def _privacy_export(w: World) -> Scenario:
     return Scenario(FINANCE, reverse("privacy:export"), status=200, expect=("privacy.export",))
 
@@ -387,6 +408,9 @@ SCENARIOS = {
     ("programmes:coordinator_add", "add"): _coordinator_add,
     ("programmes:coordinator_remove", "remove"): _coordinator_remove,
     ("surveys:review", "approve a free text"): _survey_review,
+    ("events:create", "create"): _event_create,
+    ("events:edit", "edit"): _event_edit,
+    ("events:cancel", "cancel"): _event_cancel,
     ("privacy:export", "own data"): _privacy_export,
     ("privacy:erase", "erase a person"): _privacy_erase,
 }

@@ -372,6 +372,13 @@ CASES: list[Case] = [
     Case("billing:settings", FINANCE),
     Case("billing:invoice_mark_paid", FINANCE, page="billing:invoice_detail"),
     Case("billing:support_mark_paid", FINANCE, page="billing:support_list", page_kwargs=lambda w: {}),
+    # events
+    Case("events:create", ADMINISTRATOR, values=lambda w: {
+        "programme": [str(fx.event(w).programme_id)], "title": ["Uppstartsmöte"],
+        "day": [(timezone.localdate() + timedelta(days=30)).isoformat()], "start_time": ["09:00"],
+        "end_time": ["11:00"], "place": ["Aulan"], "capacity": ["40"]}),
+    Case("events:edit", ADMINISTRATOR, page="events:edit"),
+    Case("events:cancel", ADMINISTRATOR, values={"reason": ["Föreläsaren är sjuk"]}),
     # data protection
     Case("privacy:export", STAFF, note="Accepted with the ZIP file itself (a download), not a redirect."),
     Case("privacy:erase", ADMINISTRATOR, values={"confirm": ["on"]}),
@@ -390,6 +397,7 @@ GET_CASES: list[Case] = [
         ("catalogue:deliveries", ADMINISTRATOR), ("visits:all_bookings", ADMINISTRATOR),
         ("visits:feedback_list", ADMINISTRATOR), ("visits:sites_overview", ADMINISTRATOR),
         ("billing:invoices", FINANCE), ("billing:support_list", FINANCE), ("billing:overview", FINANCE),
+        ("events:calendar", ANONYMOUS),
     ]
 ] + [
     # Downloads that take the filters of a list (the list's link passes its query on).

@@ -7,9 +7,12 @@ import pytest
 from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.utils import timezone
 from stdnum.se import orgnr
 
 from inspira.accounts.models import Membership, User
+from inspira.core.models import AuditEvent
+from inspira.events.models import Event
 from inspira.portal.management.commands import load_demo
 from inspira.programmes.models import Programme, ProgrammeCoordinator
 from inspira.schools.models import District, School, SchoolForm
@@ -51,6 +54,7 @@ def counts() -> dict:
         "school years": SchoolYear.objects.count(),
         "fee rules": FeeRule.objects.count(),
         "programme coordinators": ProgrammeCoordinator.objects.count(),
+        "events": Event.objects.count(),
     }
 
 
@@ -330,6 +334,23 @@ def test_the_development_centre_coordinates_tailor_made_development_only(demo):
     person = User.objects.get(email="pedagogcentrum@inspira.example")
     assert list(ProgrammeCoordinator.objects.filter(user=person).values_list("programme__key", flat=True)) == [
         "tailor_made"]
-    # The new programmes have no content in the demo yet, so they stay off.
-    assert set(Programme.objects.filter(is_active=True).values_list("key", flat=True)) == {"inspiration_sites"}
+    # Tailor-made development has events in the demo, so it is on; the others have no content yet.
+    assert set(Programme.objects.filter(is_active=True).values_list("key", flat=True)) == {
+        "inspiration_sites", "tailor_made"}
     assert "pedagogcentrum@inspira.example" in demo
+
+
+def test_the_demo_shows_tailor_made_events_past_and_coming_and_one_in_the_public_calendar(demo):
+    from django.test import Client
+    from django.urls import reverse
+
+    events = Event.objects.filter(programme__key="tailor_made")
+    now = timezone.now()
+    assert events.filter(ends_at__lt=now).count() == 1 and events.filter(starts_at__gt=now).count() == 2
+    assert set(events.values_list("created_by__email", flat=True)) == {"pedagogcentrum@inspira.example"}
+    assert AuditEvent.objects.filter(action="event.created").count() == 3
+    page = Client().get(reverse("events:calendar")).content.decode()
+    assert "Seminarium: språkutvecklande arbetssätt i alla ämnen" in page
+    assert "Handledningstillfälle" not in page and "moten.inspira.example" not in page
+    run_load_demo()
+    assert events.count() == 3

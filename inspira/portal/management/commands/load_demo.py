@@ -6,7 +6,7 @@ they are missing. Then, through the real services: Katarina Södra skola is cert
 with occasions ahead and a booking (inspira.certification.demo, inspira.visits.demo), and
 Fridhemsskolan holds a year and a half of history with the money it made
 (inspira.portal.demo). The development centre's person coordinates tailor-made development
-(inspira.programmes.demo).
+(inspira.programmes.demo), a programme switched on with events past and coming (inspira.events.demo).
 """
 
 import json
@@ -21,6 +21,7 @@ from django.utils import timezone
 
 from inspira.accounts.models import Membership, User
 from inspira.certification import demo as certification_demo
+from inspira.events import demo as events_demo
 from inspira.portal import demo as history_demo
 from inspira.programmes import demo as programmes_demo
 from inspira.schools import demo as schools_demo
@@ -100,6 +101,7 @@ class Command(BaseCommand):
         try:
             schools_demo.load(stdout=self.stdout)
             programmes_demo.load(stdout=self.stdout)
+            events_demo.load(stdout=self.stdout)
             certification_demo.load(stdout=self.stdout)
             visits_demo.load(stdout=self.stdout)
             history_demo.load(stdout=self.stdout)

@@ -1,0 +1,118 @@
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from inspira.events.models import Event
+from inspira.events.rules import event_errors, local_instant
+from inspira.programmes.catalog import INFO
+from inspira.programmes.models import Programme
+from inspira.schools.models import District
+
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+TIME = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
+DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+SELECT = forms.Select(attrs={"class": "form-select"})
+
+
+class EventForm(forms.ModelForm):
+    """An event's details. The day and the two times are Stockholm wall-clock times; the rules of
+    ``rules.event_errors`` put their errors at the fields."""
+
+    day = forms.DateField(label=_("Date"), widget=DATE)
+    start_time = forms.TimeField(label=_("Starts at"), widget=TIME)
+    end_time = forms.TimeField(label=_("Ends at"), widget=TIME)
+    online_link = forms.URLField(
+        label=_("Online link"), required=False, max_length=500, assume_scheme="https",
+        help_text=_("Shown only to the organisers for now, never in the public calendar."),
+    )
+    field_order = ["programme", "title", "kind", "description", "day", "start_time", "end_time", "place",
+                   "online_link", "district", "capacity", "quota_per_school", "registration_opens_at",
+                   "registration_closes_at", "cancellation_deadline", "is_public"]
+
+    class Meta:
+        model = Event
+        fields = ["programme", "title", "kind", "description", "place", "online_link", "district", "capacity",
+                  "quota_per_school", "registration_opens_at", "registration_closes_at", "cancellation_deadline",
+                  "is_public"]
+        widgets = {
+            "kind": SELECT, "programme": SELECT, "district": SELECT,
+            "description": forms.Textarea(attrs={"rows": 4}),
+            "registration_opens_at": DATETIME, "registration_closes_at": DATETIME,
+            "cancellation_deadline": DATETIME,
+        }
+        help_texts = {
+            "district": _("For the calendar's filter: where the event is held, if in one district."),
+        }
+
+    def __init__(self, *args, programme_ids, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            # An event stays in its programme: the field is left out when changing one.
+            del self.fields["programme"]
+            local_start = timezone.localtime(self.instance.starts_at)
+            self.initial.setdefault("day", local_start.date())
+            self.initial.setdefault("start_time", local_start.time())
+            self.initial.setdefault("end_time", timezone.localtime(self.instance.ends_at).time())
+        else:
+            self.fields["programme"].queryset = Programme.objects.filter(pk__in=programme_ids)
+            self.fields["programme"].label_from_instance = lambda p: INFO[p.key].name
+            self.fields["programme"].empty_label = None
+        self.fields["district"].queryset = District.objects.order_by("name")
+        self.fields["district"].empty_label = _("No district")
+
+    def clean(self):
+        data = super().clean()
+        day, start, end = data.get("day"), data.get("start_time"), data.get("end_time")
+        if day and start:
+            data["starts_at"] = local_instant(day, start)
+            if data["starts_at"] is None:
+                self.add_error("start_time", _("The clocks change at this time of night; choose another time."))
+        if day and end:
+            data["ends_at"] = local_instant(day, end)
+            if data["ends_at"] is None:
+                self.add_error("end_time", _("The clocks change at this time of night; choose another time."))
+        fields = {name: data.get(name) for name in ("starts_at", "ends_at", "capacity", "quota_per_school",
+                                                    "registration_opens_at", "registration_closes_at",
+                                                    "cancellation_deadline")}
+        if "place" in data:
+            fields.update(place=data.get("place"), online_link=data.get("online_link"))
+        field_names = {"starts_at": "start_time", "ends_at": "end_time"}
+        for name, messages in event_errors(fields).items():
+            for message in messages:
+                self.add_error(field_names.get(name, name), message)
+        return data
+
+    def service_fields(self) -> dict:
+        """The cleaned details as the services take them."""
+        data = self.cleaned_data
+        names = [name for name in self.Meta.fields if name != "programme"]
+        return {name: data.get(name) for name in names} | {"starts_at": data["starts_at"], "ends_at": data["ends_at"]}
+
+
+class CancelForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason for cancelling"), max_length=1000, widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Shown with the cancelled event."),
+    )
+
+
+class CalendarFilterForm(forms.Form):
+    """The public calendar's filters (GET). Bad values are ignored, not shown."""
+
+    programme = forms.ChoiceField(label=_("Programme"), required=False, widget=SELECT)
+    kind = forms.ChoiceField(label=_("Kind"), required=False, widget=SELECT,
+                             choices=[("", _("All kinds"))] + list(Event.Kind.choices))
+    district = forms.ModelChoiceField(label=_("District"), queryset=District.objects.order_by("name"),
+                                      required=False, empty_label=_("All districts"), widget=SELECT)
+    since = forms.DateField(label=_("From"), required=False, widget=DATE)
+
+    def __init__(self, *args, programme_keys, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["programme"].choices = [("", _("All programmes"))] + [
+            (key, INFO[key].name) for key in programme_keys]
+
+    def filters(self) -> dict:
+        self.is_valid()
+        data = getattr(self, "cleaned_data", {})
+        return {"programme": data.get("programme") or "", "kind": data.get("kind") or "",
+                "district": data.get("district"), "since": data.get("since")}

@@ -1,0 +1,92 @@
+"""Who may do what with an event."""
+
+import logging
+
+from django.core.cache import cache
+
+from inspira.accounts.models import User
+from inspira.accounts.permissions import has_central_role
+from inspira.programmes.models import ProgrammeCoordinator
+from inspira.programmes.permissions import programme_is_active
+
+logger = logging.getLogger(__name__)
+
+
+def is_administrator(user) -> bool:
+    return has_central_role(user, User.Role.ADMINISTRATOR)
+
+
+def managed_programme_ids(user) -> set[int]:
+    """The programmes whose events the person manages: those they coordinate that are on (all that
+    are on, for an administrator)."""
+    from inspira.programmes.models import Programme
+    from inspira.programmes.state import active_keys
+
+    if not (user.is_authenticated and user.is_active):
+        return set()
+    programmes = Programme.objects.filter(key__in=active_keys())
+    if not is_administrator(user):
+        programmes = programmes.filter(coordinators__user=user)
+    return set(programmes.values_list("pk", flat=True))
+
+
+COORDINATORS_CACHE_KEY = "events:coordinators"
+COORDINATORS_CACHE_SECONDS = 300
+
+
+def _coordinators() -> dict[str, frozenset[int]]:
+    """Programme key -> the ids of its coordinators. The menu asks on every page, so the answer is
+    kept in the cache (dropped whenever a coordinator is named or removed, see apps.py); with the
+    cache down it is read from the database."""
+    try:
+        found = cache.get(COORDINATORS_CACHE_KEY)
+    except Exception as exc:  # the backend's own errors (redis.ConnectionError, timeouts, ...)
+        logger.warning("The cache is unavailable (coordinators, get): %s", exc)
+        found = None
+    if found is None:
+        pairs = ProgrammeCoordinator.objects.values_list("programme__key", "user_id")
+        grouped: dict[str, set[int]] = {}
+        for key, user_id in pairs:
+            grouped.setdefault(key, set()).add(user_id)
+        found = {key: frozenset(ids) for key, ids in grouped.items()}
+        try:
+            cache.set(COORDINATORS_CACHE_KEY, found, timeout=COORDINATORS_CACHE_SECONDS)
+        except Exception as exc:
+            logger.warning("The cache is unavailable (coordinators, set): %s", exc)
+    return found
+
+
+def forget_coordinators() -> None:
+    try:
+        cache.delete(COORDINATORS_CACHE_KEY)
+    except Exception as exc:
+        logger.warning("The cache is unavailable (coordinators, delete): %s", exc)
+
+
+def may_manage_events(user, request=None) -> bool:
+    """The person may open the organisers' list of events (the menu's entry, asked on every page,
+    so it reads the cache rather than the database)."""
+    from inspira.programmes.state import active_keys
+
+    if is_administrator(user):
+        return True
+    if not (user.is_authenticated and user.is_active):
+        return False
+    coordinators = _coordinators()
+    return any(user.pk in coordinators.get(key, ()) for key in active_keys(request))
+
+
+def event_may_manage(*, user, event) -> bool:
+    """A coordinator of the event's programme, or an administrator (both only while it is on)."""
+    if not (user.is_authenticated and user.is_active) or not programme_is_active(event.programme.key):
+        return False
+    if is_administrator(user):
+        return True
+    return ProgrammeCoordinator.objects.filter(user=user, programme_id=event.programme_id).exists()
+
+
+def event_online_link_visible(*, user, event, now=None) -> bool:
+    """Whether the person may see the event's online link. Only its organisers, for now: once people
+    can register, the registered will see it from shortly before the start, and nobody else ever
+    (not in the public calendar, its feeds or emails to others)."""
+    return event_may_manage(user=user, event=event)

@@ -1,0 +1,40 @@
+"""Reads the event pages share."""
+
+import datetime
+
+from django.utils import timezone
+
+from inspira.events.models import Event
+from inspira.programmes.catalog import ORDER
+from inspira.programmes.state import active_keys
+
+
+def events_managed(programme_ids):
+    return (Event.objects.filter(programme_id__in=programme_ids)
+            .select_related("programme", "district").order_by("-starts_at", "pk"))
+
+
+def public_programme_keys(request=None) -> list[str]:
+    return sorted(active_keys(request), key=ORDER.get)
+
+
+def public_events(*, request=None, programme: str = "", kind: str = "", district=None,
+                  since: datetime.date | None = None, now=None):
+    """Upcoming public events of the programmes that are on, not cancelled. ``since`` (a Stockholm
+    date) moves the start of the list later, never earlier than now."""
+    now = now or timezone.now()
+    events = Event.objects.filter(is_public=True, cancelled_at__isnull=True, ends_at__gt=now,
+                                  programme__key__in=active_keys(request))
+    if programme:
+        events = events.filter(programme__key=programme)
+    if kind:
+        events = events.filter(kind=kind)
+    if district is not None:
+        events = events.filter(district=district)
+    if since is not None and since > timezone.localdate(now):
+        events = events.filter(starts_at__gte=timezone.make_aware(datetime.datetime.combine(since, datetime.time())))
+    # Only the fields a public page shows: the online link is never read for it.
+    return (events.select_related("programme", "district")
+            .only("title", "description", "kind", "starts_at", "ends_at", "place", "capacity", "uid", "sequence",
+                  "programme__key", "district__name")
+            .order_by("starts_at", "pk"))

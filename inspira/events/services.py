@@ -1,0 +1,85 @@
+"""Creating, changing and cancelling events: each atomic, each with its audit row. The details are
+checked by ``rules.event_errors`` here too, so no caller can store an event that breaks them."""
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from inspira.core.audit import audit_record
+from inspira.events.models import Event
+from inspira.events.rules import EventInputError, event_errors
+
+
+class EventError(Exception):
+    """Message is translated; views show it as is."""
+
+
+# A change to one of these moves the event in people's calendars, so the calendar file's SEQUENCE rises.
+CALENDAR_FIELDS = ("title", "description", "starts_at", "ends_at", "place", "online_link")
+EDITABLE_FIELDS = (
+    "title", "description", "kind", "starts_at", "ends_at", "place", "online_link", "district", "capacity",
+    "quota_per_school", "registration_opens_at", "registration_closes_at", "cancellation_deadline", "is_public",
+)
+
+
+def _check(fields: dict) -> None:
+    errors = event_errors(fields)
+    if errors:
+        raise EventInputError(errors)
+
+
+@transaction.atomic
+def event_create(*, programme, actor, **fields) -> Event:
+    unknown = set(fields) - set(EDITABLE_FIELDS)
+    if unknown:
+        raise TypeError(f"event_create() got unexpected fields {sorted(unknown)}")
+    fields.setdefault("place", "")
+    fields.setdefault("online_link", "")
+    _check(fields)
+    event = Event.objects.create(programme=programme, created_by=actor if actor.is_authenticated else None, **fields)
+    audit_record(actor=actor, action="event.created", obj=event, summary=f"{event.title} ({programme.name})",
+                 data={"programme": programme.key, "starts_at": event.starts_at.isoformat()})
+    return event
+
+
+@transaction.atomic
+def event_update(*, event: Event, actor, **fields) -> Event:
+    unknown = set(fields) - set(EDITABLE_FIELDS)
+    if unknown:
+        raise TypeError(f"event_update() got unexpected fields {sorted(unknown)}")
+    # Lock the row: two organisers saving at once must each raise the sequence.
+    event = Event.objects.select_for_update().get(pk=event.pk)
+    if event.is_cancelled:
+        raise EventError(_("A cancelled event cannot be changed."))
+    changed = [name for name, value in fields.items() if getattr(event, name) != value]
+    if not changed:
+        return event  # nothing changes, so nothing goes on record
+    merged = {name: getattr(event, name) for name in EDITABLE_FIELDS} | fields
+    _check(merged)
+    for name in changed:
+        setattr(event, name, fields[name])
+    update_fields = list(changed)
+    if any(name in CALENDAR_FIELDS for name in changed):
+        event.sequence += 1
+        update_fields.append("sequence")
+    event.save(update_fields=update_fields)
+    audit_record(actor=actor, action="event.updated", obj=event, summary=event.title,
+                 data={"changed": sorted(changed), "sequence": event.sequence})
+    return event
+
+
+@transaction.atomic
+def event_cancel(*, event: Event, actor, reason: str, now=None) -> Event:
+    event = Event.objects.select_for_update().get(pk=event.pk)
+    if event.is_cancelled:
+        raise EventError(_("The event is already cancelled."))
+    reason = reason.strip()
+    if not reason:
+        raise EventInputError({"reason": [_("Say why the event is cancelled: the participants are told.")]})
+    event.cancelled_at = now or timezone.now()
+    event.cancellation_reason = reason
+    event.sequence += 1
+    event.save(update_fields=["cancelled_at", "cancellation_reason", "sequence"])
+    audit_record(actor=actor, action="event.cancelled", obj=event, summary=event.title,
+                 data={"reason": reason, "sequence": event.sequence})
+    return event
