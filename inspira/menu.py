@@ -64,6 +64,8 @@ def _url_name(name: str) -> Callable:
 # catalogue needs a signed-in person who has passed the second step of logging in.
 ENTRIES = (
     ("catalogue:index", _("Inspiration sites"), None, _view("catalogue:index")),
+    # Every programme's public events; it belongs to no programme, so it stays when one is off.
+    ("events:calendar", _("Calendar"), None, _view("events:calendar")),
     ("core:dashboard", _("My page"), _signed_in, _url_name("dashboard")),
     ("certification:list", _("My applications"), _school_person, _app("certification")),
     ("visits:mine", _("Study visits"), _school_person, _app("visits")),
