@@ -445,7 +445,10 @@ def _endorse_closed(request, error: EndorsementLinkInvalid):
         EndorsementLinkInvalid.REPLACED: 410,
     }.get(error.reason, 400)
     return render(request, "certification/endorse_closed.html", {
-        "reason": error.reason,
+        "reason": error.reason,  # for the tests and logs; the template reads the booleans
+        "is_used": error.reason == EndorsementLinkInvalid.USED,
+        "is_expired": error.reason == EndorsementLinkInvalid.EXPIRED,
+        "is_replaced": error.reason == EndorsementLinkInvalid.REPLACED,
         "endorsement": error.endorsement,
         "valid_days": max(1, services.endorsement_link_max_age() // 86400),
     }, status=status)

@@ -87,6 +87,10 @@ class Question(models.Model):
     def has_choices(self) -> bool:
         return self.kind in (self.Kind.SINGLE, self.Kind.MULTIPLE)
 
+    @property
+    def is_scale(self) -> bool:
+        return self.kind == self.Kind.SCALE
+
 
 class Choice(models.Model):
     question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="choices",
