@@ -419,3 +419,14 @@ class EventFactory(factory.django.DjangoModelFactory):
     online_link = ""
     capacity = 60
     is_public = True
+
+
+class RegistrationFactory(factory.django.DjangoModelFactory):
+    """A person's confirmed place on an event (``is_group=True, participants=n`` for a group)."""
+
+    class Meta:
+        model = "events.Registration"
+
+    event = factory.SubFactory(EventFactory)
+    user = factory.SubFactory(UserFactory)
+    status = "confirmed"

@@ -3,6 +3,7 @@ import uuid
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -62,3 +63,76 @@ class Event(models.Model):
     @property
     def is_cancelled(self) -> bool:
         return self.cancelled_at is not None
+
+
+class Registration(models.Model):
+    """A place on an event: one person's, or a group's from one school (a count, names optional).
+
+    The row is also the event's waiting-list entry (``core.capacity`` reads it as both holder and
+    line): it is made WAITING when the event is full, becomes OFFERED when places free up, and
+    CONFIRMED when the offer is taken. Only CONFIRMED rows hold places; an open offer keeps its
+    places until ``offer_expires_at``. ``created_at`` is the place in line.
+
+    Attendance is recorded on the row after the event: ``attended`` (None until marked) for a
+    person, ``attended_count`` for a group; a walk-in is a CONFIRMED row made on the spot.
+    """
+
+    class Status(models.TextChoices):
+        CONFIRMED = "confirmed", _("Registered")
+        WAITING = "waiting", _("On the waiting list")
+        OFFERED = "offered", _("Offered a place")
+        CANCELLED = "cancelled", _("Cancelled")
+        WITHDRAWN = "withdrawn", _("Left the waiting list")
+        DECLINED = "declined", _("Declined the offer")
+        EXPIRED = "expired", _("Offer expired")
+
+    OPEN_STATUSES = (Status.CONFIRMED, Status.WAITING, Status.OFFERED)
+    LINE_STATUSES = (Status.WAITING, Status.OFFERED)
+
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="registrations",
+                              verbose_name=_("event"))
+    # Who the place is for (a person's own registration) or who registered the group. Null after the
+    # person is erased: the row stays so the counts do.
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+                             related_name="event_registrations", verbose_name=_("person"))
+    # The school the place counts against (quota per school); a group's school.
+    school = models.ForeignKey("schools.School", on_delete=models.PROTECT, null=True, blank=True,
+                               related_name="event_registrations", verbose_name=_("school"))
+    is_group = models.BooleanField(_("group registration"), default=False)
+    participants = models.PositiveIntegerField(_("number of participants"), default=1)
+    participant_names = models.TextField(_("participants' names"), blank=True)
+    # A walk-in added by the organiser on the day: a name, no account needed.
+    walk_in_name = models.CharField(_("name"), max_length=200, blank=True)
+    # Answers to the event's registration questions (question id -> text): personal data, shown only
+    # to the organiser, emptied by the retention rules after the event.
+    answers = models.JSONField(_("answers"), default=dict, blank=True)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.CONFIRMED)
+    created_at = models.DateTimeField(_("registered"), default=timezone.now)
+    offered_at = models.DateTimeField(_("offered"), null=True, blank=True)
+    offer_expires_at = models.DateTimeField(_("offer open until"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
+    attended = models.BooleanField(_("attended"), null=True, blank=True)
+    attended_count = models.PositiveIntegerField(_("participants who came"), null=True, blank=True)
+    attendance_marked_at = models.DateTimeField(_("attendance marked"), null=True, blank=True)
+    # Rises with every calendar file sent for this registration (confirmation, change, cancellation).
+    sequence = models.PositiveIntegerField(default=0, editable=False)
+
+    class Meta:
+        verbose_name = _("registration")
+        verbose_name_plural = _("registrations")
+        ordering = ["event", "created_at", "pk"]
+        indexes = [models.Index(fields=["event", "status", "created_at"], name="registration_line")]
+        constraints = [
+            models.CheckConstraint(condition=Q(participants__gt=0), name="registration_participants_positive"),
+            # One open place (registered, waiting or offered) per person and event for their own
+            # registration; a group registered by the same person is a separate row.
+            models.UniqueConstraint(fields=["event", "user"], condition=Q(
+                is_group=False, status__in=["confirmed", "waiting", "offered"]), name="registration_one_open_per_person"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.event} – {self.pk}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in self.OPEN_STATUSES

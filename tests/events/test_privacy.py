@@ -27,3 +27,21 @@ def test_the_download_lists_the_events_a_person_created_and_erasure_removes_thei
     event = Event.objects.get(pk=event.pk)
     assert "Zettervall" not in event.description + event.cancellation_reason
     assert EMAIL not in event.description and event.created_by_id == person.pk
+
+
+def test_registrations_are_in_the_download_and_erasure_empties_names_and_answers_but_keeps_the_count(
+        django_capture_on_commit_callbacks):
+    from inspira.events.models import Registration
+    from tests.factories import RegistrationFactory
+
+    person = UserFactory(name=NAME, email=EMAIL)
+    registration = RegistrationFactory(user=person, answers={"1": "Glutenfri kost"},
+                                       participant_names="Anna, Bo", participants=2, is_group=True)
+    _name, content = export_build(user=person)
+    rows = json.loads(zipfile.ZipFile(io.BytesIO(content)).read("personuppgifter.json"))["categories"][
+        "event_registrations"]
+    assert [(row["record_id"], row["answers"]) for row in rows] == [(registration.pk, {"1": "Glutenfri kost"})]
+    with django_capture_on_commit_callbacks(execute=True):
+        person_erase(person=person, actor=UserFactory(role="administrator"))
+    registration = Registration.objects.get(pk=registration.pk)
+    assert (registration.answers, registration.participant_names, registration.participants) == ({}, "", 2)
