@@ -126,8 +126,9 @@ class Registration(models.Model):
             models.CheckConstraint(condition=Q(participants__gt=0), name="registration_participants_positive"),
             # One open place (registered, waiting or offered) per person and event for their own
             # registration; a group registered by the same person is a separate row.
-            models.UniqueConstraint(fields=["event", "user"], condition=Q(
-                is_group=False, status__in=["confirmed", "waiting", "offered"]), name="registration_one_open_per_person"),
+            models.UniqueConstraint(
+                fields=["event", "user"], condition=Q(is_group=False, status__in=["confirmed", "waiting", "offered"]),
+                name="registration_one_open_per_person"),
         ]
 
     def __str__(self) -> str:
