@@ -93,6 +93,9 @@ def survey_detail(request, survey_id):
         "may_remind": services.survey_may_remind(survey=survey),
         "is_closed": survey.state() == Survey.State.CLOSED,
         "counts": selectors.survey_invitation_counts(survey),
+        # An event's evaluation leads back to its event (the reverse of Event.evaluation; surveys know
+        # no events, so it is read by name).
+        "event": getattr(survey, "event", None),
     })
 
 

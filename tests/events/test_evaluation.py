@@ -163,6 +163,8 @@ def test_the_organiser_creates_opens_and_invites_from_the_event_page(client_for,
     response = client.post(reverse("events:evaluation_create", args=[event.pk]))
     event.refresh_from_db()
     assert response["Location"] == reverse("surveys:detail", args=[event.evaluation_id])
+    builder = client.get(response["Location"]).content.decode()
+    assert "Tillbaka till träffen" in builder and reverse("events:detail", args=[event.pk]) in builder
     page = client.get(reverse("events:detail", args=[event.pk])).content.decode()
     assert "Ändra utvärderingen" in page and "Bjud in" not in page
     client.post(reverse("surveys:open", args=[event.evaluation_id]))
