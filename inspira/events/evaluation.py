@@ -98,7 +98,8 @@ def event_evaluation_invite(*, event: Event, actor, now=None) -> int:
     """Invite the attendees not invited yet (inviting twice sends each person one email); returns how
     many were invited now."""
     now = now or timezone.now()
-    event = Event.objects.select_for_update().select_related("evaluation").get(pk=event.pk)
+    # Lock the event row only: its evaluation may be missing (an outer join PostgreSQL cannot lock).
+    event = Event.objects.select_for_update(of=("self",)).select_related("evaluation").get(pk=event.pk)
     if not evaluation_may_invite(event=event, now=now):
         if event.evaluation_id is None:
             raise EventError(_("The event has no evaluation yet."))
