@@ -226,3 +226,44 @@ def event(world: World):
     from tests.factories import EventFactory
 
     return world.once("event", lambda: EventFactory(title="Seminarium om läsfrämjande"))
+
+
+def draft_survey(world: World):
+    """A draft survey of the inspiration sites with one question of each kind (the builder's pages)."""
+    from tests.factories import evaluation_survey, programme
+
+    return world.once("draft_survey", lambda: evaluation_survey(programme=programme("inspiration_sites"),
+                                                                opens_at=None)[0])
+
+
+def draft_question(world: World):
+    """The draft survey's first question."""
+    return draft_survey(world).questions.order_by("position").first()
+
+
+def open_survey(world: World):
+    """The open survey the staff member is invited to (``survey_token``): not answered, not reminded."""
+    from inspira.surveys.services import invitation_for_token
+
+    return world.once("open_survey", lambda: invitation_for_token(survey_token(world)).survey)
+
+
+def evaluated_event(world: World):
+    """An event of the inspiration sites that began yesterday, with an open evaluation and one person
+    marked as attended, not yet invited."""
+    from datetime import timedelta
+
+    from inspira.events.evaluation import event_evaluation_create
+    from inspira.surveys.services import survey_open
+    from tests.factories import EventFactory, RegistrationFactory
+
+    def make():
+        start = timezone.now() - timedelta(days=1)
+        made = EventFactory(title="Avslutningsträff", starts_at=start, ends_at=start + timedelta(hours=3))
+        RegistrationFactory(event=made, user=UserFactory(email="deltagare@example.se"), attended=True)
+        admin = world.users[ADMINISTRATOR]
+        survey_open(survey=event_evaluation_create(event=made, actor=admin), actor=admin)
+        made.refresh_from_db()
+        return made
+
+    return world.once("evaluated_event", make)

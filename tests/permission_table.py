@@ -276,6 +276,34 @@ TABLE: dict[str, Row] = {
         kwargs=lambda w: {"survey_id": fx.closed_survey(w).pk, "fmt": "csv"},
     ),
     "surveys:review": Row(GET=ADMIN_ONLY, POST=ADMIN_ONLY, kwargs=lambda w: {"survey_id": fx.closed_survey(w).pk}),
+    # surveys: the builder (the programme's coordinators, whom no role here is, and administrators;
+    # tests/surveys/test_builder.py refuses a coordinator of another programme)
+    "surveys:manage": Row(GET=ADMIN_ONLY, POST=not_allowed(LOGGED_IN),
+                          note="Coordinators of a programme that is on also see it (tests/surveys)."),
+    "surveys:create": Row(GET=ADMIN_ONLY, POST=ADMIN_ONLY, note="An empty POST re-shows the form."),
+    "surveys:detail": Row(GET=ADMIN_ONLY, POST=not_allowed(LOGGED_IN),
+                          kwargs=lambda w: {"survey_id": fx.draft_survey(w).pk}),
+    "surveys:edit": Row(GET=ADMIN_ONLY, POST=ADMIN_ONLY, kwargs=lambda w: {"survey_id": fx.draft_survey(w).pk},
+                        note="An empty POST re-shows the form."),
+    "surveys:preview": Row(GET=ADMIN_ONLY, POST=not_allowed(LOGGED_IN),
+                           kwargs=lambda w: {"survey_id": fx.draft_survey(w).pk}),
+    "surveys:question_add": Row(GET=ADMIN_ONLY, POST=ADMIN_ONLY,
+                                kwargs=lambda w: {"survey_id": fx.draft_survey(w).pk}),
+    "surveys:question_edit": Row(
+        GET=ADMIN_ONLY, POST=ADMIN_ONLY,
+        kwargs=lambda w: {"survey_id": fx.draft_survey(w).pk, "question_id": fx.draft_question(w).pk}),
+    "surveys:question_remove": Row(
+        GET=ADMIN_ONLY, POST=ADMIN_ONLY, note="GET asks to confirm; POST removes.",
+        kwargs=lambda w: {"survey_id": fx.draft_survey(w).pk, "question_id": fx.draft_question(w).pk}),
+    "surveys:question_move": Row(
+        GET=not_allowed(LOGGED_IN), POST=ADMIN_ONLY, data=lambda w: {"direction": "down"},
+        kwargs=lambda w: {"survey_id": fx.draft_survey(w).pk, "question_id": fx.draft_question(w).pk}),
+    "surveys:open": Row(GET=not_allowed(LOGGED_IN), POST=ADMIN_ONLY,
+                        kwargs=lambda w: {"survey_id": fx.draft_survey(w).pk}),
+    "surveys:close": Row(GET=not_allowed(LOGGED_IN), POST=ADMIN_ONLY,
+                         kwargs=lambda w: {"survey_id": fx.open_survey(w).pk}),
+    "surveys:remind": Row(GET=not_allowed(LOGGED_IN), POST=ADMIN_ONLY,
+                          kwargs=lambda w: {"survey_id": fx.open_survey(w).pk}),
     # events: the organisers' pages (programme coordinators, whom no role here is, and administrators)
     # and the public calendar with its feeds
     "events:manage": Row(GET=ADMIN_ONLY, POST=not_allowed(LOGGED_IN),
@@ -287,6 +315,11 @@ TABLE: dict[str, Row] = {
                        note="An empty POST re-shows the form."),
     "events:cancel": Row(GET=ADMIN_ONLY, POST=ADMIN_ONLY, kwargs=lambda w: {"pk": fx.event(w).pk},
                          data=lambda w: {"reason": "Föreläsaren är sjuk"}),
+    "events:evaluation_create": Row(GET=not_allowed(LOGGED_IN), POST=ADMIN_ONLY,
+                                    kwargs=lambda w: {"pk": fx.event(w).pk}),
+    "events:evaluation_invite": Row(GET=not_allowed(LOGGED_IN), POST=ADMIN_ONLY,
+                                    kwargs=lambda w: {"pk": fx.evaluated_event(w).pk},
+                                    note="Invites those marked as attended (tests/events/test_evaluation.py)."),
     "events:calendar": Row(GET=PUBLIC, POST=NOBODY),
     "events:feed": Row(GET=PUBLIC, POST=NOBODY, kwargs=lambda w: {"key": "inspiration_sites"}),
 

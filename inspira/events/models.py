@@ -45,6 +45,9 @@ class Event(models.Model):
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     uid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     sequence = models.PositiveIntegerField(default=0, editable=False)
+    # The survey that evaluates the event (events.evaluation), sent to those who attended.
+    evaluation = models.OneToOneField("surveys.Survey", on_delete=models.SET_NULL, null=True, blank=True,
+                                      related_name="event", verbose_name=_("evaluation"))
 
     class Meta:
         verbose_name = _("event")

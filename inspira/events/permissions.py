@@ -7,7 +7,7 @@ from django.core.cache import cache
 from inspira.accounts.models import User
 from inspira.accounts.permissions import has_central_role
 from inspira.programmes.models import ProgrammeCoordinator
-from inspira.programmes.permissions import programme_is_active
+from inspira.programmes.permissions import coordinated_programme_ids, programme_is_active
 
 logger = logging.getLogger(__name__)
 
@@ -17,17 +17,8 @@ def is_administrator(user) -> bool:
 
 
 def managed_programme_ids(user) -> set[int]:
-    """The programmes whose events the person manages: those they coordinate that are on (all that
-    are on, for an administrator)."""
-    from inspira.programmes.models import Programme
-    from inspira.programmes.state import active_keys
-
-    if not (user.is_authenticated and user.is_active):
-        return set()
-    programmes = Programme.objects.filter(key__in=active_keys())
-    if not is_administrator(user):
-        programmes = programmes.filter(coordinators__user=user)
-    return set(programmes.values_list("pk", flat=True))
+    """The programmes whose events the person manages (the same as those whose surveys they manage)."""
+    return coordinated_programme_ids(user)
 
 
 COORDINATORS_CACHE_KEY = "events:coordinators"

@@ -22,7 +22,7 @@ from inspira.programmes.permissions import programme_is_active
 def _event(request, pk: int) -> Event:
     """The event, for one of its organisers. An event of a programme that is off is not there (404),
     like every page of such a programme; another programme's event is refused (403)."""
-    event = Event.objects.select_related("programme", "district").filter(pk=pk).first()
+    event = Event.objects.select_related("programme", "district", "evaluation").filter(pk=pk).first()
     if event is None or not programme_is_active(event.programme.key, request):
         raise Http404
     require(event_may_manage(user=request.user, event=event))
@@ -69,8 +69,11 @@ def event_create(request):
 @login_required
 @require_GET
 def event_detail(request, pk):
+    from inspira.events.evaluation_views import evaluation_context  # the evaluation's views import these
+
     event = _event(request, pk)
-    return render(request, "events/event_detail.html", {"event": event, "show_link": True})
+    return render(request, "events/event_detail.html", {"event": event, "show_link": True,
+                                                        **evaluation_context(event)})
 
 
 @login_required

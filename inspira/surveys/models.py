@@ -52,6 +52,10 @@ class Survey(models.Model):
         return self.State.DRAFT
 
     @property
+    def state_label(self) -> str:
+        return self.State(self.state()).label
+
+    @property
     def last_day(self):
         """The last day on which answers are taken, on the local clock: a survey closing at midnight
         takes answers until the end of the day before."""

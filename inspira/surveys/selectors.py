@@ -12,7 +12,7 @@ Where the total and all but one cell of a question are shown, the last can be wo
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.db.models import Count
+from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -155,3 +155,15 @@ def results_rows(results: Results) -> list[list]:
 def pending_free_texts(survey: Survey):
     return (Answer.objects.filter(question__survey=survey, review=Answer.Review.PENDING)
             .select_related("question").order_by("question__position", "text"))
+
+
+def surveys_managed(programme_ids):
+    """The surveys of these programmes, the latest closing first, with what the list shows."""
+    return (Survey.objects.filter(programme_id__in=programme_ids).select_related("programme")
+            .annotate(question_count=Count("questions", distinct=True)).order_by("-closes_at", "-pk"))
+
+
+def survey_invitation_counts(survey: Survey) -> dict[str, int]:
+    """How many were invited and how many answered: never who answered what."""
+    counts = survey.invitations.aggregate(invited=Count("pk"), answered=Count("pk", filter=Q(answered=True)))
+    return {"invited": counts["invited"], "answered": counts["answered"]}

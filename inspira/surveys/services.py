@@ -7,6 +7,7 @@ Answering writes two things in one transaction: the invitation is marked answere
 import hashlib
 import hmac
 from collections.abc import Iterable
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.core import signing
@@ -15,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from inspira.core.audit import audit_record
+from inspira.core.clock import local_midnight
 from inspira.core.emails import email_enqueue
 from inspira.core.links import absolute_url
 from inspira.surveys.models import Answer, Choice, Invitation, Question, Response, Survey
@@ -23,7 +25,11 @@ TOKEN_SALT = "inspira.surveys.invitation"  # noqa: S105 (a salt, not a secret)
 
 
 class SurveyError(Exception):
-    """Message is translated; views show it as is."""
+    """Message is translated; views show it as is, next to ``field`` when it names the input at fault."""
+
+    def __init__(self, message, field: str | None = None):
+        super().__init__(message)
+        self.field = field
 
 
 def _hash(token: str) -> str:
@@ -49,8 +55,9 @@ def invitation_for_token(token: str) -> Invitation:
 
 @transaction.atomic
 def survey_create(*, programme, title: str, closes_at, actor, intro: str = "",
-                  questions: Iterable[dict] = ()) -> Survey:
+                  questions: Iterable[dict] = (), now=None) -> Survey:
     """``questions``: dicts with ``kind``, ``text``, optional ``required`` and ``choices`` (texts)."""
+    _check_closes_at(closes_at, now or timezone.now())
     survey = Survey.objects.create(programme=programme, title=title, intro=intro, closes_at=closes_at,
                                    created_by=actor)
     for question in questions:
@@ -60,22 +67,133 @@ def survey_create(*, programme, title: str, closes_at, actor, intro: str = "",
     return survey
 
 
+def survey_may_change(*, survey: Survey, now=None) -> bool:
+    """Its details and questions change only while it is a draft: once open, people answer what
+    they were shown."""
+    return survey.state(now) == Survey.State.DRAFT
+
+
+def survey_may_open(*, survey: Survey, now=None) -> bool:
+    return survey_may_change(survey=survey, now=now) and survey.questions.exists()
+
+
+def survey_may_close(*, survey: Survey, now=None) -> bool:
+    return survey.state(now) != Survey.State.CLOSED
+
+
+def survey_may_remind(*, survey: Survey, now=None) -> bool:
+    return survey.state(now) == Survey.State.OPEN
+
+
+def _draft_for_change(survey_pk: int) -> Survey:
+    survey = Survey.objects.select_for_update().get(pk=survey_pk)
+    if not survey_may_change(survey=survey):
+        raise SurveyError(_("Questions can only be changed while the survey is a draft."))
+    return survey
+
+
+def closes_at_for(last_day) -> datetime:
+    """The closing moment for a last day to answer: the next local midnight (``Survey.last_day`` reads
+    it back), also on the days the clocks change."""
+    return local_midnight(last_day + timedelta(days=1))
+
+
+def _check_closes_at(closes_at, now) -> None:
+    if closes_at <= now:
+        raise SurveyError(_("The last day to answer must be today or later."), field="closes_at")
+
+
+@transaction.atomic
+def survey_update(*, survey: Survey, actor, title: str, intro: str, closes_at, now=None) -> Survey:
+    now = now or timezone.now()
+    survey = Survey.objects.select_for_update().get(pk=survey.pk)
+    if not survey_may_change(survey=survey, now=now):
+        raise SurveyError(_("A survey can only be changed while it is a draft."))
+    _check_closes_at(closes_at, now)
+    survey.title, survey.intro, survey.closes_at = title, intro, closes_at
+    survey.save(update_fields=["title", "intro", "closes_at"])
+    audit_record(actor=actor, action="survey.update", obj=survey, summary=title)
+    return survey
+
+
+def _checked_choices(kind: str, choices: Iterable[str]) -> list[str]:
+    if kind not in Question.Kind.values:
+        raise SurveyError(_("Unknown kind of question."), field="kind")
+    choices = [c.strip() for c in choices if c.strip()]
+    if kind in (Question.Kind.SINGLE, Question.Kind.MULTIPLE) and len(choices) < 2:
+        raise SurveyError(_("A choice question needs at least two choices."), field="choices")
+    if kind not in (Question.Kind.SINGLE, Question.Kind.MULTIPLE) and choices:
+        raise SurveyError(_("Only choice questions have choices."), field="choices")
+    if len({c.casefold() for c in choices}) != len(choices):
+        # Two equal choices could not be told apart in the results.
+        raise SurveyError(_("Each choice can be given only once."), field="choices")
+    return choices
+
+
 @transaction.atomic
 def question_add(*, survey: Survey, kind: str, text: str, required: bool = True,
-                 choices: Iterable[str] = ()) -> Question:
-    survey = Survey.objects.select_for_update().get(pk=survey.pk)
-    if survey.state() != Survey.State.DRAFT:
-        raise SurveyError(_("Questions can only be changed while the survey is a draft."))
-    if kind not in Question.Kind.values:
-        raise SurveyError(_("Unknown kind of question."))
-    choices = [c for c in choices if c.strip()]
-    if kind in (Question.Kind.SINGLE, Question.Kind.MULTIPLE) and len(choices) < 2:
-        raise SurveyError(_("A choice question needs at least two choices."))
-    if kind not in (Question.Kind.SINGLE, Question.Kind.MULTIPLE) and choices:
-        raise SurveyError(_("Only choice questions have choices."))
-    position = survey.questions.count() + 1
+                 choices: Iterable[str] = (), actor=None) -> Question:
+    """``actor``: who added it in the builder (an audit row); survey_create's own questions have none,
+    its row covers them."""
+    survey = _draft_for_change(survey.pk)
+    choices = _checked_choices(kind, choices)
+    position = (survey.questions.order_by("-position").values_list("position", flat=True).first() or 0) + 1
     question = Question.objects.create(survey=survey, position=position, kind=kind, text=text, required=required)
     Choice.objects.bulk_create(Choice(question=question, position=n, text=t) for n, t in enumerate(choices, 1))
+    if actor is not None:
+        audit_record(actor=actor, action="survey.question_add", obj=survey, summary=text)
+    return question
+
+
+@transaction.atomic
+def question_update(*, question: Question, actor, kind: str, text: str, required: bool,
+                    choices: Iterable[str] = ()) -> Question:
+    """The choices are given whole, in their order: a draft has no answers that could point to them,
+    so they are replaced."""
+    _draft_for_change(question.survey_id)
+    question = Question.objects.select_for_update().get(pk=question.pk)
+    choices = _checked_choices(kind, choices)
+    question.kind, question.text, question.required = kind, text, required
+    question.save(update_fields=["kind", "text", "required"])
+    question.choices.all().delete()
+    Choice.objects.bulk_create(Choice(question=question, position=n, text=t) for n, t in enumerate(choices, 1))
+    audit_record(actor=actor, action="survey.question_update", obj=question.survey, summary=text)
+    return question
+
+
+@transaction.atomic
+def question_remove(*, question: Question, actor) -> None:
+    survey = _draft_for_change(question.survey_id)
+    question = Question.objects.select_for_update().get(pk=question.pk)
+    text = question.text
+    question.delete()
+    # Close the gap, lowest first, so that no two questions share a position even for a moment.
+    for later in survey.questions.filter(position__gt=question.position).order_by("position"):
+        later.position -= 1
+        later.save(update_fields=["position"])
+    audit_record(actor=actor, action="survey.question_remove", obj=survey, summary=text)
+
+
+@transaction.atomic
+def question_move(*, question: Question, actor, up: bool) -> Question:
+    """Swap the question with the one before (``up``) or after it."""
+    survey = _draft_for_change(question.survey_id)
+    question = Question.objects.select_for_update().get(pk=question.pk)
+    neighbours = survey.questions.select_for_update()
+    other = (neighbours.filter(position__lt=question.position).order_by("-position") if up
+             else neighbours.filter(position__gt=question.position).order_by("position")).first()
+    if other is None:
+        raise SurveyError(_("The question is already first.") if up else _("The question is already last."))
+    mine, theirs = question.position, other.position
+    # Position 0 is never used: a place to park the question while the other takes its position.
+    question.position = 0
+    question.save(update_fields=["position"])
+    other.position = mine
+    other.save(update_fields=["position"])
+    question.position = theirs
+    question.save(update_fields=["position"])
+    audit_record(actor=actor, action="survey.question_move", obj=survey, summary=question.text,
+                 data={"position": theirs})
     return question
 
 
@@ -83,7 +201,7 @@ def question_add(*, survey: Survey, kind: str, text: str, required: bool = True,
 def survey_open(*, survey: Survey, actor, now=None) -> Survey:
     now = now or timezone.now()
     survey = Survey.objects.select_for_update().get(pk=survey.pk)
-    if survey.state(now) != Survey.State.DRAFT:
+    if not survey_may_change(survey=survey, now=now):
         raise SurveyError(_("Only a draft survey can be opened."))
     if not survey.questions.exists():
         raise SurveyError(_("A survey needs at least one question."))
@@ -97,7 +215,7 @@ def survey_open(*, survey: Survey, actor, now=None) -> Survey:
 def survey_close(*, survey: Survey, actor, now=None) -> Survey:
     now = now or timezone.now()
     survey = Survey.objects.select_for_update().get(pk=survey.pk)
-    if survey.state(now) == Survey.State.CLOSED:
+    if not survey_may_close(survey=survey, now=now):
         raise SurveyError(_("The survey is already closed."))
     survey.closed_at = now
     survey.save(update_fields=["closed_at"])
@@ -117,8 +235,9 @@ def _email_invitation(invitation: Invitation, *, template: str, key: str) -> Non
 
 
 @transaction.atomic
-def survey_invite(*, survey: Survey, users: Iterable, now=None) -> list[Invitation]:
-    """Invite each person once; someone already invited is left alone (no second email)."""
+def survey_invite(*, survey: Survey, users: Iterable, now=None, actor=None) -> list[Invitation]:
+    """Invite each person once; someone already invited is left alone (no second email). ``actor``:
+    the person who sent the invitations (an audit row with their number, never the names)."""
     now = now or timezone.now()
     survey = Survey.objects.select_for_update().get(pk=survey.pk)
     if survey.state(now) == Survey.State.CLOSED:
@@ -134,15 +253,19 @@ def survey_invite(*, survey: Survey, users: Iterable, now=None) -> list[Invitati
         invitation.save(update_fields=["token_hash"])
         _email_invitation(invitation, template="survey_invitation", key=f"survey-invitation:{invitation.pk}")
         created.append(invitation)
+    if actor is not None and created:
+        audit_record(actor=actor, action="survey.invite", obj=survey, summary=survey.title,
+                     data={"invited": len(created)})
     return created
 
 
 @transaction.atomic
-def survey_remind(*, survey: Survey, now=None) -> int:
-    """Email a reminder to everyone invited who has not answered; at most one a day each."""
+def survey_remind(*, survey: Survey, now=None, actor=None) -> int:
+    """Email a reminder to everyone invited who has not answered; at most one a day each. ``actor``:
+    the person who sent them (an audit row with their number)."""
     now = now or timezone.now()
     survey = Survey.objects.select_for_update().get(pk=survey.pk)
-    if survey.state(now) != Survey.State.OPEN:
+    if not survey_may_remind(survey=survey, now=now):
         raise SurveyError(_("Reminders can only be sent while the survey is open."))
     today = timezone.localdate(now)
     sent = 0
@@ -154,6 +277,8 @@ def survey_remind(*, survey: Survey, now=None) -> int:
         _email_invitation(invitation, template="survey_reminder",
                           key=f"survey-reminder:{invitation.pk}:{today.isoformat()}")
         sent += 1
+    if actor is not None and sent:
+        audit_record(actor=actor, action="survey.remind", obj=survey, summary=survey.title, data={"reminded": sent})
     return sent
 
 

@@ -33,7 +33,42 @@ PAGES = {
     "audit": lambda get: _audit_page(get),
     "programmes": lambda get: _programmes_page(get),
     "coordinator_add": lambda get: reverse("programmes:coordinator_add", args=["tailor_made"]) + "?q=example",
+    "survey_list": lambda get: _survey_page(get, "surveys:manage"),
+    "survey_create": lambda get: reverse("surveys:create"),
+    "survey_detail": lambda get: _survey_page(get, "surveys:detail"),
+    "survey_preview": lambda get: _survey_page(get, "surveys:preview"),
+    "survey_question_edit": lambda get: _survey_page(get, "surveys:question_edit"),
+    "survey_question_remove": lambda get: _survey_page(get, "surveys:question_remove"),
+    "event_with_evaluation": lambda get: _event_with_evaluation(get),
 }
+
+
+def _survey_page(get, name: str) -> str:
+    """A builder page of a draft survey with one question of each kind (a choice question first)."""
+    from tests.factories import evaluation_survey, programme
+
+    survey, single, *_ = evaluation_survey(programme=programme("inspiration_sites"), opens_at=None)
+    kwargs = {"survey_id": survey.pk}
+    if name.startswith("surveys:question_"):
+        kwargs["question_id"] = single.pk
+    return reverse(name, kwargs=kwargs if name != "surveys:manage" else None)
+
+
+def _event_with_evaluation(get) -> str:
+    """An event that has begun, with an open evaluation and one person to invite."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from inspira.events.evaluation import event_evaluation_create
+    from inspira.surveys.services import survey_open
+    from tests.factories import EventFactory, RegistrationFactory
+
+    start = timezone.now() - timedelta(hours=4)
+    event = EventFactory(starts_at=start, ends_at=start + timedelta(hours=3))
+    RegistrationFactory(event=event, attended=True)
+    survey_open(survey=event_evaluation_create(event=event, actor=get("administrator")), actor=get("administrator"))
+    return reverse("events:detail", args=[event.pk])
 
 
 def _programmes_page(get) -> str:
@@ -68,7 +103,9 @@ ROLES = {
     "administrator": (
         "administrator",
         [*_CENTRAL, "school_create", "school_edit", "people", "fee_rule_create", "fee_rule_edit",
-         "outbox", "outbox_detail", "audit", "programmes", "coordinator_add"],
+         "outbox", "outbox_detail", "audit", "programmes", "coordinator_add", "survey_list", "survey_create",
+         "survey_detail", "survey_preview", "survey_question_edit", "survey_question_remove",
+         "event_with_evaluation"],
     ),
     "director": ("director", _CENTRAL),
     "finance": ("finance", _CENTRAL),

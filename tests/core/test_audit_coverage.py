@@ -333,6 +333,71 @@ def _survey_review(w: World) -> Scenario:
                     {"answer": answer.pk, "decision": "approve"}, expect=("survey.free_text_approved",))
 
 
+def _survey_args(w: World) -> list[int]:
+    return [fx.draft_survey(w).pk]
+
+
+def _question_args(w: World) -> list[int]:
+    return [fx.draft_survey(w).pk, fx.draft_question(w).pk]
+
+
+def _survey_create(w: World) -> Scenario:
+    day = timezone.localdate() + datetime.timedelta(days=14)
+    return Scenario(ADMINISTRATOR, reverse("surveys:create"), {
+        "programme": fx.event(w).programme_id, "title": "Utvärdering", "last_day": day.isoformat()},
+        expect=("survey.create",))
+
+
+def _survey_edit(w: World) -> Scenario:
+    day = timezone.localdate() + datetime.timedelta(days=20)
+    return Scenario(ADMINISTRATOR, reverse("surveys:edit", args=_survey_args(w)),
+                    {"title": "Ny titel", "intro": "", "last_day": day.isoformat()}, expect=("survey.update",))
+
+
+def _question_add(w: World) -> Scenario:
+    return Scenario(ADMINISTRATOR, reverse("surveys:question_add", args=_survey_args(w)),
+                    {"kind": "scale", "text": "Hur nöjd är du?", "required": "on"}, expect=("survey.question_add",))
+
+
+def _question_edit(w: World) -> Scenario:
+    return Scenario(ADMINISTRATOR, reverse("surveys:question_edit", args=_question_args(w)),
+                    {"kind": "single", "text": "Skolform?", "choices": "Förskola\nGrundskola"},
+                    expect=("survey.question_update",))
+
+
+def _question_remove(w: World) -> Scenario:
+    return Scenario(ADMINISTRATOR, reverse("surveys:question_remove", args=_question_args(w)),
+                    expect=("survey.question_remove",))
+
+
+def _question_move(w: World) -> Scenario:
+    return Scenario(ADMINISTRATOR, reverse("surveys:question_move", args=_question_args(w)),
+                    {"direction": "down"}, expect=("survey.question_move",))
+
+
+def _survey_open(w: World) -> Scenario:
+    return Scenario(ADMINISTRATOR, reverse("surveys:open", args=_survey_args(w)), expect=("survey.open",))
+
+
+def _survey_close(w: World) -> Scenario:
+    return Scenario(ADMINISTRATOR, reverse("surveys:close", args=[fx.open_survey(w).pk]), expect=("survey.close",))
+
+
+def _survey_remind(w: World) -> Scenario:
+    return Scenario(ADMINISTRATOR, reverse("surveys:remind", args=[fx.open_survey(w).pk]),
+                    expect=("survey.remind",))
+
+
+def _evaluation_create(w: World) -> Scenario:
+    return Scenario(ADMINISTRATOR, reverse("events:evaluation_create", args=[fx.event(w).pk]),
+                    expect=("survey.create", "event.evaluation_created"))
+
+
+def _evaluation_invite(w: World) -> Scenario:
+    return Scenario(ADMINISTRATOR, reverse("events:evaluation_invite", args=[fx.evaluated_event(w).pk]),
+                    expect=("survey.invite",))
+
+
 def _event_create(w: World) -> Scenario:
     day = timezone.localdate() + datetime.timedelta(days=30)
     return Scenario(ADMINISTRATOR, reverse("events:create"), {
@@ -411,6 +476,17 @@ SCENARIOS = {
     ("events:create", "create"): _event_create,
     ("events:edit", "edit"): _event_edit,
     ("events:cancel", "cancel"): _event_cancel,
+    ("surveys:create", "create"): _survey_create,
+    ("surveys:edit", "change"): _survey_edit,
+    ("surveys:question_add", "add a question"): _question_add,
+    ("surveys:question_edit", "change a question"): _question_edit,
+    ("surveys:question_remove", "remove a question"): _question_remove,
+    ("surveys:question_move", "move a question"): _question_move,
+    ("surveys:open", "open"): _survey_open,
+    ("surveys:close", "close"): _survey_close,
+    ("surveys:remind", "remind"): _survey_remind,
+    ("events:evaluation_create", "create the evaluation"): _evaluation_create,
+    ("events:evaluation_invite", "invite those who attended"): _evaluation_invite,
     ("privacy:export", "own data"): _privacy_export,
     ("privacy:erase", "erase a person"): _privacy_erase,
 }

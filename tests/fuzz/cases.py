@@ -324,6 +324,20 @@ CASES: list[Case] = [
     # surveys
     Case("surveys:answer", ANONYMOUS, note="Radio buttons and checkboxes get plausible choices."),
     Case("surveys:review", ADMINISTRATOR, pick=_approve_first_free_text),
+    # surveys: the builder
+    Case("surveys:create", ADMINISTRATOR, values=lambda w: {
+        "programme": [str(fx.event(w).programme_id)], "title": ["Utvärdering av läsdagen"],
+        "last_day": [(timezone.localdate() + timedelta(days=14)).isoformat()]}),
+    Case("surveys:edit", ADMINISTRATOR),
+    Case("surveys:question_add", ADMINISTRATOR, values={
+        "kind": ["single"], "text": ["Vilken skolform arbetar du i?"], "choices": ["Förskola\nGrundskola"]}),
+    Case("surveys:question_edit", ADMINISTRATOR),
+    Case("surveys:question_remove", ADMINISTRATOR),
+    Case("surveys:question_move", ADMINISTRATOR, page="surveys:detail",
+         page_kwargs=lambda w: {"survey_id": fx.draft_survey(w).pk}),
+    Case("surveys:open", ADMINISTRATOR, page="surveys:detail"),
+    Case("surveys:close", ADMINISTRATOR, page="surveys:detail"),
+    Case("surveys:remind", ADMINISTRATOR, page="surveys:detail"),
     # certification: the school's application
     Case("certification:start", STAFF),
     *[Case("certification:step", STAFF, variant=str(n), kwargs=_step(n)) for n in (1, 2, 3, 4, 5, 6)],
@@ -379,6 +393,8 @@ CASES: list[Case] = [
         "end_time": ["11:00"], "place": ["Aulan"], "capacity": ["40"]}),
     Case("events:edit", ADMINISTRATOR, page="events:edit"),
     Case("events:cancel", ADMINISTRATOR, values={"reason": ["Föreläsaren är sjuk"]}),
+    Case("events:evaluation_create", ADMINISTRATOR, page="events:detail"),
+    Case("events:evaluation_invite", ADMINISTRATOR, page="events:detail"),
     # data protection
     Case("privacy:export", STAFF, note="Accepted with the ZIP file itself (a download), not a redirect."),
     Case("privacy:erase", ADMINISTRATOR, values={"confirm": ["on"]}),
