@@ -1,6 +1,6 @@
 from django.urls import path
 
-from inspira.events import views
+from inspira.events import views, views_series
 
 app_name = "events"
 urlpatterns = [
@@ -9,6 +9,15 @@ urlpatterns = [
     path("traffar/<int:pk>/", views.event_detail, name="detail"),
     path("traffar/<int:pk>/andra/", views.event_edit, name="edit"),
     path("traffar/<int:pk>/stall-in/", views.event_cancel, name="cancel"),
+    path("traffar/serier/", views_series.series_list, name="series_list"),
+    path("traffar/serier/ny/", views_series.series_create, name="series_create"),
+    path("traffar/serier/<int:pk>/", views_series.series_detail, name="series_detail"),
+    path("traffar/<int:pk>/fragor/", views_series.question_list, name="questions"),
+    path("traffar/<int:pk>/fragor/ny/", views_series.question_create, name="question_create"),
+    path("traffar/<int:pk>/fragor/<int:question_id>/andra/", views_series.question_edit, name="question_edit"),
+    path("traffar/<int:pk>/fragor/<int:question_id>/ta-bort/", views_series.question_delete,
+         name="question_delete"),
+    path("traffar/<int:pk>/svar/", views_series.answers, name="answers"),
     path("kalender/", views.calendar, name="calendar"),
     path("kalender/<slug:key>.ics", views.programme_feed, name="feed"),
 ]
