@@ -2,6 +2,7 @@
 ``events.series`` and ``events.questions``)."""
 
 from django import forms
+from django.core.validators import MaxValueValidator
 from django.utils.translation import gettext_lazy as _
 
 from inspira.events.forms import DATE, SELECT, TIME
@@ -12,6 +13,7 @@ from inspira.programmes.catalog import INFO
 from inspira.programmes.models import Programme
 from inspira.schools.models import District
 
+MAX_PLACES = 10_000
 RULE_FIELDS = ("weekday", "interval_weeks", "first_date", "last_date", "start_time", "end_time")
 
 
@@ -51,6 +53,11 @@ class SeriesForm(forms.ModelForm):
         self.fields["programme"].empty_label = None
         self.fields["district"].queryset = District.objects.order_by("name")
         self.fields["district"].empty_label = _("No district")
+        # The model's own validation (which would bound the numbers) is skipped below, so the form
+        # bounds them: no event is bigger than this.
+        for name in ("capacity", "quota_per_school"):
+            self.fields[name].validators.append(MaxValueValidator(MAX_PLACES))
+            self.fields[name].widget.attrs["max"] = MAX_PLACES
 
     def _post_clean(self):
         # The rows are made by the service, not by this form: skip the model's own validation.

@@ -235,3 +235,10 @@ def test_the_series_pages_take_the_same_queries_however_long(client_for, coordin
     listing = count(reverse("events:series_list"))
     _create(coordinator, tailor_made, title="Tredje")
     assert count(reverse("events:series_list")) == listing
+
+
+def test_the_form_bounds_the_number_of_places(client_for, coordinator, tailor_made):
+    response = client_for(coordinator).post(reverse("events:series_create"), _form(
+        tailor_made, action="create", capacity="99999999999999999999"))
+    assert response.status_code == 200 and response.context["form"].errors["capacity"]
+    assert not EventSeries.objects.exists()
