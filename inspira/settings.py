@@ -298,6 +298,8 @@ RETENTION_SENT_EMAIL_DAYS = env_int("RETENTION_SENT_EMAIL_DAYS", 90)
 RETENTION_REJECTED_APPLICATION_YEARS = env_int("RETENTION_REJECTED_APPLICATION_YEARS", 2)
 # Feedback texts (and who wrote them) are removed after this many years; the rating stays.
 RETENTION_FEEDBACK_YEARS = env_int("RETENTION_FEEDBACK_YEARS", 3)
+# Answers to an event's registration questions (e.g. dietary needs) are emptied this many days after it ends.
+RETENTION_EVENT_ANSWERS_DAYS = env_int("RETENTION_EVENT_ANSWERS_DAYS", 30)
 # Audit events are never deleted by Inspira: older ones are only counted, for the archive to decide.
 RETENTION_AUDIT_YEARS = env_int("RETENTION_AUDIT_YEARS", 10)
 

@@ -267,3 +267,28 @@ def evaluated_event(world: World):
         return made
 
     return world.once("evaluated_event", make)
+def event_series(world: World):
+    """A weekly series of two events of the inspiration sites, a month from now (administrators manage it)."""
+    import datetime
+
+    from inspira.events.series import series_create
+    from tests.factories import programme
+
+    def make():
+        first = timezone.localdate() + datetime.timedelta(days=30)
+        return series_create(programme=programme("inspiration_sites"), actor=world.users[ADMINISTRATOR],
+                             weekday=first.weekday(), interval_weeks=1, first_date=first,
+                             last_date=first + datetime.timedelta(days=7), start_time=datetime.time(15),
+                             end_time=datetime.time(16, 30), title="Nätverksträff", description="", kind="session",
+                             place="Aulan", online_link="", district=None, capacity=30, quota_per_school=None,
+                             is_public=True)
+
+    return world.once("event_series", make)
+
+
+def registration_question(world: World):
+    """A question (dietary needs) on the world's event, which nobody has registered for yet."""
+    from inspira.events.models import RegistrationQuestion
+
+    return world.once("registration_question", lambda: RegistrationQuestion.objects.create(
+        event=event(world), position=1, text="Har du någon specialkost?", kind="text"))

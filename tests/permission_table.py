@@ -320,6 +320,21 @@ TABLE: dict[str, Row] = {
     "events:evaluation_invite": Row(GET=not_allowed(LOGGED_IN), POST=ADMIN_ONLY,
                                     kwargs=lambda w: {"pk": fx.evaluated_event(w).pk},
                                     note="Invites those marked as attended (tests/events/test_evaluation.py)."),
+    "events:series_list": Row(GET=ADMIN_ONLY, POST=not_allowed(LOGGED_IN),
+                              note="Coordinators of a programme that is on also see it (tests/events)."),
+    "events:series_create": Row(GET=ADMIN_ONLY, POST=ADMIN_ONLY, note="An empty POST re-shows the form."),
+    "events:series_detail": Row(GET=ADMIN_ONLY, POST=not_allowed(LOGGED_IN),
+                                kwargs=lambda w: {"pk": fx.event_series(w).pk},
+                                note="Another programme's coordinator is refused (tests/events/test_series.py)."),
+    "events:questions": Row(GET=ADMIN_ONLY, POST=not_allowed(LOGGED_IN), kwargs=lambda w: {"pk": fx.event(w).pk}),
+    "events:question_create": Row(GET=ADMIN_ONLY, POST=ADMIN_ONLY, kwargs=lambda w: {"pk": fx.event(w).pk},
+                                  note="An empty POST re-shows the form."),
+    "events:question_edit": Row(GET=ADMIN_ONLY, POST=ADMIN_ONLY, kwargs=lambda w: {
+        "pk": fx.event(w).pk, "question_id": fx.registration_question(w).pk}, note="An empty POST re-shows the form."),
+    "events:question_delete": Row(GET=ADMIN_ONLY, POST=ADMIN_ONLY, kwargs=lambda w: {
+        "pk": fx.event(w).pk, "question_id": fx.registration_question(w).pk}),
+    "events:answers": Row(GET=ADMIN_ONLY, POST=not_allowed(LOGGED_IN), kwargs=lambda w: {"pk": fx.event(w).pk},
+                          note="Personal data: only the event's organisers (tests/events/test_questions.py)."),
     "events:calendar": Row(GET=PUBLIC, POST=NOBODY),
     "events:feed": Row(GET=PUBLIC, POST=NOBODY, kwargs=lambda w: {"key": "inspiration_sites"}),
 

@@ -48,6 +48,11 @@ class Event(models.Model):
     # The survey that evaluates the event (events.evaluation), sent to those who attended.
     evaluation = models.OneToOneField("surveys.Survey", on_delete=models.SET_NULL, null=True, blank=True,
                                       related_name="event", verbose_name=_("evaluation"))
+    # The series the event was made by, and the date its rule gave it: an event whose date or times
+    # differ from its series' rule has been moved (see ``events.series.series_event_moved``).
+    series = models.ForeignKey("events.EventSeries", on_delete=models.SET_NULL, null=True, blank=True,
+                               related_name="events", verbose_name=_("series"))
+    series_date = models.DateField(_("date in the series"), null=True, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("event")
@@ -66,6 +71,88 @@ class Event(models.Model):
     @property
     def is_cancelled(self) -> bool:
         return self.cancelled_at is not None
+
+
+class EventSeries(models.Model):
+    """Events repeated by a rule ("every second Tuesday this term"): the rule and the details its
+    events share. Creating a series makes one ordinary Event per date (``events.series.series_create``);
+    after that each event is changed or cancelled on its own, and the series only groups them."""
+
+    class Weekday(models.IntegerChoices):
+        MONDAY = 0, _("Monday")
+        TUESDAY = 1, _("Tuesday")
+        WEDNESDAY = 2, _("Wednesday")
+        THURSDAY = 3, _("Thursday")
+        FRIDAY = 4, _("Friday")
+        SATURDAY = 5, _("Saturday")
+        SUNDAY = 6, _("Sunday")
+
+    programme = models.ForeignKey("programmes.Programme", on_delete=models.PROTECT, related_name="event_series",
+                                  verbose_name=_("programme"))
+    weekday = models.PositiveSmallIntegerField(_("weekday"), choices=Weekday.choices)
+    interval_weeks = models.PositiveSmallIntegerField(_("every how many weeks"), default=1)
+    first_date = models.DateField(_("first date"))
+    last_date = models.DateField(_("last date"))
+    # Stockholm wall-clock times: 15:00 stays 15:00 on both sides of a DST change.
+    start_time = models.TimeField(_("starts at"))
+    end_time = models.TimeField(_("ends at"))
+    title = models.CharField(_("title"), max_length=200)
+    description = models.TextField(_("description"), blank=True)
+    kind = models.CharField(_("kind"), max_length=20, choices=Event.Kind.choices, default=Event.Kind.SEMINAR)
+    place = models.CharField(_("place"), max_length=300, blank=True)
+    online_link = models.URLField(_("online link"), max_length=500, blank=True)
+    district = models.ForeignKey("schools.District", on_delete=models.SET_NULL, null=True, blank=True,
+                                 related_name="+", verbose_name=_("district"))
+    capacity = models.PositiveIntegerField(_("places"))
+    quota_per_school = models.PositiveIntegerField(_("places per school"), null=True, blank=True)
+    is_public = models.BooleanField(_("shown in the public calendar"), default=False)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True,
+                                   related_name="+", verbose_name=_("created by"))
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("event series")
+        verbose_name_plural = _("event series")
+        ordering = ["-first_date", "pk"]
+        constraints = [
+            models.CheckConstraint(condition=Q(last_date__gte=models.F("first_date")), name="series_last_after_first"),
+            models.CheckConstraint(condition=Q(interval_weeks__gte=1), name="series_interval_positive"),
+            models.CheckConstraint(condition=Q(weekday__lte=6), name="series_weekday_valid"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class RegistrationQuestion(models.Model):
+    """A question the organiser asks everyone who registers for an event (e.g. dietary needs). The
+    answers are kept on the registration (``Registration.answers``, by the question's id)."""
+
+    class Kind(models.TextChoices):
+        TEXT = "text", _("Short text")
+        YES_NO = "yes_no", _("Yes or no")
+        CHOICE = "choice", _("Choice from a list")
+
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="questions", verbose_name=_("event"))
+    position = models.PositiveIntegerField(_("position"), default=0)
+    text = models.CharField(_("question"), max_length=300)
+    help_text = models.CharField(_("help text"), max_length=300, blank=True)
+    required = models.BooleanField(_("required"), default=False)
+    kind = models.CharField(_("kind of answer"), max_length=10, choices=Kind.choices, default=Kind.TEXT)
+    # For a choice: one option a line.
+    options = models.TextField(_("options"), blank=True)
+
+    class Meta:
+        verbose_name = _("registration question")
+        verbose_name_plural = _("registration questions")
+        ordering = ["event", "position", "pk"]
+
+    def __str__(self) -> str:
+        return self.text
+
+    @property
+    def option_list(self) -> list[str]:
+        return [line.strip() for line in self.options.splitlines() if line.strip()]
 
 
 class Registration(models.Model):

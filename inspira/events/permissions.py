@@ -81,3 +81,8 @@ def event_online_link_visible(*, user, event, now=None) -> bool:
     can register, the registered will see it from shortly before the start, and nobody else ever
     (not in the public calendar, its feeds or emails to others)."""
     return event_may_manage(user=user, event=event)
+
+
+def series_may_manage(*, user, series) -> bool:
+    """The same people as the events of the series' programme: the rule is the programme's, one home."""
+    return event_may_manage(user=user, event=series)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from inspira.events import evaluation_views, views
+from inspira.events import evaluation_views, views, views_series
 
 app_name = "events"
 urlpatterns = [
@@ -11,6 +11,15 @@ urlpatterns = [
     path("traffar/<int:pk>/stall-in/", views.event_cancel, name="cancel"),
     path("traffar/<int:pk>/utvardering/", evaluation_views.evaluation_create, name="evaluation_create"),
     path("traffar/<int:pk>/utvardering/bjud-in/", evaluation_views.evaluation_invite, name="evaluation_invite"),
+    path("traffar/serier/", views_series.series_list, name="series_list"),
+    path("traffar/serier/ny/", views_series.series_create, name="series_create"),
+    path("traffar/serier/<int:pk>/", views_series.series_detail, name="series_detail"),
+    path("traffar/<int:pk>/fragor/", views_series.question_list, name="questions"),
+    path("traffar/<int:pk>/fragor/ny/", views_series.question_create, name="question_create"),
+    path("traffar/<int:pk>/fragor/<int:question_id>/andra/", views_series.question_edit, name="question_edit"),
+    path("traffar/<int:pk>/fragor/<int:question_id>/ta-bort/", views_series.question_delete,
+         name="question_delete"),
+    path("traffar/<int:pk>/svar/", views_series.answers, name="answers"),
     path("kalender/", views.calendar, name="calendar"),
     path("kalender/<slug:key>.ics", views.programme_feed, name="feed"),
 ]

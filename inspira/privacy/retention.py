@@ -28,6 +28,7 @@ from inspira.certification.models import (
 )
 from inspira.core.audit import audit_record
 from inspira.core.models import AuditEvent, OutboxItem
+from inspira.events.models import Registration
 from inspira.privacy.models import Erasure
 from inspira.privacy.scrub import rewrite_protected
 from inspira.privacy.services import ErasureError, person_erase
@@ -193,6 +194,18 @@ def _prune_feedback(queryset, cutoff, now) -> int:
     return queryset.update(takeaways=FEEDBACK_REMOVED, questions="", submitted_by=None)
 
 
+# --- Answers to events' registration questions ------------------------------------------------------------
+
+def ended_event_answers(cutoff):
+    """Registrations still holding answers, of events that ended before ``cutoff``. The answers
+    (dietary needs and the like) serve the event only; the registration itself stays."""
+    return Registration.objects.filter(event__ends_at__lt=cutoff).exclude(answers={})
+
+
+def _empty_answers(queryset, cutoff, now) -> int:
+    return Registration.objects.filter(pk__in=queryset.values("pk")).update(answers={})
+
+
 # --- The audit trail ------------------------------------------------------------------------------------------
 
 def old_audit_events(cutoff):
@@ -208,6 +221,7 @@ RULES = [
     Rule("ended_applications", "RETENTION_REJECTED_APPLICATION_YEARS", "years", ended_applications,
          _prune_applications),
     Rule("feedback", "RETENTION_FEEDBACK_YEARS", "years", old_feedback, _prune_feedback),
+    Rule("event_answers", "RETENTION_EVENT_ANSWERS_DAYS", "days", ended_event_answers, _empty_answers),
     # Never deleted by Inspira: counted, so the archive (the registrar) can decide what to cull.
     Rule("audit_events", "RETENTION_AUDIT_YEARS", "years", old_audit_events, None),
 ]

@@ -419,6 +419,33 @@ def _event_cancel(w: World) -> Scenario:
                     expect=("event.cancelled",))
 
 
+def _series_create(w: World) -> Scenario:
+    first = timezone.localdate() + datetime.timedelta(days=30)
+    return Scenario(ADMINISTRATOR, reverse("events:series_create"), {
+        "programme": fx.event(w).programme_id, "title": "Nätverksträff", "kind": "session",
+        "weekday": first.weekday(), "interval_weeks": 1, "first_date": first.isoformat(),
+        "last_date": (first + datetime.timedelta(days=7)).isoformat(), "start_time": "15:00", "end_time": "16:30",
+        "place": "Aulan", "capacity": "30", "action": "create"},
+        expect=("event.created", "event.created", "event_series.created"))
+
+
+def _registration_question_create(w: World) -> Scenario:
+    return Scenario(ADMINISTRATOR, reverse("events:question_create", args=[fx.event(w).pk]), {
+        "text": "Har du någon specialkost?", "kind": "text"}, expect=("registration_question.created",))
+
+
+def _registration_question_edit(w: World) -> Scenario:
+    question = fx.registration_question(w)
+    return Scenario(ADMINISTRATOR, reverse("events:question_edit", args=[question.event_id, question.pk]), {
+        "text": "Allergier?", "kind": "text"}, expect=("registration_question.updated",))
+
+
+def _registration_question_delete(w: World) -> Scenario:
+    question = fx.registration_question(w)
+    return Scenario(ADMINISTRATOR, reverse("events:question_delete", args=[question.event_id, question.pk]),
+                    expect=("registration_question.deleted",))
+
+
 def _privacy_export(w: World) -> Scenario:
     return Scenario(FINANCE, reverse("privacy:export"), status=200, expect=("privacy.export",))
 
@@ -487,6 +514,10 @@ SCENARIOS = {
     ("surveys:remind", "remind"): _survey_remind,
     ("events:evaluation_create", "create the evaluation"): _evaluation_create,
     ("events:evaluation_invite", "invite those who attended"): _evaluation_invite,
+    ("events:series_create", "create a series"): _series_create,
+    ("events:question_create", "add a registration question"): _registration_question_create,
+    ("events:question_edit", "change a registration question"): _registration_question_edit,
+    ("events:question_delete", "remove a registration question"): _registration_question_delete,
     ("privacy:export", "own data"): _privacy_export,
     ("privacy:erase", "erase a person"): _privacy_erase,
 }

@@ -57,6 +57,14 @@ class Case:
         return f"{self.name}/{self.variant}" if self.variant else self.name
 
 
+def _series_rule(w: World) -> dict:
+    first = timezone.localdate() + timedelta(days=30)
+    return {"programme": [str(fx.event(w).programme_id)], "title": ["Nätverksträff"], "kind": ["session"],
+            "weekday": [str(first.weekday())], "interval_weeks": ["1"], "first_date": [first.isoformat()],
+            "last_date": [(first + timedelta(days=14)).isoformat()], "start_time": ["15:00"],
+            "end_time": ["16:30"], "place": ["Aulan"], "capacity": ["30"]}
+
+
 # --- Objects only the fuzz needs ----------------------------------------------------------------------------
 
 def _closed_period_values() -> dict:
@@ -395,6 +403,12 @@ CASES: list[Case] = [
     Case("events:cancel", ADMINISTRATOR, values={"reason": ["Föreläsaren är sjuk"]}),
     Case("events:evaluation_create", ADMINISTRATOR, page="events:detail"),
     Case("events:evaluation_invite", ADMINISTRATOR, page="events:detail"),
+    Case("events:series_create", ADMINISTRATOR, variant="rule", baseline=RERENDER, values=_series_rule,
+         note="Step one shows the dates of the series."),
+    Case("events:series_create", ADMINISTRATOR, variant="dates", second_step=True, values=_series_rule),
+    Case("events:question_create", ADMINISTRATOR, values={"text": ["Har du någon specialkost?"], "kind": ["text"]}),
+    Case("events:question_edit", ADMINISTRATOR),
+    Case("events:question_delete", ADMINISTRATOR, note="No fields of its own: the confirmation is the POST."),
     # data protection
     Case("privacy:export", STAFF, note="Accepted with the ZIP file itself (a download), not a redirect."),
     Case("privacy:erase", ADMINISTRATOR, values={"confirm": ["on"]}),

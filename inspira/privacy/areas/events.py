@@ -4,12 +4,12 @@
 from django.utils.translation import gettext_lazy as _
 
 from inspira.core import pagecache
-from inspira.events.models import Event, Registration
+from inspira.events.models import Event, EventSeries, Registration, RegistrationQuestion
 from inspira.privacy.base import Action, Area, Category, ErasureContext, action_fields, actions, merge, row
 from inspira.privacy.scrub import scrub_rows
 
-TEXT = {Event: ["description", "cancellation_reason"]}
-ACTIONS = [Action(Event, "created_by", "created_at")]
+TEXT = {Event: ["description", "cancellation_reason"], EventSeries: ["description"]}
+ACTIONS = [Action(Event, "created_by", "created_at"), Action(EventSeries, "created_by", "created_at")]
 
 
 REGISTRATION_FIELDS = ["user", "participant_names", "walk_in_name", "answers"]
@@ -49,4 +49,9 @@ AREA = Area(
     erase=erase,
     fields=merge({model._meta.label: fields for model, fields in TEXT.items()}, action_fields(ACTIONS),
                  {Registration._meta.label: REGISTRATION_FIELDS}),
+    not_personal={
+        f"{RegistrationQuestion._meta.label}.options": "The options of an organiser's question to everyone "
+                                                       "who registers (e.g. Vegetarian, Vegan): about the event, "
+                                                       "not a person.",
+    },
 )
