@@ -226,3 +226,10 @@ def event(world: World):
     from tests.factories import EventFactory
 
     return world.once("event", lambda: EventFactory(title="Seminarium om läsfrämjande"))
+
+
+def event_registration(world: World):
+    """A person's confirmed place on ``event``: a row of its attendance list."""
+    from tests.factories import RegistrationFactory
+
+    return world.once("event_registration", lambda: RegistrationFactory(event=event(world)))

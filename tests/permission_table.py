@@ -287,6 +287,19 @@ TABLE: dict[str, Row] = {
                        note="An empty POST re-shows the form."),
     "events:cancel": Row(GET=ADMIN_ONLY, POST=ADMIN_ONLY, kwargs=lambda w: {"pk": fx.event(w).pk},
                          data=lambda w: {"reason": "Föreläsaren är sjuk"}),
+    # The event's attendance list. The event is in two weeks: a tick or finishing is refused with a
+    # message (a redirect), an empty walk-in form re-shows the page.
+    "events:attendance": Row(GET=ADMIN_ONLY, POST=not_allowed(LOGGED_IN), kwargs=lambda w: {"pk": fx.event(w).pk}),
+    "events:attendance_mark": Row(
+        GET=not_allowed(LOGGED_IN), POST=ADMIN_ONLY,
+        kwargs=lambda w: {"pk": fx.event(w).pk, "registration_id": fx.event_registration(w).pk},
+        data=lambda w: {"state": "present"},
+    ),
+    "events:attendance_walk_in": Row(GET=not_allowed(LOGGED_IN), POST=ADMIN_ONLY,
+                                     kwargs=lambda w: {"pk": fx.event(w).pk}),
+    "events:attendance_finish": Row(GET=not_allowed(LOGGED_IN), POST=ADMIN_ONLY,
+                                    kwargs=lambda w: {"pk": fx.event(w).pk}),
+    "events:attendance_pdf": Row(GET=ADMIN_ONLY, POST=not_allowed(LOGGED_IN), kwargs=lambda w: {"pk": fx.event(w).pk}),
     "events:calendar": Row(GET=PUBLIC, POST=NOBODY),
     "events:feed": Row(GET=PUBLIC, POST=NOBODY, kwargs=lambda w: {"key": "inspiration_sites"}),
 
