@@ -134,7 +134,7 @@ def attendance_mark(*, registration: Registration, state: str, version: int, cou
         raise AttendanceError(_("Unknown attendance state."))
     now = now or timezone.now()
     # Lock the row: two organisers' phones may send ticks for the same person at the same moment.
-    registration = (Registration.objects.select_for_update().select_related("event", "user", "school")
+    registration = (Registration.objects.select_for_update(of=("self",)).select_related("event", "user", "school")
                     .get(pk=registration.pk))
     if registration.status != Registration.Status.CONFIRMED:
         raise AttendanceError(_("This registration no longer holds a place, so attendance cannot be marked."))
