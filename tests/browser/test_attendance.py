@@ -3,6 +3,7 @@
 import datetime
 import json
 
+import pytest
 from django.urls import reverse
 from django.utils import timezone
 from playwright.sync_api import expect
@@ -17,6 +18,8 @@ from tests.factories import (
     UserFactory,
     programme,
 )
+
+pytestmark = pytest.mark.browser
 
 
 def _event_under_way():
