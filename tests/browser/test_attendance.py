@@ -43,6 +43,7 @@ def test_a_tick_on_a_phone_is_kept_through_a_failed_request_and_arrives(page, li
     # The list fits the phone's width, and the tap target is a big one.
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
     tap = page.get_by_role("button", name="Anna Andersson Tryck: kom")
+    expect(page.locator(f"#r{anna.pk} .attendance-marked")).to_be_hidden()  # no undo before a tick
     assert tap.bounding_box()["height"] >= 44
 
     # The first request to save a tick fails (the phone lost its network); later ones go through.
@@ -58,6 +59,7 @@ def test_a_tick_on_a_phone_is_kept_through_a_failed_request_and_arrives(page, li
     page.route(f"**{reverse('events:attendance_mark', args=[event.pk, anna.pk])}", network)
     tap.click()
     row = page.locator(f"#r{anna.pk}")
+    expect(row.locator(".attendance-unmarked")).to_be_hidden()
     expect(row.locator(".attendance-state-text")).to_have_text("✓ Kom")  # at once, before any answer
     status = page.locator("#attendance-status")
     expect(status).to_contain_text("Väntar på nätet")
