@@ -133,7 +133,8 @@ def attendance_mark(*, registration: Registration, state: str, version: int, cou
     if state not in STATES:
         raise AttendanceError(_("Unknown attendance state."))
     now = now or timezone.now()
-    # Lock the row: two organisers' phones may send ticks for the same person at the same moment.
+    # Lock the row: two organisers' phones may send ticks for the same person at the same moment. Only
+    # this row ("self"): PostgreSQL cannot lock the nullable side of the join to the person and school.
     registration = (Registration.objects.select_for_update(of=("self",)).select_related("event", "user", "school")
                     .get(pk=registration.pk))
     if registration.status != Registration.Status.CONFIRMED:
