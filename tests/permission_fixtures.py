@@ -292,3 +292,8 @@ def registration_question(world: World):
 
     return world.once("registration_question", lambda: RegistrationQuestion.objects.create(
         event=event(world), position=1, text="Har du någon specialkost?", kind="text"))
+def event_registration(world: World):
+    """A person's confirmed place on ``event``: a row of its attendance list."""
+    from tests.factories import RegistrationFactory
+
+    return world.once("event_registration", lambda: RegistrationFactory(event=event(world)))

@@ -335,6 +335,19 @@ TABLE: dict[str, Row] = {
         "pk": fx.event(w).pk, "question_id": fx.registration_question(w).pk}),
     "events:answers": Row(GET=ADMIN_ONLY, POST=not_allowed(LOGGED_IN), kwargs=lambda w: {"pk": fx.event(w).pk},
                           note="Personal data: only the event's organisers (tests/events/test_questions.py)."),
+    # The event's attendance list. The event is in two weeks: a tick or finishing is refused with a
+    # message (a redirect), an empty walk-in form re-shows the page.
+    "events:attendance": Row(GET=ADMIN_ONLY, POST=not_allowed(LOGGED_IN), kwargs=lambda w: {"pk": fx.event(w).pk}),
+    "events:attendance_mark": Row(
+        GET=not_allowed(LOGGED_IN), POST=ADMIN_ONLY,
+        kwargs=lambda w: {"pk": fx.event(w).pk, "registration_id": fx.event_registration(w).pk},
+        data=lambda w: {"state": "present"},
+    ),
+    "events:attendance_walk_in": Row(GET=not_allowed(LOGGED_IN), POST=ADMIN_ONLY,
+                                     kwargs=lambda w: {"pk": fx.event(w).pk}),
+    "events:attendance_finish": Row(GET=not_allowed(LOGGED_IN), POST=ADMIN_ONLY,
+                                    kwargs=lambda w: {"pk": fx.event(w).pk}),
+    "events:attendance_pdf": Row(GET=ADMIN_ONLY, POST=not_allowed(LOGGED_IN), kwargs=lambda w: {"pk": fx.event(w).pk}),
     "events:calendar": Row(GET=PUBLIC, POST=NOBODY),
     "events:feed": Row(GET=PUBLIC, POST=NOBODY, kwargs=lambda w: {"key": "inspiration_sites"}),
 

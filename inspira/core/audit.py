@@ -63,6 +63,8 @@ ACTION_LABELS = {
     "event.updated": _("Changed an event"),
     "event.cancelled": _("Cancelled an event"),
     "event.evaluation_created": _("Created an event's evaluation"),
+    "event.walk_in_added": _("Added a walk-in to an event's attendance list"),
+    "event.attendance_finished": _("Finished an event's attendance list (no-shows recorded)"),
     # certification
     "application.preparation_start": _("Started preparing an application"),
     "application.contact_log_add": _("Logged a contact with a school"),

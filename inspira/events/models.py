@@ -204,6 +204,10 @@ class Registration(models.Model):
     attended = models.BooleanField(_("attended"), null=True, blank=True)
     attended_count = models.PositiveIntegerField(_("participants who came"), null=True, blank=True)
     attendance_marked_at = models.DateTimeField(_("attendance marked"), null=True, blank=True)
+    # The moment (ms since the epoch, as the organiser's phone read its clock) of the tap that set the
+    # attendance now stored. A tap sent again after a lost answer, or overtaken by a later tap on the
+    # way, carries a version no newer than this and changes nothing (see events.attendance).
+    attendance_version = models.PositiveBigIntegerField(default=0, editable=False)
     # Rises with every calendar file sent for this registration (confirmation, change, cancellation).
     sequence = models.PositiveIntegerField(default=0, editable=False)
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from inspira.events import evaluation_views, views, views_series
+from inspira.events import evaluation_views, views, views_attendance, views_series
 
 app_name = "events"
 urlpatterns = [
@@ -20,6 +20,12 @@ urlpatterns = [
     path("traffar/<int:pk>/fragor/<int:question_id>/ta-bort/", views_series.question_delete,
          name="question_delete"),
     path("traffar/<int:pk>/svar/", views_series.answers, name="answers"),
+    path("traffar/<int:pk>/narvaro/", views_attendance.attendance_page, name="attendance"),
+    path("traffar/<int:pk>/narvaro/<int:registration_id>/", views_attendance.attendance_mark,
+         name="attendance_mark"),
+    path("traffar/<int:pk>/narvaro/pa-plats/", views_attendance.attendance_walk_in, name="attendance_walk_in"),
+    path("traffar/<int:pk>/narvaro/avsluta/", views_attendance.attendance_finish, name="attendance_finish"),
+    path("traffar/<int:pk>/narvaro/narvarolista.pdf", views_attendance.attendance_pdf, name="attendance_pdf"),
     path("kalender/", views.calendar, name="calendar"),
     path("kalender/<slug:key>.ics", views.programme_feed, name="feed"),
 ]

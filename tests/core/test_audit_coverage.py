@@ -444,6 +444,24 @@ def _registration_question_delete(w: World) -> Scenario:
     question = fx.registration_question(w)
     return Scenario(ADMINISTRATOR, reverse("events:question_delete", args=[question.event_id, question.pk]),
                     expect=("registration_question.deleted",))
+def _event_under_way(w: World):
+    """An event that started an hour ago, with one person not yet ticked."""
+    from tests.factories import EventFactory, RegistrationFactory
+
+    start = timezone.now() - datetime.timedelta(hours=1)
+    event = EventFactory(starts_at=start, ends_at=start + datetime.timedelta(hours=3))
+    RegistrationFactory(event=event)
+    return event
+
+
+def _attendance_walk_in(w: World) -> Scenario:
+    return Scenario(ADMINISTRATOR, reverse("events:attendance_walk_in", args=[_event_under_way(w).pk]),
+                    {"name": "Greta Gäst"}, expect=("event.walk_in_added",))
+
+
+def _attendance_finish(w: World) -> Scenario:
+    return Scenario(ADMINISTRATOR, reverse("events:attendance_finish", args=[_event_under_way(w).pk]),
+                    expect=("event.attendance_finished",))
 
 
 def _privacy_export(w: World) -> Scenario:
@@ -518,12 +536,17 @@ SCENARIOS = {
     ("events:question_create", "add a registration question"): _registration_question_create,
     ("events:question_edit", "change a registration question"): _registration_question_edit,
     ("events:question_delete", "remove a registration question"): _registration_question_delete,
+    ("events:attendance_walk_in", "add a walk-in"): _attendance_walk_in,
+    ("events:attendance_finish", "finish the list"): _attendance_finish,
     ("privacy:export", "own data"): _privacy_export,
     ("privacy:erase", "erase a person"): _privacy_erase,
 }
 
 # Pages a central role may POST to that have no scenario here, and why.
 NOT_HERE = {
+    "events:attendance_mark": "A tick at the door (came, did not come, undo): dozens per event, undone and "
+                              "sent again by phones, so not one row each; the registration keeps when it was "
+                              "marked, and finishing the list (audited) records the result with its counts.",
     "accounts:two_factor_verify": "The second step of logging in: changes nothing but the session.",
     "accounts:two_factor_recovery": "Logging in with a recovery code; audited (two_factor.recovery_code_used) by "
                                     "the two-factor service and tested with it.",

@@ -130,6 +130,29 @@ def _fee_rules(w: World) -> None:
     w.once("fuzz_fee_rules", make)
 
 
+def _event_today(w: World):
+    """An event of the inspiration sites that started an hour ago, with a group's place on it: its
+    attendance list shows the tick, walk-in and finish forms."""
+    from tests.factories import EventFactory, RegistrationFactory
+
+    def make():
+        start = timezone.now() - timedelta(hours=1)
+        event = EventFactory(title="Pågående seminarium", starts_at=start, ends_at=start + timedelta(hours=3))
+        RegistrationFactory(event=event, is_group=True, participants=4, school=w.school)
+        return event
+
+    return w.once("fuzz_event_today", make)
+
+
+def _event_today_page(w: World) -> dict:
+    return {"pk": _event_today(w).pk}
+
+
+def _event_today_registration(w: World) -> dict:
+    event = _event_today(w)
+    return {"pk": event.pk, "registration_id": event.registrations.get().pk}
+
+
 def _occasion_day() -> str:
     """A day an occasion may be on (a weekday that is no public holiday), some weeks ahead."""
     from tests.visits.builders import working_day
@@ -409,6 +432,12 @@ CASES: list[Case] = [
     Case("events:question_create", ADMINISTRATOR, values={"text": ["Har du någon specialkost?"], "kind": ["text"]}),
     Case("events:question_edit", ADMINISTRATOR),
     Case("events:question_delete", ADMINISTRATOR, note="No fields of its own: the confirmation is the POST."),
+    Case("events:attendance_mark", ADMINISTRATOR, kwargs=_event_today_registration, page="events:attendance",
+         page_kwargs=_event_today_page, pick=lambda sent: sent.get("state") == ["present"],
+         note="The group's form: how many came."),
+    Case("events:attendance_walk_in", ADMINISTRATOR, kwargs=_event_today_page, page="events:attendance",
+         values={"name": ["Greta Gäst"]}),
+    Case("events:attendance_finish", ADMINISTRATOR, kwargs=_event_today_page, page="events:attendance"),
     # data protection
     Case("privacy:export", STAFF, note="Accepted with the ZIP file itself (a download), not a redirect."),
     Case("privacy:erase", ADMINISTRATOR, values={"confirm": ["on"]}),
