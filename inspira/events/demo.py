@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from django.db import transaction
 from django.utils import timezone
 
-from inspira.accounts.models import User
+from inspira.accounts.models import Membership, User
 from inspira.core.democlock import Clock, pinned_clock
 from inspira.events.models import Event, Registration
 from inspira.events.services import event_create
@@ -166,8 +166,6 @@ def _at(day: datetime.date, hour: int) -> datetime.datetime:
 
 def _schools(users) -> dict[int, int]:
     """Each person's school (their confirmed membership), which a registration counts against."""
-    from inspira.accounts.models import Membership
-
     pairs = Membership.objects.filter(user__in=users, confirmed_at__isnull=False).order_by("pk")
     schools: dict[int, int] = {}
     for user_id, school_id in pairs.values_list("user_id", "school_id"):
