@@ -7,8 +7,9 @@ evaluated by a survey that has closed with enough answers for its results to sho
 Events are made through ``event_create`` (each with its audit row) by the programme's coordinator, the
 survey through the survey services, at the times they stand for (``core.democlock``). There are no
 registration services yet, so registrations and attendance are written as those rows. Dated from
-today (Stockholm). Safe to run again: an event already made (by its programme and title) is left as
-is, registrations are made only on an event that has none, and a survey already made is left as is.
+today (Stockholm), each on the nearest weekday outside the municipality's school breaks. Safe to run
+again: an event already made (by its programme and title) is left as is, registrations are made only
+on an event that has none, and a survey already made is left as is.
 """
 
 import datetime
@@ -24,6 +25,7 @@ from inspira.events.services import event_create
 from inspira.programmes.catalog import Key
 from inspira.programmes.models import Programme
 from inspira.schools.models import District
+from inspira.schools.selectors import closed_days
 from inspira.surveys import services as surveys
 from inspira.surveys.models import Answer, Question, Survey
 
@@ -164,6 +166,15 @@ def _at(day: datetime.date, hour: int) -> datetime.datetime:
     return timezone.make_aware(datetime.datetime.combine(day, datetime.time(hour)))
 
 
+def _school_day(day: datetime.date, *, later: bool, closed: dict) -> datetime.date:
+    """``day``, or the nearest weekday outside the municipality's breaks in the same direction from today
+    (a meeting behind stays behind, one ahead stays ahead): teachers meet on school days."""
+    step = datetime.timedelta(days=1 if later else -1)
+    while day.weekday() >= 5 or day in closed:
+        day += step
+    return day
+
+
 def _schools(users) -> dict[int, int]:
     """Each person's school (their confirmed membership), which a registration counts against."""
     pairs = Membership.objects.filter(user__in=users, confirmed_at__isnull=False).order_by("pk")
@@ -239,13 +250,14 @@ def load(*, stdout=None) -> None:
     district = District.objects.order_by("name").first()
     today = timezone.localdate()
     now = timezone.now()
+    closed = closed_days(None, today - datetime.timedelta(days=150), today + datetime.timedelta(days=150))
     created = registered = 0
     events = {}
     for spec in EVENTS:
         programme = programmes[spec.programme]
         event = Event.objects.filter(programme=programme, title=spec.title).first()
         if event is None:
-            day = today + datetime.timedelta(days=spec.days)
+            day = _school_day(today + datetime.timedelta(days=spec.days), later=spec.days > 0, closed=closed)
             starts = _at(day, spec.hour)
             event = event_create(
                 programme=programme, actor=coordinators[COORDINATORS[spec.programme]], title=spec.title,

@@ -398,6 +398,20 @@ def test_demo_events_are_dated_from_today_in_stockholm(winter_demo):
     assert (site_day.hour, site_day.minute) == (13, 0)
 
 
+def test_demo_events_keep_clear_of_weekends_and_the_municipalitys_breaks(winter_demo):
+    from zoneinfo import ZoneInfo
+
+    from inspira.schools.selectors import closed_days
+
+    stockholm = ZoneInfo("Europe/Stockholm")
+    # Three weeks after WINTER_DAY lies in jullov: the meetings planned then move to the first school day after.
+    assert closed_days(None, WINTER_DAY + datetime.timedelta(days=21), WINTER_DAY + datetime.timedelta(days=21))
+    for event in Event.objects.all():
+        day = event.starts_at.astimezone(stockholm).date()
+        assert day.weekday() < 5, event
+        assert not closed_days(None, day, day), event
+
+
 def test_demo_teachers_registered_and_one_event_is_full_with_a_waiting_list(demo):
     now = timezone.now()
     registrations = Registration.objects.select_related("user", "event")
