@@ -1,8 +1,8 @@
 """The benchmark's data: a municipality's programme at three scales, written fast.
 
-    S:    50 schools,    15 sites,   2 000 visits
-    M:   500 schools,   150 sites,  20 000 visits
-    L: 5 000 schools, 1 500 sites, 200 000 visits
+    S:    50 schools,    15 sites,   2 000 visits,    40 events,   1 200 registrations
+    M:   500 schools,   150 sites,  20 000 visits,   400 events,  12 000 registrations
+    L: 5 000 schools, 1 500 sites, 200 000 visits, 4 000 events, 120 000 registrations
 
 Every site receives about the same number of visits at every scale (about 130 over two and a half
 school years), so a page about one site has the same amount to show at S, M and L; what grows is
@@ -17,7 +17,10 @@ record, coming, held), outcome trails and feedback; for every completed visit th
 the visiting school's invoice and its line, and each host's monthly invoice to the central
 administration; a few undone completions with their reversals and credit notes; applications in
 every stage of the administration's and the director's queues; the outbox and audit rows of the
-invoices. Amounts and texts come from the same fee rule and Swedish wording the services use.
+invoices; every programme switched on with a coordinator, its events (past and coming, some public,
+a few cancelled) with their audit rows, and people's registrations on them (confirmed, cancelled,
+waiting when full, attendance marked after the event). Amounts and texts come from the same fee rule
+and Swedish wording the services use.
 
 Rows are generated in Python with their primary keys and written with PostgreSQL's COPY (psycopg),
 all in one transaction, so foreign keys and constraints are checked by the database at commit; the
@@ -26,7 +29,8 @@ makes the data the same at every build.
 
 The benchmark's own fixtures are ordinary rows among them: the people the load logs in as (central
 roles, a host's site contact, 40 teachers who book), the site whose pages are loaded and the
-occasions the booking POSTs book (see README.md). ``build`` returns their ids.
+occasions the booking POSTs book, the coordinator and the event whose organiser's page is loaded
+(see README.md). ``build`` returns their ids.
 """
 
 from __future__ import annotations
@@ -49,12 +53,14 @@ class Scale:
     schools: int
     sites: int
     visits: int
+    events: int
+    registrations: int
 
 
 SCALES = {
-    "S": Scale("S", 50, 15, 2_000),
-    "M": Scale("M", 500, 150, 20_000),
-    "L": Scale("L", 5_000, 1_500, 200_000),
+    "S": Scale("S", 50, 15, 2_000, 40, 1_200),
+    "M": Scale("M", 500, 150, 20_000, 400, 12_000),
+    "L": Scale("L", 5_000, 1_500, 200_000, 4_000, 120_000),
 }
 
 # The booking POST books these: BOOKERS teachers, each of another school, on BENCH_OCCASIONS occasions
@@ -63,6 +69,11 @@ BOOKERS = 40
 FIXED_VISITS = 150
 BENCH_OCCASIONS = 400
 BENCH_CAPACITY = 60
+# The event whose organiser's page is loaded has as many registrations at every scale (the average
+# event has registrations / events = 30): its places full, a waiting list and a few cancelled.
+TARGET_EVENT_CAPACITY = 40
+TARGET_EVENT_WAITING = 8
+TARGET_EVENT_CANCELLED = 4
 VAT_EXEMPTION = "Momsfri verksamhet enligt 3 kap. mervärdesskattelagen."
 PASSWORD = "bench-password-2026"  # noqa: S105 (the benchmark's people only exist in its databases)
 
@@ -98,6 +109,17 @@ TAKEAWAYS = [
     "Tydligt upplägg och generöst delande av material. Tack!",
     "Vi fick konkreta idéer om bedömning som vi ska diskutera på nästa APT.",
 ]
+
+
+# (kind, title) per programme; a title gets a theme from AREAS.
+EVENT_KINDS = {
+    "inspiration_sites": [("seminar", "Inspirationsseminarium: {}")],
+    "benchmarking": [("kick_off", "Uppstartsmöte benchmarking: {}"), ("closing", "Avslutningsmöte benchmarking: {}")],
+    "tailor_made": [("session", "Handledningstillfälle: {}"), ("kick_off", "Planeringsmöte: {}"),
+                    ("seminar", "Seminarium: {}")],
+    "teacher_panel": [("focus_group", "Fokusgrupp: {}"), ("chat", "Samtal med skolborgarrådet: {}")],
+    "cooperation": [("closing", "Slutseminarium: {}"), ("seminar", "Processledarträff: {}")],
+}
 
 
 def _stockholm(day: datetime.date, hour: int, minute: int = 0) -> datetime.datetime:
@@ -871,6 +893,91 @@ class Builder:
         self.targets["occasions"] = [self._occasion(site, certification_id, d, BENCH_CAPACITY)[0]
                                      for d in days[:BENCH_OCCASIONS]]
 
+    def events(self) -> None:
+        """Every programme on with a coordinator, its events and the registrations on them. The average
+        event has 30 registrations (registrations / events at every scale), some as few as 10, some full
+        with a waiting list; the event whose organiser's page is loaded has the same rows at every scale."""
+        from inspira.core.models import AuditEvent
+        from inspira.events.models import Event, Registration
+        from inspira.programmes.models import Programme, ProgrammeCoordinator
+
+        rng = self.rng
+        # The programmes' rows come from a migration: switch them on as an administrator would.
+        Programme.objects.update(is_active=True)
+        programmes = dict(Programme.objects.values_list("key", "pk"))
+        names = {key: str(Programme(key=key).name) for key in programmes}
+        coordinators = {}
+        for key, programme_id in programmes.items():
+            person = self.user(email=f"samordnare.{key}@bench.example.se")
+            coordinators[key] = person[0]
+            self.w[ProgrammeCoordinator].add(programme_id=programme_id, user_id=person[0],
+                                             created_at=self.now - datetime.timedelta(days=500))
+        # The registrations per event: 30 on average, moved between events at random (the sum stays).
+        counts = [self.scale.registrations // self.scale.events] * self.scale.events
+        counts[0] = TARGET_EVENT_CAPACITY + TARGET_EVENT_WAITING + TARGET_EVENT_CANCELLED
+        counts[1] += self.scale.registrations - sum(counts)
+        for _i in range(self.scale.events * 2):
+            a, b = rng.randrange(1, len(counts)), rng.randrange(1, len(counts))
+            move = rng.randint(0, max(0, min(counts[a] - 10, 60 - counts[b], 15)))
+            counts[a] -= move
+            counts[b] += move
+        people = [(person[0], school.id) for school in self.school_rows for person in (*school.staff, school.principal)]
+        keys = sorted(programmes)
+        for n, registrations in enumerate(counts):
+            key = "tailor_made" if n == 0 else keys[n % len(keys)]
+            kind, title = rng.choice(EVENT_KINDS[key])
+            # A year and a half back to half a year ahead; the loaded event is a week ahead.
+            day = self.today + datetime.timedelta(days=7 if n == 0 else rng.randint(-540, 180))
+            starts = _stockholm(day, rng.choice([9, 13, 15]))
+            ends = starts + datetime.timedelta(hours=3 if kind in ("kick_off", "closing", "seminar") else 2)
+            created = starts - datetime.timedelta(days=rng.randint(20, 60))
+            public = n != 0 and rng.random() < 0.5
+            cancelled = n != 0 and rng.random() < 0.03
+            online = kind in ("chat", "focus_group") or rng.random() < 0.2
+            capacity = TARGET_EVENT_CAPACITY if n == 0 else max(registrations, rng.choice([20, 25, 30, 40, 60]))
+            if key == "cooperation" and kind == "closing":
+                capacity = max(capacity, 60)
+            event_title = title.format(rng.choice(AREAS))
+            event_id = self.w[Event].add(
+                programme_id=programmes[key], title=event_title, kind=kind,
+                description="Vi ses för erfarenhetsutbyte och samtal om hur arbetet går vidare.",
+                starts_at=starts, ends_at=ends, place="" if online else f"{rng.choice(PLACES)} skola, aulan",
+                online_link="https://moten.bench.example.se/" + uuid.UUID(int=rng.getrandbits(128)).hex
+                if online else "", district_id=rng.choice(self.districts) if public else None, capacity=capacity,
+                quota_per_school=4 if public else None, registration_opens_at=None,
+                registration_closes_at=starts - datetime.timedelta(days=2), cancellation_deadline=None,
+                is_public=public, cancelled_at=created + datetime.timedelta(days=10) if cancelled else None,
+                cancellation_reason="Föreläsaren är sjuk." if cancelled else "", created_by_id=coordinators[key],
+                created_at=created, uid=uuid.UUID(int=rng.getrandbits(128), version=4), sequence=1 if cancelled else 0)
+            self.w[AuditEvent].add(at=created, actor_id=coordinators[key], action="event.created",
+                                   object_type="events.event", object_id=str(event_id),
+                                   summary=f"{event_title} ({names[key]})"[:300],
+                                   data={"programme": key, "starts_at": starts.isoformat()})
+            if n == 0:
+                self.targets["event"] = event_id
+                self.targets["coordinator"] = coordinators[key]
+            past = ends < self.now
+            confirmed = 0
+            for m, (user_id, school_id) in enumerate(rng.sample(people, registrations)):
+                at = created + datetime.timedelta(days=1, minutes=37 * m)
+                if n == 0:
+                    status = ("confirmed" if m < TARGET_EVENT_CAPACITY else
+                              "waiting" if m < TARGET_EVENT_CAPACITY + TARGET_EVENT_WAITING else "cancelled")
+                elif rng.random() < 0.06:
+                    status = "cancelled"
+                else:
+                    status = "confirmed" if confirmed < capacity else "waiting"
+                if status == "waiting" and past:
+                    status = "expired"  # the line ends with the event
+                confirmed += status == "confirmed"
+                marked = past and status == "confirmed" and not cancelled
+                self.w[Registration].add(
+                    event_id=event_id, user_id=user_id, school_id=school_id, is_group=False, participants=1,
+                    status=status, created_at=at, closed_at=at + datetime.timedelta(days=3)
+                    if status in ("cancelled", "expired") else None,
+                    attended=(rng.random() < 0.88) if marked else None,
+                    attendance_marked_at=ends + datetime.timedelta(hours=2) if marked else None, answers={})
+
     def bookers(self) -> None:
         """Teachers, each of a different school (not the booking site's), who book in the load."""
         from inspira.accounts.models import Membership
@@ -927,6 +1034,7 @@ def build(scale_name: str, *, seed: int = 2026) -> dict:
         builder.bookers()
         builder.visits()
         builder.numbers()
+        builder.events()
         writer.flush()
         broken = check_foreign_keys(cursor, [table.model for table in writer.tables.values()])
         if broken:

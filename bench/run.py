@@ -60,6 +60,8 @@ PAGES = [
     ("director_queue", "Director's queue"),
     ("finance_overview", "Finance overview"),
     ("invoice_pdf", "Invoice PDF download"),
+    ("calendar", "Public calendar"),
+    ("event_page", "Organiser's event page"),
     ("booking", "Booking (POST)"),
 ]
 
@@ -364,8 +366,9 @@ def write_report(path: Path) -> None:
         afresh = [(label, run["queries"][name + ":afresh"]) for name, label in PAGES
                   if name + ":afresh" in run["queries"]]
         if afresh:
-            lines += ["", "Anonymous visitors get the catalogue and the site page from a cache, and the finance "
-                      "overview keeps its sums until they change (inspira/core/pagecache.py): the table measures "
+            lines += ["", "Anonymous visitors get the catalogue, the site page and the calendar from a cache, and "
+                      "the finance overview keeps its sums until they change (inspira/core/pagecache.py): the table "
+                      "measures "
                       "that steady state. Made afresh, as the first request after a change is: "
                       + "; ".join(f"{label.lower()} {q['queries']} queries, {q['serial_ms']} ms alone"
                                   for label, q in afresh) + "."]
@@ -409,6 +412,9 @@ def run_scale(scale: str, args, machine_info: dict) -> None:
             build = json.loads(previous.read_text()).get("build", {})
     else:
         build = build_database(scale, env)
+    # The scales share one Redis database: a public page or the programmes' state cached from the last
+    # scale (or an earlier run on other rows) must not answer for this one's.
+    _flush_redis(args.redis_url)
     prepared = child("_prepare", scale, env)
     load_before = round(os.getloadavg()[0], 2)
     pages = load_scale(scale, env, args, prepared)
@@ -421,7 +427,8 @@ def run_scale(scale: str, args, machine_info: dict) -> None:
     result = {
         "scale": scale,
         "scale_text": ", ".join(f"{n:,} {what}".replace(",", " ") for n, what in
-                                ((sc.schools, "schools"), (sc.sites, "sites"), (sc.visits, "visits"))),
+                                ((sc.schools, "schools"), (sc.sites, "sites"), (sc.visits, "visits"),
+                                 (sc.events, "events"), (sc.registrations, "registrations"))),
         "started": started,
         "date": datetime.datetime.now().astimezone().isoformat(timespec="seconds"),
         "database": db_name(scale),
@@ -588,7 +595,9 @@ def _step_prepare(scale: str) -> dict:
     targets = _targets()
     users = User.objects.in_bulk([targets["administrator"], targets["director"], targets["finance"],
                                   targets["host"], *(u for u, _s in targets["bookers"])])
-    cookie = {role: _session(users[targets[role]]) for role in ("administrator", "director", "finance", "host")}
+    users |= User.objects.in_bulk([targets["coordinator"]])
+    roles = ("administrator", "director", "finance", "host", "coordinator")
+    cookie = {role: _session(users[targets[role]]) for role in roles}
     # The invoices the load downloads have their PDFs, rendered by the job's own function.
     for invoice in Invoice.objects.filter(pk__in=targets["invoices"]).prefetch_related("lines"):
         if invoice.pdf and not invoice.pdf.storage.exists(invoice.pdf.name):
@@ -606,9 +615,11 @@ def _step_prepare(scale: str) -> dict:
         "director_queue": [reverse("certification:decisions")],
         "finance_overview": [reverse("billing:overview")],
         "invoice_pdf": [reverse("billing:invoice_pdf", args=[pk]) for pk in targets["invoices"]],
+        "calendar": [reverse("events:calendar")],
+        "event_page": [reverse("events:detail", args=[targets["event"]])],
     }
     who = {"host_dashboard": "host", "admin_queue": "administrator", "director_queue": "director",
-           "finance_overview": "finance", "invoice_pdf": "finance"}
+           "finance_overview": "finance", "invoice_pdf": "finance", "event_page": "coordinator"}
     folder = WORK / settings.DATABASES["default"]["NAME"] / "pages"
     folder.mkdir(parents=True, exist_ok=True)
     pages = []
@@ -689,7 +700,7 @@ def _step_queries(scale: str) -> dict:
 
 # Pages served from a cache at steady state, and the settings that make them afresh.
 AFRESH = {"catalogue": {"PUBLIC_PAGE_CACHE_SECONDS": 0}, "site": {"PUBLIC_PAGE_CACHE_SECONDS": 0},
-          "finance_overview": {"FINANCE_OVERVIEW_CACHE_SECONDS": 0}}
+          "calendar": {"PUBLIC_PAGE_CACHE_SECONDS": 0}, "finance_overview": {"FINANCE_OVERVIEW_CACHE_SECONDS": 0}}
 
 
 def _get_timed(client, path: str):

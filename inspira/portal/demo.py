@@ -10,12 +10,7 @@ load_demo``; idempotent: once Fridhemsskolan is certified, nothing here runs aga
 
 import datetime
 import uuid
-from contextlib import contextmanager
-from unittest import mock
-from zoneinfo import ZoneInfo
 
-from django.apps import apps
-from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
@@ -25,6 +20,7 @@ from inspira.billing.models import Invoice
 from inspira.certification.demo import certify_site
 from inspira.certification.models import Certification, EstablishmentSupportPayment
 from inspira.core import outbox
+from inspira.core.democlock import Clock, pinned_clock
 from inspira.core.models import OutboxItem
 from inspira.schools.models import School
 from inspira.schoolyears.models import school_year_start
@@ -42,47 +38,6 @@ PLAN = [
 ]
 # A fixed namespace, so each demo booking has the same idempotency key on every run.
 BOOKING_KEYS = uuid.UUID("3b0c2a57-5d7e-4d55-9a0e-8f1d6c4e2a91")
-
-
-class Clock:
-    """What ``timezone.now()`` answers while pinned; move it with ``set``."""
-
-    def __init__(self, at: datetime.datetime):
-        self.at = at
-
-    def set(self, day: datetime.date, hour: int = 10, minute: int = 0) -> datetime.datetime:
-        self.at = datetime.datetime.combine(day, datetime.time(hour, minute), tzinfo=ZoneInfo(settings.TIME_ZONE))
-        return self.at
-
-    def now(self) -> datetime.datetime:
-        return self.at
-
-
-@contextmanager
-def pinned_clock(day: datetime.date):
-    """Inside the block ``timezone.now()``, ``timezone.localdate()``, ``auto_now`` fields and fields whose
-    default is ``timezone.now`` all answer the clock's time. For the demo loader only: services that take
-    ``now=`` get it passed as well, this reaches what they stamp without asking."""
-    clock = Clock(datetime.datetime.min)
-    clock.set(day)
-    real_now, real_localtime = timezone.now, timezone.localtime
-
-    def localdate(value=None, timezone=None):  # noqa: A002 - Django's own parameter name
-        return real_localtime(clock.at if value is None else value, timezone).date()
-
-    # A field default captured the function itself, so patching the module does not reach it.
-    fields = [field for model in apps.get_models() for field in model._meta.concrete_fields
-              if field.default is real_now]
-    for field in fields:
-        field.default = clock.now
-        field.__dict__.pop("_get_default", None)
-    try:
-        with mock.patch.object(timezone, "now", clock.now), mock.patch.object(timezone, "localdate", localdate):
-            yield clock
-    finally:
-        for field in fields:
-            field.default = real_now
-            field.__dict__.pop("_get_default", None)
 
 
 def _tuesday(year: int, month: int, week: int) -> datetime.date:

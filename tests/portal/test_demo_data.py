@@ -12,12 +12,14 @@ from stdnum.se import orgnr
 
 from inspira.accounts.models import Membership, User
 from inspira.core.models import AuditEvent
-from inspira.events.models import Event
+from inspira.events.models import Event, Registration
 from inspira.portal.management.commands import load_demo
+from inspira.programmes.catalog import Key
 from inspira.programmes.models import Programme, ProgrammeCoordinator
 from inspira.schools.models import District, School, SchoolForm
 from inspira.schoolyears.models import FeeRule, SchoolYear
 from inspira.schoolyears.services import fee_rule_for
+from inspira.surveys.models import Invitation, Response, Survey
 
 FIXTURE = Path(settings.BASE_DIR) / "fixtures" / "demo.json"
 MUNICIPAL = "212000-0142"
@@ -55,6 +57,10 @@ def counts() -> dict:
         "fee rules": FeeRule.objects.count(),
         "programme coordinators": ProgrammeCoordinator.objects.count(),
         "events": Event.objects.count(),
+        "registrations": Registration.objects.count(),
+        "surveys": Survey.objects.count(),
+        "survey invitations": Invitation.objects.count(),
+        "survey responses": Response.objects.count(),
     }
 
 
@@ -330,27 +336,133 @@ def test_load_demo_is_quick(db):
     assert time.monotonic() - started < 60
 
 
-def test_the_development_centre_coordinates_tailor_made_development_only(demo):
-    person = User.objects.get(email="pedagogcentrum@inspira.example")
-    assert list(ProgrammeCoordinator.objects.filter(user=person).values_list("programme__key", flat=True)) == [
-        "tailor_made"]
-    # Tailor-made development has events in the demo, so it is on; the others have no content yet.
-    assert set(Programme.objects.filter(is_active=True).values_list("key", flat=True)) == {
-        "inspiration_sites", "tailor_made"}
-    assert "pedagogcentrum@inspira.example" in demo
+def test_every_programme_is_on_with_a_coordinator_of_its_own(demo):
+    assert set(Programme.objects.filter(is_active=True).values_list("key", flat=True)) == set(Key.values)
+    coordinators = {}
+    for key, email in ProgrammeCoordinator.objects.values_list("programme__key", "user__email"):
+        coordinators.setdefault(key, set()).add(email)
+    assert set(coordinators) == set(Key.values)
+    # One person a programme: each coordinator's login shows one programme's events.
+    everyone = [email for emails in coordinators.values() for email in emails]
+    assert len(everyone) == len(set(everyone)) == len(Key.values)
+    assert coordinators[Key.TAILOR_MADE] == {"pedagogcentrum@inspira.example"}
+    for email in everyone:
+        assert email in demo
 
 
-def test_the_demo_shows_tailor_made_events_past_and_coming_and_one_in_the_public_calendar(demo):
+def test_every_programme_has_events_past_and_coming_of_its_kinds(demo):
+    now = timezone.now()
+    for key in Key.values:
+        events = Event.objects.filter(programme__key=key)
+        assert events.filter(ends_at__lt=now).exists(), key
+        assert events.filter(starts_at__gt=now).exists(), key
+        # Made by the programme's own coordinator, through the service (its audit row).
+        assert set(events.values_list("created_by__programme_coordinations__programme__key", flat=True)) == {key}
+    assert AuditEvent.objects.filter(action="event.created").count() == Event.objects.count()
+
+    def kinds(key):
+        return set(Event.objects.filter(programme__key=key).values_list("kind", flat=True))
+
+    assert {Event.Kind.KICK_OFF, Event.Kind.CLOSING} <= kinds(Key.BENCHMARKING)
+    assert {Event.Kind.FOCUS_GROUP, Event.Kind.CHAT} <= kinds(Key.TEACHER_PANEL)
+    assert Event.Kind.SESSION in kinds(Key.TAILOR_MADE)
+    assert Event.Kind.SEMINAR in kinds(Key.INSPIRATION_SITES)
+    closing = Event.objects.get(programme__key=Key.COOPERATION, kind=Event.Kind.CLOSING)
+    assert closing.capacity == 60 and closing.starts_at > now and closing.is_public
+
+
+def test_the_public_calendar_shows_the_public_events_ahead_and_no_online_link(demo):
     from django.test import Client
     from django.urls import reverse
 
-    events = Event.objects.filter(programme__key="tailor_made")
     now = timezone.now()
-    assert events.filter(ends_at__lt=now).count() == 1 and events.filter(starts_at__gt=now).count() == 2
-    assert set(events.values_list("created_by__email", flat=True)) == {"pedagogcentrum@inspira.example"}
-    assert AuditEvent.objects.filter(action="event.created").count() == 3
     page = Client().get(reverse("events:calendar")).content.decode()
-    assert "Seminarium: språkutvecklande arbetssätt i alla ämnen" in page
-    assert "Handledningstillfälle" not in page and "moten.inspira.example" not in page
-    run_load_demo()
-    assert events.count() == 3
+    public = Event.objects.filter(is_public=True, starts_at__gt=now)
+    assert public.values("programme").distinct().count() >= 3
+    for event in public:
+        assert event.title in page
+    for event in Event.objects.filter(is_public=False):
+        assert event.title not in page
+    for event in Event.objects.filter(is_public=True, ends_at__lt=now):
+        assert event.title not in page
+    assert "moten.inspira.example" not in page
+
+
+def test_demo_events_are_dated_from_today_in_stockholm(winter_demo):
+    from zoneinfo import ZoneInfo
+
+    stockholm = ZoneInfo("Europe/Stockholm")
+    starts = {event.title: event.starts_at.astimezone(stockholm) for event in Event.objects.all()}
+    site_day = starts["Inspirationsdag: så tar ni emot studiebesök"]
+    assert site_day.date() == WINTER_DAY - datetime.timedelta(days=21)
+    assert (site_day.hour, site_day.minute) == (13, 0)
+
+
+def test_demo_events_keep_clear_of_weekends_and_the_municipalitys_breaks(winter_demo):
+    from zoneinfo import ZoneInfo
+
+    from inspira.schools.selectors import closed_days
+
+    stockholm = ZoneInfo("Europe/Stockholm")
+    # Three weeks after WINTER_DAY lies in jullov: the meetings planned then move to the first school day after.
+    assert closed_days(None, WINTER_DAY + datetime.timedelta(days=21), WINTER_DAY + datetime.timedelta(days=21))
+    for event in Event.objects.all():
+        day = event.starts_at.astimezone(stockholm).date()
+        assert day.weekday() < 5, event
+        assert not closed_days(None, day, day), event
+
+
+def test_demo_teachers_registered_and_one_event_is_full_with_a_waiting_list(demo):
+    now = timezone.now()
+    registrations = Registration.objects.select_related("user", "event")
+    confirmed = registrations.filter(status=Registration.Status.CONFIRMED)
+    assert confirmed.filter(user__email__startswith="larare.").values("user").distinct().count() >= 8
+    # Each counts against the person's school.
+    assert not registrations.filter(school__isnull=True).exists()
+    full = [event for event in Event.objects.filter(starts_at__gt=now)
+            if event.registrations.filter(status=Registration.Status.CONFIRMED).count() == event.capacity]
+    assert len(full) == 1
+    waiting = full[0].registrations.filter(status=Registration.Status.WAITING).order_by("created_at")
+    assert waiting.count() == 2
+    # The line comes after the places were taken.
+    assert waiting.first().created_at > full[0].registrations.filter(
+        status=Registration.Status.CONFIRMED).latest("created_at").created_at
+    # Nobody holds more places than there are.
+    for event in Event.objects.all():
+        assert event.registrations.filter(status=Registration.Status.CONFIRMED).count() <= event.capacity
+
+
+def test_attendance_is_marked_on_the_events_that_are_over_only(demo):
+    now = timezone.now()
+    over = Registration.objects.filter(event__ends_at__lt=now, status=Registration.Status.CONFIRMED)
+    assert over.exists()
+    assert not over.filter(attended__isnull=True).exists()
+    assert not over.filter(attendance_marked_at__isnull=True).exists()
+    assert over.filter(attended=True).exists() and over.filter(attended=False).exists()
+    assert not Registration.objects.filter(event__starts_at__gt=now, attended__isnull=False).exists()
+
+
+def test_the_site_days_evaluation_is_closed_and_shows_figures(demo, client):
+    from django.urls import reverse
+
+    from inspira.events.demo import SITE_DAY
+    from inspira.surveys.selectors import survey_results
+
+    survey = Survey.objects.get(title__contains=SITE_DAY)
+    assert survey.state() == Survey.State.CLOSED
+    event = Event.objects.get(title=SITE_DAY)
+    # Sent to those who came, answered by every one of them, at least six.
+    came = set(event.registrations.filter(attended=True).values_list("user", flat=True))
+    assert set(survey.invitations.values_list("user", flat=True)) == came
+    assert survey.responses.count() == len(came) >= 6
+    assert all(event.ends_at.date() < r.submitted_on < timezone.localdate() for r in survey.responses.all())
+    results = survey_results(survey=survey)
+    assert not results.suppressed
+    shown = [row.count.value for question in results.questions for row in question.rows if not row.count.suppressed]
+    assert shown and all(value >= 5 for value in shown)
+    assert results.questions[0].mean is not None
+    coordinator = User.objects.get(email="inspirationsplatser@inspira.example")
+    client.force_login(coordinator)
+    page = client.get(reverse("surveys:results", args=[survey.pk])).content.decode()
+    assert "Samtalen i små grupper med lärare från andra skolor." in page
+    assert str(results.questions[0].mean).replace(".", ",") in page

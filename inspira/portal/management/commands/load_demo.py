@@ -5,8 +5,9 @@ rows, and the fee rules of the current and the previous school year are only cre
 they are missing. Then, through the real services: Katarina Södra skola is certified today
 with occasions ahead and a booking (inspira.certification.demo, inspira.visits.demo), and
 Fridhemsskolan holds a year and a half of history with the money it made
-(inspira.portal.demo). The development centre's person coordinates tailor-made development
-(inspira.programmes.demo), a programme switched on with events past and coming (inspira.events.demo).
+(inspira.portal.demo). Every programme is switched on with a coordinator of its own
+(inspira.programmes.demo) and has events past and coming, registrations, attendance and one closed
+evaluation survey (inspira.events.demo).
 """
 
 import json
