@@ -63,6 +63,10 @@ ACTION_LABELS = {
     "event.updated": _("Changed an event"),
     "event.cancelled": _("Cancelled an event"),
     "event.evaluation_created": _("Created an event's evaluation"),
+    "event_series.created": _("Created a series of events"),
+    "registration_question.created": _("Added a registration question to an event"),
+    "registration_question.updated": _("Changed an event's registration question"),
+    "registration_question.deleted": _("Removed an event's registration question"),
     "event.walk_in_added": _("Added a walk-in to an event's attendance list"),
     "event.attendance_finished": _("Finished an event's attendance list (no-shows recorded)"),
     # certification
