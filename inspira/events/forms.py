@@ -116,3 +116,58 @@ class CalendarFilterForm(forms.Form):
         data = getattr(self, "cleaned_data", {})
         return {"programme": data.get("programme") or "", "kind": data.get("kind") or "",
                 "district": data.get("district"), "since": data.get("since")}
+
+
+# --- Registering ---------------------------------------------------------------------------------------------
+
+class RegistrationForm(forms.Form):
+    """A person's own registration. The school is asked only when the event counts schools (a quota
+    per school, or open to chosen schools). The lead's registration questions add their fields here;
+    ``answers()`` is what the service stores."""
+
+    school = forms.ModelChoiceField(label=_("School"), queryset=None, required=False, widget=SELECT,
+                                    empty_label=_("Choose a school"))
+
+    def __init__(self, *args, event, user, **kwargs):
+        from inspira.events.registrations import needs_school
+        from inspira.schools.models import School
+
+        super().__init__(*args, **kwargs)
+        self.fields["school"].queryset = School.objects.filter(
+            memberships__user=user, memberships__confirmed_at__isnull=False).order_by("name")
+        if needs_school(event):
+            self.fields["school"].required = True
+            self.fields["school"].help_text = _("The places are counted per school.")
+        else:
+            del self.fields["school"]
+
+    def answers(self) -> dict:
+        return {}
+
+
+class GroupRegistrationForm(forms.Form):
+    """A group from one school, registered by its principal or site contact: a count, names optional."""
+
+    school = forms.ModelChoiceField(label=_("School"), queryset=None, widget=SELECT, empty_label=None)
+    participants = forms.IntegerField(label=_("Number of participants"), min_value=1, max_value=1000)
+    participant_names = forms.CharField(
+        label=_("Participants' names"), required=False, max_length=5000, widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("Optional. One name a line."))
+
+    def __init__(self, *args, event, user, **kwargs):
+        from inspira.events.registrations import GROUP_ROLES
+        from inspira.schools.models import School
+
+        super().__init__(*args, **kwargs)
+        self.fields["school"].queryset = School.objects.filter(
+            memberships__user=user, memberships__confirmed_at__isnull=False,
+            memberships__role__in=GROUP_ROLES).order_by("name")
+
+    def answers(self) -> dict:
+        return {}
+
+
+class RegistrationCancelForm(forms.Form):
+    reason = forms.CharField(label=_("Reason"), required=False, max_length=1000,
+                             widget=forms.Textarea(attrs={"rows": 2}),
+                             help_text=_("Optional; the person is told."))

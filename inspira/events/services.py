@@ -6,7 +6,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from inspira.core.audit import audit_record
+from inspira.events import registrations
 from inspira.events.models import Event
+from inspira.events.places import PLACES
 from inspira.events.rules import EventInputError, event_errors
 
 
@@ -56,6 +58,12 @@ def event_update(*, event: Event, actor, **fields) -> Event:
         return event  # nothing changes, so nothing goes on record
     merged = {name: getattr(event, name) for name in EDITABLE_FIELDS} | fields
     _check(merged)
+    now = timezone.now()
+    if "capacity" in changed:
+        held = PLACES.taken(event) + PLACES.offered_places(event, now=now)
+        if fields["capacity"] < held:
+            raise EventInputError({"capacity": [
+                _("%(held)s places are already registered or offered; the event cannot have fewer.") % {"held": held}]})
     for name in changed:
         setattr(event, name, fields[name])
     update_fields = list(changed)
@@ -65,6 +73,10 @@ def event_update(*, event: Event, actor, **fields) -> Event:
     event.save(update_fields=update_fields)
     audit_record(actor=actor, action="event.updated", obj=event, summary=event.title,
                  data={"changed": sorted(changed), "sequence": event.sequence})
+    if any(name in CALENDAR_FIELDS for name in changed):
+        registrations.tell_confirmed_of_change(event)
+    if "capacity" in changed:
+        registrations.offer_places_after_change(event, now=now)
     return event
 
 
@@ -80,6 +92,7 @@ def event_cancel(*, event: Event, actor, reason: str, now=None) -> Event:
     event.cancellation_reason = reason
     event.sequence += 1
     event.save(update_fields=["cancelled_at", "cancellation_reason", "sequence"])
+    told = registrations.close_for_cancelled_event(event, now=event.cancelled_at)
     audit_record(actor=actor, action="event.cancelled", obj=event, summary=event.title,
-                 data={"reason": reason, "sequence": event.sequence})
+                 data={"reason": reason, "sequence": event.sequence, "registrations_closed": told})
     return event
