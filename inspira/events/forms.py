@@ -27,18 +27,25 @@ class EventForm(forms.ModelForm):
     )
     field_order = ["programme", "title", "kind", "description", "day", "start_time", "end_time", "place",
                    "online_link", "district", "capacity", "quota_per_school", "registration_opens_at",
-                   "registration_closes_at", "cancellation_deadline", "is_public"]
+                   "registration_closes_at", "cancellation_deadline", "is_public", "eligibility", "eligible_schools",
+                   "eligible_school_forms", "eligible_districts", "eligible_group"]
+    eligible_group = forms.ChoiceField(label=_("Group that may register"), required=False, widget=SELECT,
+                                       help_text=_("Groups that the programmes name, e.g. a round's participants."))
 
     class Meta:
         model = Event
         fields = ["programme", "title", "kind", "description", "place", "online_link", "district", "capacity",
                   "quota_per_school", "registration_opens_at", "registration_closes_at", "cancellation_deadline",
-                  "is_public"]
+                  "is_public", "eligibility", "eligible_schools", "eligible_school_forms", "eligible_districts",
+                  "eligible_group"]
         widgets = {
             "kind": SELECT, "programme": SELECT, "district": SELECT,
             "description": forms.Textarea(attrs={"rows": 4}),
             "registration_opens_at": DATETIME, "registration_closes_at": DATETIME,
-            "cancellation_deadline": DATETIME,
+            "cancellation_deadline": DATETIME, "eligibility": SELECT,
+            "eligible_schools": forms.SelectMultiple(attrs={"class": "form-select", "size": 8}),
+            "eligible_school_forms": forms.CheckboxSelectMultiple,
+            "eligible_districts": forms.CheckboxSelectMultiple,
         }
         help_texts = {
             "district": _("For the calendar's filter: where the event is held, if in one district."),
@@ -59,9 +66,21 @@ class EventForm(forms.ModelForm):
             self.fields["programme"].empty_label = None
         self.fields["district"].queryset = District.objects.order_by("name")
         self.fields["district"].empty_label = _("No district")
+        from inspira.events.eligibility import groups
+        from inspira.schools.models import School
+
+        # An older form (or a client) that leaves it out means what the default means: anyone logged in.
+        self.fields["eligibility"].required = False
+        self.fields["eligible_schools"].queryset = School.objects.order_by("name", "unit_code")
+        self.fields["eligible_districts"].queryset = District.objects.order_by("name")
+        self.fields["eligible_group"].choices = [("", _("No group"))] + [
+            (group.key, group.label) for group in groups()]
+        for name in ("eligible_schools", "eligible_school_forms", "eligible_districts"):
+            self.fields[name].help_text = _("Used when “Who may register” says so.")
 
     def clean(self):
         data = super().clean()
+        data["eligibility"] = data.get("eligibility") or Event._meta.get_field("eligibility").default
         day, start, end = data.get("day"), data.get("start_time"), data.get("end_time")
         if day and start:
             data["starts_at"] = local_instant(day, start)
@@ -73,7 +92,9 @@ class EventForm(forms.ModelForm):
                 self.add_error("end_time", _("The clocks change at this time of night; choose another time."))
         fields = {name: data.get(name) for name in ("starts_at", "ends_at", "capacity", "quota_per_school",
                                                     "registration_opens_at", "registration_closes_at",
-                                                    "cancellation_deadline")}
+                                                    "cancellation_deadline", "eligibility", "eligible_schools",
+                                                    "eligible_school_forms", "eligible_districts",
+                                                    "eligible_group")}
         if "place" in data:
             fields.update(place=data.get("place"), online_link=data.get("online_link"))
         field_names = {"starts_at": "start_time", "ends_at": "end_time"}

@@ -65,3 +65,13 @@ def event_registrations(event):
                  output_field=IntegerField())
     return PLACES.with_position(Registration.objects.filter(event=event).select_related("user", "school")
                                 .annotate(open_order=order).order_by("open_order", "created_at", "pk"))
+
+
+def schools_not_represented(event):
+    """For a closing meeting: the school units with no confirmed registration yet."""
+    from inspira.events.models import Registration
+    from inspira.schools.models import School
+
+    represented = Registration.objects.filter(event=event, status=Registration.Status.CONFIRMED,
+                                              school__isnull=False).values("school_id")
+    return School.objects.exclude(pk__in=represented).select_related("district").order_by("name", "unit_code")

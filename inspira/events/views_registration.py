@@ -160,7 +160,8 @@ def registration_cancel(request, pk):
     registration = _own(request, pk)
     require(services.registration_may_cancel(registration=registration, actor=request.user)
             or (registration.is_open and event_may_manage(user=request.user, event=registration.event)))
-    form = RegistrationCancelForm(request.POST or None)
+    # Bound on every POST: the person's own cancellation sends no fields at all.
+    form = RegistrationCancelForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             services.registration_cancel(registration=registration, actor=request.user,
