@@ -5,6 +5,7 @@ application, an outbox item, a fee rule...) are made on demand by the functions 
 the table names per URL.
 """
 
+import datetime
 from dataclasses import dataclass, field
 
 from django.contrib.auth.tokens import default_token_generator
@@ -226,3 +227,29 @@ def event(world: World):
     from tests.factories import EventFactory
 
     return world.once("event", lambda: EventFactory(title="Seminarium om läsfrämjande"))
+
+
+
+def registration(world: World):
+    """The staff member's own confirmed place on ``event`` (cancellable: no deadline has passed)."""
+    from tests.factories import RegistrationFactory
+
+    return world.once("registration", lambda: RegistrationFactory(event=event(world), user=world.users[STAFF]))
+
+
+def _line_entry(world: World, key: str, **fields):
+    """The staff member in line (or offered a place) for an event of their own: one open row per
+    person and event."""
+    from tests.factories import EventFactory, RegistrationFactory
+
+    return world.once(key, lambda: RegistrationFactory(
+        event=EventFactory(title=f"Fullbokad träff ({key})", capacity=1), user=world.users[STAFF], **fields))
+
+
+def waiting_registration(world: World):
+    return _line_entry(world, "waiting_registration", status="waiting")
+
+
+def offered_registration(world: World):
+    return _line_entry(world, "offered_registration", status="offered", offered_at=timezone.now(),
+                       offer_expires_at=timezone.now() + datetime.timedelta(days=1))

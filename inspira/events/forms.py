@@ -2,6 +2,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from inspira.core.forms import ModelMultipleChoiceField
 from inspira.events.models import Event
 from inspira.events.rules import event_errors, local_instant
 from inspira.programmes.catalog import INFO
@@ -47,6 +48,9 @@ class EventForm(forms.ModelForm):
             "eligible_school_forms": forms.CheckboxSelectMultiple,
             "eligible_districts": forms.CheckboxSelectMultiple,
         }
+        # An id past the integer range is an invalid choice, not a server error (core.forms).
+        field_classes = {name: ModelMultipleChoiceField
+                         for name in ("eligible_schools", "eligible_school_forms", "eligible_districts")}
         help_texts = {
             "district": _("For the calendar's filter: where the event is held, if in one district."),
         }

@@ -354,6 +354,15 @@ def _event_cancel(w: World) -> Scenario:
                     expect=("event.cancelled",))
 
 
+def _event_register(w: World) -> Scenario:
+    return Scenario(DIRECTOR, reverse("events:register", args=[fx.event(w).pk]), expect=("registration.created",))
+
+
+def _registration_cancel(w: World) -> Scenario:
+    return Scenario(ADMINISTRATOR, reverse("events:registration_cancel", args=[fx.registration(w).pk]),
+                    {"reason": "Dubbelbokad"}, expect=("registration.cancelled",))
+
+
 def _privacy_export(w: World) -> Scenario:
     return Scenario(FINANCE, reverse("privacy:export"), status=200, expect=("privacy.export",))
 
@@ -411,6 +420,8 @@ SCENARIOS = {
     ("events:create", "create"): _event_create,
     ("events:edit", "edit"): _event_edit,
     ("events:cancel", "cancel"): _event_cancel,
+    ("events:register", "register"): _event_register,
+    ("events:registration_cancel", "cancel a registration"): _registration_cancel,
     ("privacy:export", "own data"): _privacy_export,
     ("privacy:erase", "erase a person"): _privacy_erase,
 }
