@@ -49,8 +49,8 @@ class EventForm(forms.ModelForm):
             "eligible_districts": forms.CheckboxSelectMultiple,
         }
         # An id past the integer range is an invalid choice, not a server error (core.forms).
-        field_classes = {name: ModelMultipleChoiceField
-                         for name in ("eligible_schools", "eligible_school_forms", "eligible_districts")}
+        field_classes = dict.fromkeys(("eligible_schools", "eligible_school_forms", "eligible_districts"),
+                                      ModelMultipleChoiceField)
         help_texts = {
             "district": _("For the calendar's filter: where the event is held, if in one district."),
         }
