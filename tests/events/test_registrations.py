@@ -325,3 +325,31 @@ def test_a_group_of_another_programme_is_not_a_match_for_staff_with_no_school():
 
 def test_the_programme_helper_is_importable():
     assert programme("inspiration_sites").key == "inspiration_sites"
+
+
+def test_the_organisers_form_offers_the_registered_groups_and_saves_who_may_register():
+    from inspira.events.forms import EventForm
+
+    district = DistrictFactory()
+    eligibility.register_group("test:form", "Deltagare i omgången", members=lambda user: False)
+    try:
+        event = EventFactory()
+        local = timezone.localtime(event.starts_at)
+        base = {"title": event.title, "kind": event.kind, "day": local.date().isoformat(), "start_time": "13:00",
+                "end_time": "16:00", "place": event.place, "capacity": "60"}
+        form = EventForm(base | {"eligibility": "group"}, instance=event, programme_ids=())
+        assert ("test:form", "Deltagare i omgången") in form.fields["eligible_group"].choices
+        assert not form.is_valid() and "eligible_group" in form.errors
+        form = EventForm(base | {"eligibility": "districts"}, instance=event, programme_ids=())
+        assert not form.is_valid() and "eligible_districts" in form.errors
+        form = EventForm(base | {"eligibility": "districts", "eligible_districts": [district.pk]}, instance=event,
+                         programme_ids=())
+        assert form.is_valid(), form.errors
+        event_update(event=event, actor=UserFactory(role="administrator"), **form.service_fields())
+        event.refresh_from_db()
+        assert event.eligibility == "districts" and list(event.eligible_districts.all()) == [district]
+        form = EventForm(base | {"eligibility": "group", "eligible_group": "test:form"}, instance=event,
+                         programme_ids=())
+        assert form.is_valid(), form.errors
+    finally:
+        eligibility.unregister_group("test:form")
