@@ -40,14 +40,15 @@ def public_events(*, request=None, programme: str = "", kind: str = "", district
             .order_by("starts_at", "pk"))
 
 
-def registrations_of(user):
-    """The person's registrations (their own and the groups they registered), latest event first,
-    each with its place in line while it waits."""
+def registrations_of(user, request=None):
+    """The person's registrations (their own and the groups they registered) for events of the
+    programmes that are on, latest event first, each with its place in line while it waits."""
     from inspira.events.models import Registration
     from inspira.events.places import PLACES
 
     return PLACES.with_position(
-        Registration.objects.filter(user=user).select_related("event__programme", "school")
+        Registration.objects.filter(user=user, event__programme__key__in=active_keys(request))
+        .select_related("event__programme", "school")
         .order_by("-event__starts_at", "-created_at", "-pk"))
 
 

@@ -203,5 +203,5 @@ def offer_decline(request, pk):
 @login_required
 @require_GET
 def mine(request):
-    paginated = paginate(request, selectors.registrations_of(request.user))
+    paginated = paginate(request, selectors.registrations_of(request.user, request))
     return render(request, "events/mine.html", {"page_obj": paginated.page})

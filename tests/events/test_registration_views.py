@@ -197,3 +197,15 @@ def test_the_calendar_file_of_a_registration_parses_and_a_cancellation_supersede
     assert int(second["sequence"]) > int(first["sequence"])
     assert sent.walk("VTIMEZONE")[0]["tzid"] == "Europe/Stockholm"
     assert first.decoded("dtstart") == timezone.localtime(event.starts_at)
+
+
+def test_my_events_leaves_out_the_programmes_that_are_off(client_for):
+    from inspira.programmes.state import active_keys
+    from tests.factories import programme
+
+    assert "tailor_made" not in active_keys()  # off until an administrator switches it on
+    user = UserFactory()
+    kept = RegistrationFactory(user=user)
+    hidden = RegistrationFactory(user=user, event=EventFactory(programme=programme("tailor_made")))
+    page = client_for(user).get(reverse("events:mine")).content.decode()
+    assert kept.event.title in page and hidden.event.title not in page
