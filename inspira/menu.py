@@ -65,8 +65,10 @@ def _url_name(name: str) -> Callable:
 ENTRIES = (
     ("catalogue:index", _("Inspiration sites"), None, _view("catalogue:index")),
     # Every programme's public events; it belongs to no programme, so it stays when one is off.
-    ("events:calendar", _("Calendar"), None, _view("events:calendar")),
+    ("events:calendar", _("Calendar"), None, lambda match: match.view_name in ("events:calendar", "events:event")),
     ("core:dashboard", _("My page"), _signed_in, _url_name("dashboard")),
+    # The events the person registered for (any logged-in person may register).
+    ("events:mine", _("My events"), _signed_in, _view("events:mine")),
     ("certification:list", _("My applications"), _school_person, _app("certification")),
     ("visits:mine", _("Study visits"), _school_person, _app("visits")),
     ("certification:queue", _("Applications"), can_view_casework, _view("certification:queue")),
@@ -74,7 +76,7 @@ ENTRIES = (
     ("billing:overview", _("Finance"), can_view_overview, _app("billing")),
     # The organisers' events (coordinators and administrators); the public calendar is not this entry.
     ("events:manage", _("Events"), may_manage_events,
-     lambda match: match.app_name == "events" and match.url_name not in ("calendar", "feed")),
+     lambda match: match.app_name == "events" and match.url_name in ("manage", "create", "detail", "edit", "cancel")),
 )
 
 # The administration's registers, in one dropdown after the entries above.

@@ -5,6 +5,7 @@ application, an outbox item, a fee rule...) are made on demand by the functions 
 the table names per URL.
 """
 
+import datetime
 from dataclasses import dataclass, field
 
 from django.contrib.auth.tokens import default_token_generator
@@ -189,8 +190,6 @@ def programme_coordinator(world: World):
 
     return world.once("programme_coordinator", lambda: ProgrammeCoordinatorFactory(
         programme=programme("tailor_made"), user=UserFactory(email="pedagogcentrum@example.se")))
-
-
 def survey_token(world: World) -> str:
     """The personal link of the world's staff member to an open survey of the inspiration sites."""
     from inspira.surveys.services import invitation_token
@@ -267,6 +266,8 @@ def evaluated_event(world: World):
         return made
 
     return world.once("evaluated_event", make)
+
+
 def event_series(world: World):
     """A weekly series of two events of the inspiration sites, a month from now (administrators manage it)."""
     import datetime
@@ -292,8 +293,34 @@ def registration_question(world: World):
 
     return world.once("registration_question", lambda: RegistrationQuestion.objects.create(
         event=event(world), position=1, text="Har du någon specialkost?", kind="text"))
+
+
 def event_registration(world: World):
     """A person's confirmed place on ``event``: a row of its attendance list."""
     from tests.factories import RegistrationFactory
 
     return world.once("event_registration", lambda: RegistrationFactory(event=event(world)))
+
+def registration(world: World):
+    """The staff member's own confirmed place on ``event`` (cancellable: no deadline has passed)."""
+    from tests.factories import RegistrationFactory
+
+    return world.once("registration", lambda: RegistrationFactory(event=event(world), user=world.users[STAFF]))
+
+
+def _line_entry(world: World, key: str, **fields):
+    """The staff member in line (or offered a place) for an event of their own: one open row per
+    person and event."""
+    from tests.factories import EventFactory, RegistrationFactory
+
+    return world.once(key, lambda: RegistrationFactory(
+        event=EventFactory(title=f"Fullbokad träff ({key})", capacity=1), user=world.users[STAFF], **fields))
+
+
+def waiting_registration(world: World):
+    return _line_entry(world, "waiting_registration", status="waiting")
+
+
+def offered_registration(world: World):
+    return _line_entry(world, "offered_registration", status="offered", offered_at=timezone.now(),
+                       offer_expires_at=timezone.now() + datetime.timedelta(days=1))

@@ -350,6 +350,26 @@ TABLE: dict[str, Row] = {
     "events:attendance_pdf": Row(GET=ADMIN_ONLY, POST=not_allowed(LOGGED_IN), kwargs=lambda w: {"pk": fx.event(w).pk}),
     "events:calendar": Row(GET=PUBLIC, POST=NOBODY),
     "events:feed": Row(GET=PUBLIC, POST=NOBODY, kwargs=lambda w: {"key": "inspiration_sites"}),
+    # events: the participants' pages (anyone logged in may register for an event open to everyone)
+    "events:event": Row(GET=PUBLIC, POST=NOBODY, kwargs=lambda w: {"pk": fx.event(w).pk},
+                        note="A public event; a non-public one asks for a login, then the eligible (tests/events)."),
+    "events:register": Row(GET=not_allowed(LOGGED_IN), POST=LOGGED_IN, kwargs=lambda w: {"pk": fx.event(w).pk},
+                           note="An empty POST registers the person (the event asks for no school)."),
+    "events:register_group": Row(
+        GET=only(SITE_CONTACT, PRINCIPAL, OTHER_PRINCIPAL), POST=only(SITE_CONTACT, PRINCIPAL, OTHER_PRINCIPAL),
+        kwargs=lambda w: {"pk": fx.event(w).pk},
+        note="A school's principal or site contact, for their own school; an empty POST re-shows the form."),
+    "events:registration_cancel": Row(
+        GET=only(STAFF, ADMINISTRATOR), POST=only(STAFF, ADMINISTRATOR),
+        kwargs=lambda w: {"pk": fx.registration(w).pk},
+        note="The person until the last time to cancel; the event's organisers at any time."),
+    "events:waiting_leave": Row(GET=not_allowed(LOGGED_IN), POST=only(STAFF),
+                                kwargs=lambda w: {"pk": fx.waiting_registration(w).pk}),
+    "events:offer_accept": Row(GET=not_allowed(LOGGED_IN), POST=only(STAFF),
+                               kwargs=lambda w: {"pk": fx.offered_registration(w).pk}),
+    "events:offer_decline": Row(GET=not_allowed(LOGGED_IN), POST=only(STAFF),
+                                kwargs=lambda w: {"pk": fx.offered_registration(w).pk}),
+    "events:mine": Row(GET=LOGGED_IN, POST=not_allowed(LOGGED_IN)),
 
     # certification: the school's application
     "certification:list": Row(

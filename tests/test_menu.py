@@ -31,10 +31,12 @@ def _urls(*names):
 
 @pytest.mark.parametrize(("who", "expected"), [
     ("anonymous", ["catalogue:index", "events:calendar"]),
-    ("staff", ["catalogue:index", "events:calendar", "core:dashboard", "certification:list", "visits:mine"]),
-    ("director", ["catalogue:index", "events:calendar", "core:dashboard", "certification:queue",
+    ("staff", ["catalogue:index", "events:calendar", "core:dashboard", "events:mine", "certification:list",
+               "visits:mine"]),
+    ("director", ["catalogue:index", "events:calendar", "core:dashboard", "events:mine", "certification:queue",
                   "certification:decisions", "billing:overview", "schools:list", "schoolyears:list"]),
-    ("finance", ["catalogue:index", "events:calendar", "core:dashboard", "billing:overview", "schools:list",
+    ("finance", ["catalogue:index", "events:calendar", "core:dashboard", "events:mine", "billing:overview",
+                 "schools:list",
                  "schoolyears:list"]),
 ])
 def test_each_person_sees_the_pages_they_may_open(db, client, client_for, request, who, expected):
@@ -45,7 +47,7 @@ def test_each_person_sees_the_pages_they_may_open(db, client, client_for, reques
 
 def test_the_administrator_sees_the_administration(client_for, administrator):
     urls = _menu(client_for(administrator))
-    assert urls == _urls("catalogue:index", "events:calendar", "core:dashboard", "certification:queue",
+    assert urls == _urls("catalogue:index", "events:calendar", "core:dashboard", "events:mine", "certification:queue",
                          "billing:overview", "events:manage", "schools:list", "schoolyears:list", "programmes:list",
                          "accounts:people", "core:outbox", "core:audit")
 
@@ -59,12 +61,13 @@ def test_a_programme_switched_off_takes_its_entries_with_it(client_for, staff, a
     # The catalogue itself is gone now, so the menu is read from a page that belongs to no programme.
     response = client_for(staff).get(reverse("core:dashboard"))
     urls = [item.url for item in response.context["menu_items"]]
-    assert urls == _urls("events:calendar", "core:dashboard")
+    assert urls == _urls("events:calendar", "core:dashboard", "events:mine")
 
     programme_set_active(programme=programme, active=True, actor=administrator)
     response = client_for(staff).get(reverse("core:dashboard"))
     urls = [item.url for item in response.context["menu_items"]]
-    assert urls == _urls("catalogue:index", "events:calendar", "core:dashboard", "certification:list", "visits:mine")
+    assert urls == _urls("catalogue:index", "events:calendar", "core:dashboard", "events:mine", "certification:list",
+                         "visits:mine")
 
 
 def test_the_administrations_registers_share_one_dropdown(client_for, administrator):

@@ -2,6 +2,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from inspira.core.forms import ModelMultipleChoiceField
 from inspira.events.models import Event
 from inspira.events.rules import event_errors, local_instant
 from inspira.programmes.catalog import INFO
@@ -27,19 +28,29 @@ class EventForm(forms.ModelForm):
     )
     field_order = ["programme", "title", "kind", "description", "day", "start_time", "end_time", "place",
                    "online_link", "district", "capacity", "quota_per_school", "registration_opens_at",
-                   "registration_closes_at", "cancellation_deadline", "is_public"]
+                   "registration_closes_at", "cancellation_deadline", "is_public", "eligibility", "eligible_schools",
+                   "eligible_school_forms", "eligible_districts", "eligible_group"]
+    eligible_group = forms.ChoiceField(label=_("Group that may register"), required=False, widget=SELECT,
+                                       help_text=_("Groups that the programmes name, e.g. a round's participants."))
 
     class Meta:
         model = Event
         fields = ["programme", "title", "kind", "description", "place", "online_link", "district", "capacity",
                   "quota_per_school", "registration_opens_at", "registration_closes_at", "cancellation_deadline",
-                  "is_public"]
+                  "is_public", "eligibility", "eligible_schools", "eligible_school_forms", "eligible_districts",
+                  "eligible_group"]
         widgets = {
             "kind": SELECT, "programme": SELECT, "district": SELECT,
             "description": forms.Textarea(attrs={"rows": 4}),
             "registration_opens_at": DATETIME, "registration_closes_at": DATETIME,
-            "cancellation_deadline": DATETIME,
+            "cancellation_deadline": DATETIME, "eligibility": SELECT,
+            "eligible_schools": forms.SelectMultiple(attrs={"class": "form-select", "size": 8}),
+            "eligible_school_forms": forms.CheckboxSelectMultiple,
+            "eligible_districts": forms.CheckboxSelectMultiple,
         }
+        # An id past the integer range is an invalid choice, not a server error (core.forms).
+        field_classes = dict.fromkeys(("eligible_schools", "eligible_school_forms", "eligible_districts"),
+                                      ModelMultipleChoiceField)
         help_texts = {
             "district": _("For the calendar's filter: where the event is held, if in one district."),
         }
@@ -59,9 +70,21 @@ class EventForm(forms.ModelForm):
             self.fields["programme"].empty_label = None
         self.fields["district"].queryset = District.objects.order_by("name")
         self.fields["district"].empty_label = _("No district")
+        from inspira.events.eligibility import groups
+        from inspira.schools.models import School
+
+        # An older form (or a client) that leaves it out means what the default means: anyone logged in.
+        self.fields["eligibility"].required = False
+        self.fields["eligible_schools"].queryset = School.objects.order_by("name", "unit_code")
+        self.fields["eligible_districts"].queryset = District.objects.order_by("name")
+        self.fields["eligible_group"].choices = [("", _("No group"))] + [
+            (group.key, group.label) for group in groups()]
+        for name in ("eligible_schools", "eligible_school_forms", "eligible_districts"):
+            self.fields[name].help_text = _("Used when “Who may register” says so.")
 
     def clean(self):
         data = super().clean()
+        data["eligibility"] = data.get("eligibility") or Event._meta.get_field("eligibility").default
         day, start, end = data.get("day"), data.get("start_time"), data.get("end_time")
         if day and start:
             data["starts_at"] = local_instant(day, start)
@@ -73,7 +96,9 @@ class EventForm(forms.ModelForm):
                 self.add_error("end_time", _("The clocks change at this time of night; choose another time."))
         fields = {name: data.get(name) for name in ("starts_at", "ends_at", "capacity", "quota_per_school",
                                                     "registration_opens_at", "registration_closes_at",
-                                                    "cancellation_deadline")}
+                                                    "cancellation_deadline", "eligibility", "eligible_schools",
+                                                    "eligible_school_forms", "eligible_districts",
+                                                    "eligible_group")}
         if "place" in data:
             fields.update(place=data.get("place"), online_link=data.get("online_link"))
         field_names = {"starts_at": "start_time", "ends_at": "end_time"}
@@ -116,3 +141,58 @@ class CalendarFilterForm(forms.Form):
         data = getattr(self, "cleaned_data", {})
         return {"programme": data.get("programme") or "", "kind": data.get("kind") or "",
                 "district": data.get("district"), "since": data.get("since")}
+
+
+# --- Registering ---------------------------------------------------------------------------------------------
+
+class RegistrationForm(forms.Form):
+    """A person's own registration. The school is asked only when the event counts schools (a quota
+    per school, or open to chosen schools). The lead's registration questions add their fields here;
+    ``answers()`` is what the service stores."""
+
+    school = forms.ModelChoiceField(label=_("School"), queryset=None, required=False, widget=SELECT,
+                                    empty_label=_("Choose a school"))
+
+    def __init__(self, *args, event, user, **kwargs):
+        from inspira.events.registrations import needs_school
+        from inspira.schools.models import School
+
+        super().__init__(*args, **kwargs)
+        self.fields["school"].queryset = School.objects.filter(
+            memberships__user=user, memberships__confirmed_at__isnull=False).order_by("name")
+        if needs_school(event):
+            self.fields["school"].required = True
+            self.fields["school"].help_text = _("The places are counted per school.")
+        else:
+            del self.fields["school"]
+
+    def answers(self) -> dict:
+        return {}
+
+
+class GroupRegistrationForm(forms.Form):
+    """A group from one school, registered by its principal or site contact: a count, names optional."""
+
+    school = forms.ModelChoiceField(label=_("School"), queryset=None, widget=SELECT, empty_label=None)
+    participants = forms.IntegerField(label=_("Number of participants"), min_value=1, max_value=1000)
+    participant_names = forms.CharField(
+        label=_("Participants' names"), required=False, max_length=5000, widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("Optional. One name a line."))
+
+    def __init__(self, *args, event, user, **kwargs):
+        from inspira.events.registrations import GROUP_ROLES
+        from inspira.schools.models import School
+
+        super().__init__(*args, **kwargs)
+        self.fields["school"].queryset = School.objects.filter(
+            memberships__user=user, memberships__confirmed_at__isnull=False,
+            memberships__role__in=GROUP_ROLES).order_by("name")
+
+    def answers(self) -> dict:
+        return {}
+
+
+class RegistrationCancelForm(forms.Form):
+    reason = forms.CharField(label=_("Reason"), required=False, max_length=1000,
+                             widget=forms.Textarea(attrs={"rows": 2}),
+                             help_text=_("Optional; the person is told."))

@@ -48,3 +48,48 @@ def programme_feed(programme_key: str, events, *, now=None, language: str = "sv"
             entry.add("transp", "OPAQUE")
             calendar.add_component(entry)
         return calendar.to_ical()
+
+
+REQUEST = "REQUEST"
+CANCEL = "CANCEL"
+
+
+def registration_sequence(registration) -> int:
+    """The calendar SEQUENCE of a person's copy of the event: the event's own (it rises when the
+    organiser changes or cancels it) plus the registration's (it rises when the person cancels, and a
+    new registration continues after the earlier ones), so every later file supersedes the last."""
+    return registration.event.sequence + registration.sequence
+
+
+def registration_ics(registration, *, method: str = REQUEST, organizer_email: str = "", now=None,
+                     language: str = "sv") -> bytes:
+    """The event as an invitation (REQUEST) or its removal (CANCEL) for one registered person. The
+    UID is the event's, as in the public feed, so a subscribed calendar and the invitation are one
+    event. The online link is never written: it is shown on the event page shortly before the start."""
+    now = now or timezone.now()
+    event = registration.event
+    with translation.override(language):
+        calendar = Calendar()
+        calendar.add("prodid", PRODID)
+        calendar.add("version", "2.0")
+        calendar.add("calscale", "GREGORIAN")
+        calendar.add("method", method)
+        calendar.add_component(stockholm_timezone())
+        entry = CalendarEvent()
+        entry.add("uid", event_uid(event))
+        entry.add("sequence", registration_sequence(registration))
+        entry.add("dtstamp", now.astimezone(UTC))
+        entry.add("dtstart", timezone.localtime(event.starts_at))
+        entry.add("dtend", timezone.localtime(event.ends_at))
+        entry.add("summary", event.title)
+        if event.place:
+            entry.add("location", event.place)
+        entry.add("description", event.description)
+        entry.add("url", absolute_url("events:event", event.pk))
+        if organizer_email:
+            entry.add("organizer", f"mailto:{organizer_email}")
+        cancelled = method == CANCEL
+        entry.add("status", "CANCELLED" if cancelled else "CONFIRMED")
+        entry.add("transp", "TRANSPARENT" if cancelled else "OPAQUE")
+        calendar.add_component(entry)
+        return calendar.to_ical()

@@ -8,6 +8,14 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 
+class Eligibility(models.TextChoices):
+    ANYONE = "anyone", _("Anyone logged in")
+    SCHOOLS = "schools", _("Staff of chosen schools")
+    SCHOOL_FORMS = "school_forms", _("Staff of schools of chosen school forms")
+    DISTRICTS = "districts", _("Staff of schools in chosen districts")
+    GROUP = "group", _("A named group")
+
+
 class Event(models.Model):
     """A meeting a programme holds. ``uid`` and ``sequence`` let calendar programs treat a later
     calendar file as an update of the earlier one: the uid never changes, the sequence rises with
@@ -38,6 +46,18 @@ class Event(models.Model):
     registration_closes_at = models.DateTimeField(_("registration closes"), null=True, blank=True)
     cancellation_deadline = models.DateTimeField(_("last time to cancel"), null=True, blank=True)
     is_public = models.BooleanField(_("shown in the public calendar"), default=False)
+    # Who may register (``registrations.user_is_eligible``): anyone logged in, or the staff of the
+    # chosen schools, school forms or districts, or the members of a group another programme names
+    # (``eligibility.register_group``; the key is kept, the group's members are asked when it matters).
+    eligibility = models.CharField(_("who may register"), max_length=20, choices=Eligibility.choices,
+                                   default=Eligibility.ANYONE)
+    eligible_schools = models.ManyToManyField("schools.School", blank=True, related_name="+",
+                                              verbose_name=_("schools that may register"))
+    eligible_school_forms = models.ManyToManyField("schools.SchoolForm", blank=True, related_name="+",
+                                                   verbose_name=_("school forms that may register"))
+    eligible_districts = models.ManyToManyField("schools.District", blank=True, related_name="+",
+                                                verbose_name=_("districts that may register"))
+    eligible_group = models.CharField(_("group that may register"), max_length=60, blank=True)
     cancelled_at = models.DateTimeField(_("cancelled"), null=True, blank=True)
     cancellation_reason = models.TextField(_("reason for cancelling"), blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True,

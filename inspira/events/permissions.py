@@ -1,8 +1,10 @@
 """Who may do what with an event."""
 
+import datetime
 import logging
 
 from django.core.cache import cache
+from django.utils import timezone
 
 from inspira.accounts.models import User
 from inspira.accounts.permissions import has_central_role
@@ -76,11 +78,25 @@ def event_may_manage(*, user, event) -> bool:
     return ProgrammeCoordinator.objects.filter(user=user, programme_id=event.programme_id).exists()
 
 
+# The registered see the online link from this long before the start until the end.
+ONLINE_LINK_LEAD = datetime.timedelta(minutes=30)
+
+
 def event_online_link_visible(*, user, event, now=None) -> bool:
-    """Whether the person may see the event's online link. Only its organisers, for now: once people
-    can register, the registered will see it from shortly before the start, and nobody else ever
-    (not in the public calendar, its feeds or emails to others)."""
-    return event_may_manage(user=user, event=event)
+    """The organisers always; a person with a confirmed registration from ONLINE_LINK_LEAD before
+    the start until the end; nobody else, ever (not in the public calendar, its feeds or any email)."""
+    if not event.online_link or not (user.is_authenticated and user.is_active):
+        return False
+    if event_may_manage(user=user, event=event):
+        return True
+    if event.is_cancelled:
+        return False
+    now = now or timezone.now()
+    if not (event.starts_at - ONLINE_LINK_LEAD <= now < event.ends_at):
+        return False
+    from inspira.events.models import Registration
+
+    return Registration.objects.filter(event=event, user=user, status=Registration.Status.CONFIRMED).exists()
 
 
 def series_may_manage(*, user, series) -> bool:

@@ -54,6 +54,17 @@ def event_errors(fields: dict) -> dict[str, list[str]]:
         add("registration_closes_at", _("Registration must close before the event starts."))
     if opens and starts and opens >= starts:
         add("registration_opens_at", _("Registration must open before the event starts."))
+    who = fields.get("eligibility")
+    chosen = {"schools": ("eligible_schools", _("Choose the schools whose staff may register.")),
+              "school_forms": ("eligible_school_forms", _("Choose the school forms whose staff may register.")),
+              "districts": ("eligible_districts", _("Choose the districts whose staff may register."))}
+    if who in chosen and chosen[who][0] in fields and not fields[chosen[who][0]]:
+        add(chosen[who][0], chosen[who][1])
+    if who == "group":
+        from inspira.events.eligibility import groups
+
+        if fields.get("eligible_group") not in {group.key for group in groups()}:
+            add("eligible_group", _("Choose the group that may register."))
     deadline = fields.get("cancellation_deadline")
     if deadline and starts and deadline > starts:
         add("cancellation_deadline", _("The last time to cancel must be before the event starts."))

@@ -38,3 +38,41 @@ def public_events(*, request=None, programme: str = "", kind: str = "", district
             .only("title", "description", "kind", "starts_at", "ends_at", "place", "capacity", "uid", "sequence",
                   "programme__key", "district__name")
             .order_by("starts_at", "pk"))
+
+
+def registrations_of(user, request=None):
+    """The person's registrations (their own and the groups they registered) for events of the
+    programmes that are on, latest event first, each with its place in line while it waits."""
+    from inspira.events.models import Registration
+    from inspira.events.places import PLACES
+
+    return PLACES.with_position(
+        Registration.objects.filter(user=user, event__programme__key__in=active_keys(request))
+        .select_related("event__programme", "school")
+        .order_by("-event__starts_at", "-created_at", "-pk"))
+
+
+def event_registrations(event):
+    """An event's registrations for its organiser: the open ones first (registered, offered, in line
+    by position), then the closed ones."""
+    from django.db.models import Case, IntegerField, Value, When
+
+    from inspira.events.models import Registration
+    from inspira.events.places import PLACES
+
+    order = Case(When(status=Registration.Status.CONFIRMED, then=Value(0)),
+                 When(status=Registration.Status.OFFERED, then=Value(1)),
+                 When(status=Registration.Status.WAITING, then=Value(2)), default=Value(3),
+                 output_field=IntegerField())
+    return PLACES.with_position(Registration.objects.filter(event=event).select_related("user", "school")
+                                .annotate(open_order=order).order_by("open_order", "created_at", "pk"))
+
+
+def schools_not_represented(event):
+    """For a closing meeting: the school units with no confirmed registration yet."""
+    from inspira.events.models import Registration
+    from inspira.schools.models import School
+
+    represented = Registration.objects.filter(event=event, status=Registration.Status.CONFIRMED,
+                                              school__isnull=False).values("school_id")
+    return School.objects.exclude(pk__in=represented).select_related("district").order_by("name", "unit_code")

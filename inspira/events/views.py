@@ -4,6 +4,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -14,6 +15,7 @@ from inspira.events import ics, selectors, services
 from inspira.events.forms import CalendarFilterForm, CancelForm, EventForm
 from inspira.events.models import Event
 from inspira.events.permissions import event_may_manage, managed_programme_ids
+from inspira.events.places import PLACES
 from inspira.events.rules import EventInputError
 from inspira.programmes.catalog import Key
 from inspira.programmes.permissions import programme_is_active
@@ -72,8 +74,18 @@ def event_detail(request, pk):
     from inspira.events.evaluation_views import evaluation_context  # the evaluation's views import these
 
     event = _event(request, pk)
-    return render(request, "events/event_detail.html", {"event": event, "show_link": True,
-                                                        **evaluation_context(event)})
+    now = timezone.now()
+    counts = PLACES.annotate(Event.objects.filter(pk=event.pk), now=now).values(
+        "places_taken", "places_offered", "waiting_count", "free_places").get()
+    registrations = paginate(request, selectors.event_registrations(event), param="registrations")
+    unrepresented = None
+    if event.kind == Event.Kind.CLOSING:
+        unrepresented = paginate(request, selectors.schools_not_represented(event), param="schools")
+    return render(request, "events/event_detail.html", {
+        "event": event, "show_link": True, "counts": counts, "registrations": registrations.page,
+        "unrepresented": unrepresented.page if unrepresented else None, "now": now,
+        **evaluation_context(event),
+    })
 
 
 @login_required

@@ -40,6 +40,10 @@ PAGES = {
     "survey_question_edit": lambda get: _survey_page(get, "surveys:question_edit"),
     "survey_question_remove": lambda get: _survey_page(get, "surveys:question_remove"),
     "event_with_evaluation": lambda get: _event_with_evaluation(get),
+    "event_page": lambda get: _event_page(get),
+    "event_group": lambda get: reverse("events:register_group", args=[_full_event().pk]),
+    "my_events": lambda get: _my_events(get),
+    "event_registrations": lambda get: _event_registrations(get),
 }
 
 
@@ -71,6 +75,41 @@ def _event_with_evaluation(get) -> str:
     return reverse("events:detail", args=[event.pk])
 
 
+def _full_event():
+    """A public event whose one place is taken, with one person in line."""
+    from tests.factories import EventFactory, RegistrationFactory
+
+    event = EventFactory(is_public=True, capacity=1, online_link="https://meet.example.se/lank")
+    RegistrationFactory(event=event)
+    RegistrationFactory(event=event, status="waiting")
+    return event
+
+
+def _event_page(get) -> str:
+    """The participants' page of a full event: its waiting-list form."""
+    return reverse("events:event", args=[_full_event().pk])
+
+
+def _my_events(get) -> str:
+    """The staff member's events: one registration, one place in line."""
+    from tests.factories import RegistrationFactory
+
+    RegistrationFactory(user=get("staff"))
+    RegistrationFactory(event=_full_event(), user=get("staff"), status="waiting")
+    return reverse("events:mine")
+
+
+def _event_registrations(get) -> str:
+    """The organiser's page of a closing meeting: registrations, the line, schools not represented."""
+    from tests.factories import RegistrationFactory
+
+    event = _full_event()
+    event.kind = "closing"
+    event.save(update_fields=["kind"])
+    RegistrationFactory(event=event, school=get("school"), is_group=True, participants=3)
+    return reverse("events:detail", args=[event.pk])
+
+
 def _programmes_page(get) -> str:
     """The programmes, one of them with a coordinator (shown with a button to remove them)."""
     from tests.factories import ProgrammeCoordinatorFactory, programme
@@ -94,18 +133,19 @@ _CENTRAL = [*_EVERYONE, "school_list", "school_detail", "school_members", "schoo
 # it would see in use: the fee rule and an outbox item exist in every test.
 ROLES = {
     "anonymous": (
-        None, ["home", "login", "password_reset", "signup", "signup_search", "signup_form", "signup_done"]
+        None, ["home", "login", "password_reset", "signup", "signup_search", "signup_form", "signup_done",
+               "event_page"]
     ),
-    "staff": ("staff", [*_EVERYONE, "join_school", "school_detail"]),
+    "staff": ("staff", [*_EVERYONE, "join_school", "school_detail", "event_page", "my_events"]),
     "pending_member": ("pending_member", [*_EVERYONE, "join_school"]),
     "site_contact": ("site_contact", [*_EVERYONE, "school_detail"]),
-    "principal": ("principal", [*_EVERYONE, "school_detail", "school_members"]),
+    "principal": ("principal", [*_EVERYONE, "school_detail", "school_members", "event_group"]),
     "administrator": (
         "administrator",
         [*_CENTRAL, "school_create", "school_edit", "people", "fee_rule_create", "fee_rule_edit",
          "outbox", "outbox_detail", "audit", "programmes", "coordinator_add", "survey_list", "survey_create",
          "survey_detail", "survey_preview", "survey_question_edit", "survey_question_remove",
-         "event_with_evaluation"],
+         "event_with_evaluation", "event_registrations"],
     ),
     "director": ("director", _CENTRAL),
     "finance": ("finance", _CENTRAL),

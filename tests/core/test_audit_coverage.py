@@ -444,6 +444,8 @@ def _registration_question_delete(w: World) -> Scenario:
     question = fx.registration_question(w)
     return Scenario(ADMINISTRATOR, reverse("events:question_delete", args=[question.event_id, question.pk]),
                     expect=("registration_question.deleted",))
+
+
 def _event_under_way(w: World):
     """An event that started an hour ago, with one person not yet ticked."""
     from tests.factories import EventFactory, RegistrationFactory
@@ -462,6 +464,15 @@ def _attendance_walk_in(w: World) -> Scenario:
 def _attendance_finish(w: World) -> Scenario:
     return Scenario(ADMINISTRATOR, reverse("events:attendance_finish", args=[_event_under_way(w).pk]),
                     expect=("event.attendance_finished",))
+
+
+def _event_register(w: World) -> Scenario:
+    return Scenario(DIRECTOR, reverse("events:register", args=[fx.event(w).pk]), expect=("registration.created",))
+
+
+def _registration_cancel(w: World) -> Scenario:
+    return Scenario(ADMINISTRATOR, reverse("events:registration_cancel", args=[fx.registration(w).pk]),
+                    {"reason": "Dubbelbokad"}, expect=("registration.cancelled",))
 
 
 def _privacy_export(w: World) -> Scenario:
@@ -538,6 +549,8 @@ SCENARIOS = {
     ("events:question_delete", "remove a registration question"): _registration_question_delete,
     ("events:attendance_walk_in", "add a walk-in"): _attendance_walk_in,
     ("events:attendance_finish", "finish the list"): _attendance_finish,
+    ("events:register", "register"): _event_register,
+    ("events:registration_cancel", "cancel a registration"): _registration_cancel,
     ("privacy:export", "own data"): _privacy_export,
     ("privacy:erase", "erase a person"): _privacy_erase,
 }

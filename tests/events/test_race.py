@@ -1,0 +1,133 @@
+"""The last places of one event, registered for by many people at the same moment.
+
+Modelled exactly on tests/visits/test_race.py. Each thread is a request: its own database connection,
+``registration_create`` as the view calls it, then ``connection.close()``. A barrier releases them
+together, and ``registrations._race_window`` sleeps between counting the places and writing the
+registration, so every thread is inside the window at once. The places are then counted from the
+registration rows themselves.
+
+The control run switches the lock off (``_lock_event`` becomes a plain read and, on SQLite, the
+transaction is DEFERRED instead of IMMEDIATE) and must fail the same checks: proof that the test
+can see an overbooking.
+
+Figures (measured here, 2 cores): 24 threads, one attempt each, one place each, capacity 10 with a
+group of 6 already registered: 4 places left. With the lock, on SQLite and on PostgreSQL, exactly 4
+registrations are made (10 places taken) and 20 threads are told the event is full. Without the
+lock on PostgreSQL 23 and 24 registrations were made in two runs (29 and 30 places on 10). Without
+the lock on SQLite 1 was made and the other 23 failed with "database is locked" (a 500 in a view),
+no overbooking: SQLite cannot upgrade a read transaction to a write while another connection writes.
+"""
+
+import threading
+import time
+from dataclasses import dataclass, field
+
+import pytest
+from django.db import connection
+from django.db.models import Sum
+from django.utils import translation
+
+from inspira.events import registrations as services
+from inspira.events.models import Event, Registration
+from tests.factories import EventFactory, RegistrationFactory, SchoolFactory, UserFactory, member
+
+THREADS = 24
+CAPACITY = 10
+ALREADY_REGISTERED = 6
+WINDOW_SECONDS = 0.05
+FULL_MESSAGE = "Sorry, the event is fully booked"
+
+
+@dataclass
+class Outcome:
+    registered: int = 0
+    full: list[str] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+
+
+def _setup():
+    event = EventFactory(capacity=CAPACITY)
+    school = SchoolFactory()
+    RegistrationFactory(event=event, user=member(school, "principal"), school=school, is_group=True,
+                        participants=ALREADY_REGISTERED)
+    return event, UserFactory.create_batch(THREADS)
+
+
+def _race(event, people, *, deferred_sqlite: bool = False) -> Outcome:
+    outcome = Outcome()
+    lock = threading.Lock()
+    barrier = threading.Barrier(len(people))
+
+    def attempt(user):
+        try:
+            if deferred_sqlite and connection.vendor == "sqlite":
+                connection.ensure_connection()
+                connection.transaction_mode = "DEFERRED"
+            barrier.wait()
+            with translation.override("en"):  # threads start in the default language; read the msgids
+                services.registration_create(event=event, user=user, waiting_list=False)
+        except services.EventFull as e:
+            with lock:
+                outcome.full.append(str(e))
+        except Exception as e:  # noqa: BLE001 - the test records whatever a request would have raised
+            with lock:
+                outcome.errors.append(f"{type(e).__name__}: {e}")
+        else:
+            with lock:
+                outcome.registered += 1
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=attempt, args=(user,)) for user in people]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    return outcome
+
+
+def _places_taken(event) -> int:
+    return Registration.objects.filter(event=event, status=Registration.Status.CONFIRMED).aggregate(
+        n=Sum("participants"))["n"]
+
+
+def _sleep_in_window():
+    time.sleep(WINDOW_SECONDS)
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_concurrent_registrations_never_exceed_capacity(monkeypatch):
+    event, people = _setup()
+    monkeypatch.setattr(services, "_race_window", _sleep_in_window)
+
+    outcome = _race(event, people)
+
+    assert outcome.errors == []
+    assert _places_taken(event) <= CAPACITY
+    assert outcome.registered == CAPACITY - ALREADY_REGISTERED == 4
+    assert _places_taken(event) == CAPACITY
+    assert len(outcome.full) == THREADS - outcome.registered
+    assert all(message.startswith(FULL_MESSAGE) for message in outcome.full), outcome.full[:3]
+    print(f"\n[race, {connection.vendor}, lock on] threads={THREADS} attempts={THREADS} "
+          f"registrations made={outcome.registered} places={_places_taken(event)} capacity={CAPACITY}")
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_control_without_the_lock_the_same_checks_fail(monkeypatch):
+    event, people = _setup()
+    monkeypatch.setattr(services, "_race_window", _sleep_in_window)
+    monkeypatch.setattr(services, "_lock_event", lambda event_id: Event.objects.select_related(
+        "programme").get(pk=event_id))
+
+    outcome = _race(event, people, deferred_sqlite=True)
+
+    taken = _places_taken(event)
+    print(f"\n[race, {connection.vendor}, lock off] threads={THREADS} attempts={THREADS} "
+          f"registrations made={outcome.registered} places={taken} capacity={CAPACITY} errors={len(outcome.errors)}")
+    overbooked = taken > CAPACITY
+    if connection.vendor == "postgresql":
+        assert overbooked, "without the row lock PostgreSQL must overbook, or the race test proves nothing"
+    else:
+        # SQLite cannot overbook inside a transaction: without IMMEDIATE the losers crash with
+        # "database is locked" instead of being told the event is full.
+        assert overbooked or any("database is locked" in e for e in outcome.errors), outcome
