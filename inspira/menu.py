@@ -60,6 +60,9 @@ def _url_name(name: str) -> Callable:
     return lambda match: match.url_name == name
 
 
+# The events app's pages that are not the organisers' (the menu's "Events" is not current on them).
+PARTICIPANT_PAGES = ("calendar", "feed", "my_feed_page", "my_feed", "material_download")
+
 # (URL name, label, who sees it, on which pages it is the current entry). Everything but the
 # catalogue needs a signed-in person who has passed the second step of logging in.
 ENTRIES = (
@@ -67,6 +70,9 @@ ENTRIES = (
     # Every programme's public events; it belongs to no programme, so it stays when one is off.
     ("events:calendar", _("Calendar"), None, _view("events:calendar")),
     ("core:dashboard", _("My page"), _signed_in, _url_name("dashboard")),
+    # Each person's events attended and visits made, with their own calendar feed.
+    ("core:participation", _("My participation"), _signed_in,
+     lambda match: match.view_name in ("core:participation", "events:my_feed_page")),
     ("certification:list", _("My applications"), _school_person, _app("certification")),
     ("visits:mine", _("Study visits"), _school_person, _app("visits")),
     ("certification:queue", _("Applications"), can_view_casework, _view("certification:queue")),
@@ -74,7 +80,7 @@ ENTRIES = (
     ("billing:overview", _("Finance"), can_view_overview, _app("billing")),
     # The organisers' events (coordinators and administrators); the public calendar is not this entry.
     ("events:manage", _("Events"), may_manage_events,
-     lambda match: match.app_name == "events" and match.url_name not in ("calendar", "feed")),
+     lambda match: match.app_name == "events" and match.url_name not in PARTICIPANT_PAGES),
 )
 
 # The administration's registers, in one dropdown after the entries above.

@@ -31,11 +31,13 @@ def _urls(*names):
 
 @pytest.mark.parametrize(("who", "expected"), [
     ("anonymous", ["catalogue:index", "events:calendar"]),
-    ("staff", ["catalogue:index", "events:calendar", "core:dashboard", "certification:list", "visits:mine"]),
-    ("director", ["catalogue:index", "events:calendar", "core:dashboard", "certification:queue",
-                  "certification:decisions", "billing:overview", "schools:list", "schoolyears:list"]),
-    ("finance", ["catalogue:index", "events:calendar", "core:dashboard", "billing:overview", "schools:list",
-                 "schoolyears:list"]),
+    ("staff", ["catalogue:index", "events:calendar", "core:dashboard", "core:participation", "certification:list",
+               "visits:mine"]),
+    ("director", ["catalogue:index", "events:calendar", "core:dashboard", "core:participation",
+                  "certification:queue", "certification:decisions", "billing:overview", "schools:list",
+                  "schoolyears:list"]),
+    ("finance", ["catalogue:index", "events:calendar", "core:dashboard", "core:participation", "billing:overview",
+                 "schools:list", "schoolyears:list"]),
 ])
 def test_each_person_sees_the_pages_they_may_open(db, client, client_for, request, who, expected):
     if who != "anonymous":
@@ -45,9 +47,9 @@ def test_each_person_sees_the_pages_they_may_open(db, client, client_for, reques
 
 def test_the_administrator_sees_the_administration(client_for, administrator):
     urls = _menu(client_for(administrator))
-    assert urls == _urls("catalogue:index", "events:calendar", "core:dashboard", "certification:queue",
-                         "billing:overview", "events:manage", "schools:list", "schoolyears:list", "programmes:list",
-                         "accounts:people", "core:outbox", "core:audit")
+    assert urls == _urls("catalogue:index", "events:calendar", "core:dashboard", "core:participation",
+                         "certification:queue", "billing:overview", "events:manage", "schools:list",
+                         "schoolyears:list", "programmes:list", "accounts:people", "core:outbox", "core:audit")
 
 
 def test_a_programme_switched_off_takes_its_entries_with_it(client_for, staff, administrator):
@@ -59,12 +61,13 @@ def test_a_programme_switched_off_takes_its_entries_with_it(client_for, staff, a
     # The catalogue itself is gone now, so the menu is read from a page that belongs to no programme.
     response = client_for(staff).get(reverse("core:dashboard"))
     urls = [item.url for item in response.context["menu_items"]]
-    assert urls == _urls("events:calendar", "core:dashboard")
+    assert urls == _urls("events:calendar", "core:dashboard", "core:participation")
 
     programme_set_active(programme=programme, active=True, actor=administrator)
     response = client_for(staff).get(reverse("core:dashboard"))
     urls = [item.url for item in response.context["menu_items"]]
-    assert urls == _urls("catalogue:index", "events:calendar", "core:dashboard", "certification:list", "visits:mine")
+    assert urls == _urls("catalogue:index", "events:calendar", "core:dashboard", "core:participation",
+                         "certification:list", "visits:mine")
 
 
 def test_the_administrations_registers_share_one_dropdown(client_for, administrator):
@@ -90,3 +93,10 @@ def test_the_public_calendar_is_in_everyones_menu_and_marked_on_its_page(db, cli
     response = client.get(reverse("events:calendar"))
     current = [item.url for item in response.context["menu_items"] if item.current]
     assert current == [reverse("events:calendar")]
+
+
+@pytest.mark.parametrize("page", ["core:participation", "events:my_feed_page"])
+def test_the_participation_record_is_current_on_its_pages(client_for, staff, page):
+    response = client_for(staff).get(reverse(page))
+    current = [item.url for item in response.context["menu_items"] if item.current]
+    assert current == [reverse("core:participation")]

@@ -28,12 +28,17 @@ DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 JPEG = "image/jpeg"
 PNG = "image/png"
+PPTX = "application/vnd.openxmlformats-officedocument.presentationml.presentation"
 
-# What people call the types, for messages and the list of attachments.
-TYPE_NAMES = {PDF: "PDF", DOCX: "Word (DOCX)", XLSX: "Excel (XLSX)", JPEG: "JPEG", PNG: "PNG"}
+# What people call the types, for messages and lists of files.
+NAMES = {PDF: "PDF", DOCX: "Word (DOCX)", XLSX: "Excel (XLSX)", PPTX: "PowerPoint (PPTX)", JPEG: "JPEG", PNG: "PNG"}
+# A basis document's attachments (the default of check_attachment); event material also takes slides.
+ATTACHMENT_TYPES = (PDF, DOCX, XLSX, JPEG, PNG)
+TYPE_NAMES = {content_type: NAMES[content_type] for content_type in ATTACHMENT_TYPES}
+IMAGE_TYPES = (JPEG, PNG)
 
 # The stored file's extension comes from the type found in its content, never from the upload.
-EXTENSIONS = {PDF: ".pdf", DOCX: ".docx", XLSX: ".xlsx", JPEG: ".jpg", PNG: ".png"}
+EXTENSIONS = {PDF: ".pdf", DOCX: ".docx", XLSX: ".xlsx", PPTX: ".pptx", JPEG: ".jpg", PNG: ".png"}
 
 
 @dataclass(frozen=True)
@@ -57,11 +62,13 @@ def _zip_office_type(upload) -> str | None:
         return DOCX
     if "xl/workbook.xml" in names:
         return XLSX
+    if "ppt/presentation.xml" in names:
+        return PPTX
     return None
 
 
 def sniff_type(upload) -> str | None:
-    """The allowed type the content of ``upload`` is, or None."""
+    """The known type the content of ``upload`` is, or None."""
     upload.seek(0)
     head = upload.read(16)
     upload.seek(0)
@@ -76,8 +83,9 @@ def sniff_type(upload) -> str | None:
     return None
 
 
-def check_attachment(upload) -> CheckedFile:
-    """Raise a ValidationError (translated) unless ``upload`` is an allowed type within the size limit."""
+def check_attachment(upload, *, allowed=ATTACHMENT_TYPES) -> CheckedFile:
+    """Raise a ValidationError (translated) unless ``upload`` is one of the ``allowed`` types (found in
+    its content) within the size limit."""
     size = upload.size
     if size > MAX_ATTACHMENT_SIZE:
         raise ValidationError(
@@ -89,10 +97,10 @@ def check_attachment(upload) -> CheckedFile:
     if size == 0:
         raise ValidationError(_("The file is empty."), code="empty")
     content_type = sniff_type(upload)
-    if content_type is None:
+    if content_type not in allowed:
         raise ValidationError(
             _("The file is not one of the types that can be attached: %(types)s. Save it as one of them and "
-              "try again.") % {"types": ", ".join(TYPE_NAMES.values())},
+              "try again.") % {"types": ", ".join(NAMES[t] for t in allowed)},
             code="type",
         )
     return CheckedFile(content_type=content_type, size=size)

@@ -12,6 +12,7 @@ from inspira.core import pagecache
 from inspira.core.pagination import paginate
 from inspira.events import ics, selectors, services
 from inspira.events.forms import CalendarFilterForm, CancelForm, EventForm
+from inspira.events.materials import material_visible_to
 from inspira.events.models import Event
 from inspira.events.permissions import event_may_manage, managed_programme_ids
 from inspira.events.rules import EventInputError
@@ -70,7 +71,9 @@ def event_create(request):
 @require_GET
 def event_detail(request, pk):
     event = _event(request, pk)
-    return render(request, "events/event_detail.html", {"event": event, "show_link": True})
+    return render(request, "events/event_detail.html", {
+        "event": event, "show_link": True, "materials": material_visible_to(event=event, user=request.user),
+    })
 
 
 @login_required
