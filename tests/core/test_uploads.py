@@ -85,3 +85,23 @@ def test_too_many_pixels_is_refused_before_decoding():
     Image.new("1", (8000, 6000)).save(buf, format="PNG")
     with pytest.raises(ImageRejected, match="8000"):
         prepare_image(_upload(buf.getvalue(), name="p.png"))
+
+
+def _pptx() -> bytes:
+    import zipfile
+
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("[Content_Types].xml", "<Types/>")
+        archive.writestr("ppt/presentation.xml", "<p/>")
+    return buffer.getvalue()
+
+
+def test_slides_are_taken_only_where_the_caller_allows_them():
+    from django.core.exceptions import ValidationError
+
+    with pytest.raises(ValidationError) as refused:
+        uploads.check_attachment(_upload(_pptx(), name="bilder.pptx"))  # a basis attachment: no slides
+    assert "PowerPoint" not in str(refused.value)
+    checked = uploads.check_attachment(_upload(_pptx(), name="bilder.pptx"), allowed=(uploads.PDF, uploads.PPTX))
+    assert checked.content_type == uploads.PPTX

@@ -379,6 +379,11 @@ CASES: list[Case] = [
         "end_time": ["11:00"], "place": ["Aulan"], "capacity": ["40"]}),
     Case("events:edit", ADMINISTRATOR, page="events:edit"),
     Case("events:cancel", ADMINISTRATOR, values={"reason": ["Föreläsaren är sjuk"]}),
+    Case("events:material", ADMINISTRATOR, values={"title": ["Bilder från seminariet"]},
+         note="The file field gets a real picture or PDF, and odd and broken files."),
+    Case("events:material_delete", ADMINISTRATOR, page="events:material",
+         page_kwargs=lambda w: {"pk": fx.event(w).pk}),
+    Case("events:my_feed_page", STAFF, note="No fields: a new calendar address."),
     # data protection
     Case("privacy:export", STAFF, note="Accepted with the ZIP file itself (a download), not a redirect."),
     Case("privacy:erase", ADMINISTRATOR, values={"confirm": ["on"]}),
