@@ -55,6 +55,9 @@ ACTION_LABELS = {
     "event.created": _("Created an event"),
     "event.updated": _("Changed an event"),
     "event.cancelled": _("Cancelled an event"),
+    "event.material_added": _("Published material from an event"),
+    "event.material_removed": _("Removed material from an event"),
+    "event.calendar_feed_renewed": _("Made a new address for their calendar feed"),
     # certification
     "application.preparation_start": _("Started preparing an application"),
     "application.contact_log_add": _("Logged a contact with a school"),
