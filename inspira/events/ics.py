@@ -47,7 +47,7 @@ def _entry(event, *, now) -> CalendarEvent:
     if event.place:
         entry.add("location", event.place)
     entry.add("description", event.description)
-    if event.is_public:
+    if event.is_public and not event.is_cancelled:  # the public calendar lists neither others nor cancelled ones
         entry.add("url", absolute_url("events:calendar") + f"#event-{event.pk}")
     entry.add("status", "CANCELLED" if event.is_cancelled else "CONFIRMED")
     entry.add("transp", "OPAQUE")
