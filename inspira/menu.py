@@ -60,6 +60,12 @@ def _url_name(name: str) -> Callable:
     return lambda match: match.url_name == name
 
 
+# The events app's pages that are not the organisers' (the menu's "Events" is not current on them).
+PARTICIPANT_PAGES = (
+    "calendar", "feed", "my_feed_page", "my_feed", "material_download", "event", "register", "register_group",
+    "registration_cancel", "waiting_leave", "offer_accept", "offer_decline", "mine",
+)
+
 # (URL name, label, who sees it, on which pages it is the current entry). Everything but the
 # catalogue needs a signed-in person who has passed the second step of logging in.
 ENTRIES = (
@@ -67,8 +73,10 @@ ENTRIES = (
     # Every programme's public events; it belongs to no programme, so it stays when one is off.
     ("events:calendar", _("Calendar"), None, lambda match: match.view_name in ("events:calendar", "events:event")),
     ("core:dashboard", _("My page"), _signed_in, _url_name("dashboard")),
-    # The events the person registered for (any logged-in person may register).
-    ("events:mine", _("My events"), _signed_in, _view("events:mine")),
+    # The events the person registered for (any logged-in person may register), with their
+    # participation record (events attended, visits made, the certificate) and calendar feed.
+    ("events:mine", _("My events"), _signed_in,
+     lambda match: match.view_name in ("events:mine", "core:participation", "events:my_feed_page")),
     ("certification:list", _("My applications"), _school_person, _app("certification")),
     ("visits:mine", _("Study visits"), _school_person, _app("visits")),
     ("certification:queue", _("Applications"), can_view_casework, _view("certification:queue")),
@@ -76,7 +84,7 @@ ENTRIES = (
     ("billing:overview", _("Finance"), can_view_overview, _app("billing")),
     # The organisers' events (coordinators and administrators); the public calendar is not this entry.
     ("events:manage", _("Events"), may_manage_events,
-     lambda match: match.app_name == "events" and match.url_name in ("manage", "create", "detail", "edit", "cancel")),
+     lambda match: match.app_name == "events" and match.url_name not in PARTICIPANT_PAGES),
 )
 
 # The administration's registers, in one dropdown after the entries above.

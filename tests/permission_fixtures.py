@@ -324,3 +324,27 @@ def waiting_registration(world: World):
 def offered_registration(world: World):
     return _line_entry(world, "offered_registration", status="offered", offered_at=timezone.now(),
                        offer_expires_at=timezone.now() + datetime.timedelta(days=1))
+
+
+def event_material(world: World):
+    """Material of the world's event for those registered: none of the roles has a place, so only
+    administrators (its organisers) may download it."""
+    from django.core.files.base import ContentFile
+
+    from inspira.events.models import EventMaterial
+
+    def make():
+        material = EventMaterial(event=event(world), title="Bilder från seminariet", content_type="application/pdf",
+                                 size=9, audience=EventMaterial.Audience.REGISTERED,
+                                 uploaded_by=world.users[ADMINISTRATOR])
+        material.file.save("material", ContentFile(b"%PDF-1.4\n"), save=True)
+        return material
+
+    return world.once("event_material", make)
+
+
+def calendar_feed_token(world: World) -> str:
+    """The secret of the world's staff member's own calendar feed address."""
+    from inspira.events.feeds import calendar_feed_renew
+
+    return world.once("calendar_feed_token", lambda: calendar_feed_renew(user=world.users[STAFF]).token)

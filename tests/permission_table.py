@@ -147,6 +147,9 @@ TABLE: dict[str, Row] = {
     "core:audit": Row(GET=ADMIN_ONLY, POST=not_allowed(ADMIN_ONLY),
                       note="The audit trail: administrators only; nobody can change it."),
     "core:audit_export": Row(GET=ADMIN_ONLY, POST=not_allowed(ADMIN_ONLY)),
+    # portal: each person's own participation record and its certificate
+    "core:participation": Row(GET=LOGGED_IN, POST=not_allowed(LOGGED_IN), note="Only the person's own record."),
+    "core:participation_certificate": Row(GET=LOGGED_IN, POST=not_allowed(LOGGED_IN)),
 
     # accounts: logging in and out, passwords
     "accounts:login": Row(GET=PUBLIC, POST=PUBLIC, note="An empty POST re-shows the form."),
@@ -349,6 +352,22 @@ TABLE: dict[str, Row] = {
                                     kwargs=lambda w: {"pk": fx.event(w).pk}),
     "events:attendance_pdf": Row(GET=ADMIN_ONLY, POST=not_allowed(LOGGED_IN), kwargs=lambda w: {"pk": fx.event(w).pk}),
     "events:calendar": Row(GET=PUBLIC, POST=NOBODY),
+    # events: material after an event (its organisers publish; the registered or everyone download)
+    "events:material": Row(GET=ADMIN_ONLY, POST=ADMIN_ONLY, kwargs=lambda w: {"pk": fx.event(w).pk},
+                           note="An empty POST re-shows the form."),
+    "events:material_delete": Row(
+        GET=not_allowed(LOGGED_IN), POST=ADMIN_ONLY,
+        kwargs=lambda w: {"pk": fx.event(w).pk, "material_id": fx.event_material(w).pk},
+    ),
+    "events:material_download": Row(
+        GET=ADMIN_ONLY, POST=NOBODY, kwargs=lambda w: {"pk": fx.event(w).pk, "material_id": fx.event_material(w).pk},
+        note="Material for those registered: also people with a confirmed place (none of the roles has one); "
+             "material for everyone is public (tests/events/test_materials.py).",
+    ),
+    # events: each person's own calendar feed (the address is the key, so the feed itself is public)
+    "events:my_feed_page": Row(GET=LOGGED_IN, POST=LOGGED_IN, note="A POST makes the person a new address."),
+    "events:my_feed": Row(GET=PUBLIC, POST=NOBODY, kwargs=lambda w: {"token": fx.calendar_feed_token(w)},
+                          note="Whoever holds the address; an unknown token is 404."),
     "events:feed": Row(GET=PUBLIC, POST=NOBODY, kwargs=lambda w: {"key": "inspiration_sites"}),
     # events: the participants' pages (anyone logged in may register for an event open to everyone)
     "events:event": Row(GET=PUBLIC, POST=NOBODY, kwargs=lambda w: {"pk": fx.event(w).pk},

@@ -5,7 +5,7 @@ browser's claimed type are not trusted) and it is at most ``VIDEO_MAX_BYTES``.
 
 Thumbnails: made on the first request for one and kept in the file storage under a name derived
 from the picture's own (random) name, so every later request, and every page, only reads a file.
-The pictures are re-encoded JPEGs already (certification.images), so they decode safely.
+The pictures are re-encoded JPEGs already (core.uploads), so they decode safely.
 """
 
 import io

@@ -80,7 +80,7 @@ class SiteDocumentation(models.Model):
 
 
 class DocumentationImage(models.Model):
-    """A picture in the documentation. Stored re-encoded (certification.images), never as uploaded.
+    """A picture in the documentation. Stored re-encoded (core.uploads), never as uploaded.
 
     Kept in private storage, like the application's pictures: a draft's pictures may show pupils
     before anyone chose to publish them, so the catalogue's view decides who sees each one."""

@@ -149,7 +149,7 @@ def _delete_on_commit(name: str, storage=default_storage) -> None:
 @transaction.atomic
 def documentation_image_add(*, certification: Certification, actor: User, prepared,
                             alt_text: str, now=None) -> DocumentationImage:
-    """Add a picture already checked and re-encoded by ``certification.images.prepare_image``."""
+    """Add a picture already checked and re-encoded by ``core.uploads.prepare_image``."""
     now = now or timezone.now()
     documentation = _documentation_for_edit(certification, now)
     count = documentation.images.count()

@@ -13,11 +13,10 @@ from inspira.catalogue import hooks, media, selectors, services
 from inspira.catalogue.forms import DeliveryFilterForm, DocumentationForm, SiteSearchForm
 from inspira.catalogue.models import DocumentationImage, SiteDocumentation
 from inspira.catalogue.permissions import can_edit_documentation, can_manage_site, can_reapply
-from inspira.certification import images
 from inspira.certification.forms import ImageUploadForm
 from inspira.certification.models import ApplicationImage, Certification
 from inspira.certification.services import STEP_SITE, format_duration, plan_duration
-from inspira.core import pagecache
+from inspira.core import pagecache, uploads
 from inspira.core.pagination import paginate
 from inspira.core.storage import private_storage
 
@@ -246,7 +245,7 @@ def documentation_picture_add(request, pk):
                 certification=certification, actor=request.user, prepared=picture_form.prepared,
                 alt_text=picture_form.cleaned_data["alt_text"],
             )
-        except (services.CatalogueError, images.ImageRejected) as e:
+        except (services.CatalogueError, uploads.ImageRejected) as e:
             picture_form.add_error(None, str(e))
         else:
             messages.success(request, _("The picture is added."))

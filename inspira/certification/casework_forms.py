@@ -7,9 +7,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from inspira.certification import casework_services
-from inspira.certification.attachments import MAX_ATTACHMENT_SIZE, TYPE_NAMES, check_attachment
 from inspira.certification.casework_selectors import OPEN_STATUSES
 from inspira.certification.models import Application, BasisDocument, ContactLogEntry, Decision
+from inspira.core.uploads import MAX_ATTACHMENT_SIZE, TYPE_NAMES, check_attachment
 from inspira.schools.models import District, SchoolForm
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")

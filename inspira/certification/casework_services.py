@@ -21,7 +21,6 @@ from django.utils.translation import gettext as _
 
 from inspira.accounts.models import User
 from inspira.certification import letters
-from inspira.certification.attachments import check_attachment
 from inspira.certification.models import (
     Application,
     BasisAttachment,
@@ -38,6 +37,7 @@ from inspira.core.emails import email_enqueue
 from inspira.core.links import absolute_url
 from inspira.core.money import format_sek
 from inspira.core.outbox import outbox_enqueue
+from inspira.core.uploads import check_attachment
 from inspira.schoolyears.services import FeeRuleMissing, fee_rule_for
 
 S = Application.Status

@@ -8,9 +8,9 @@ from django.utils import timezone
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
-from inspira.certification import images
 from inspira.certification.models import Application, Endorsement
 from inspira.certification.services import MAX_CONTACTS
+from inspira.core import uploads
 from inspira.core.forms import ModelMultipleChoiceField
 from inspira.schools.models import School, SchoolForm
 
@@ -234,7 +234,7 @@ class ImageUploadForm(forms.Form):
         label=_("Picture"),
         help_text=format_lazy(
             _("A JPEG, PNG or WebP picture of at most {size} MB. We make large pictures smaller and remove hidden "
-              "information such as where a photo was taken."), size=images.MAX_UPLOAD_BYTES // (1024 * 1024)),
+              "information such as where a photo was taken."), size=uploads.MAX_UPLOAD_BYTES // (1024 * 1024)),
         error_messages={"required": _("Choose a picture to upload.")},
         widget=forms.ClearableFileInput(attrs={"accept": "image/jpeg,image/png,image/webp"}),
     )
@@ -252,8 +252,8 @@ class ImageUploadForm(forms.Form):
     def clean_image(self):
         uploaded = self.cleaned_data["image"]
         try:
-            self.prepared = images.prepare_image(uploaded)
-        except images.ImageRejected as e:
+            self.prepared = uploads.prepare_image(uploaded)
+        except uploads.ImageRejected as e:
             raise forms.ValidationError(str(e), code="image") from e
         return uploaded
 

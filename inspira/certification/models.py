@@ -20,6 +20,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from inspira.core import uploads
 from inspira.core.appendonly import AppendOnlyModel
 from inspira.core.storage import private_storage
 
@@ -444,13 +445,7 @@ class BasisDocument(models.Model):
 
 
 # The stored file's extension comes from the type found in its content, never from the upload.
-ATTACHMENT_EXTENSIONS = {
-    "application/pdf": ".pdf",
-    "application/vnd.openxmlformats-officedocument.wordprocessingml.document": ".docx",
-    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": ".xlsx",
-    "image/jpeg": ".jpg",
-    "image/png": ".png",
-}
+ATTACHMENT_EXTENSIONS = uploads.EXTENSIONS
 
 
 def basis_attachment_path(instance, filename):

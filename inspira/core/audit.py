@@ -69,6 +69,9 @@ ACTION_LABELS = {
     "registration_question.deleted": _("Removed an event's registration question"),
     "event.walk_in_added": _("Added a walk-in to an event's attendance list"),
     "event.attendance_finished": _("Finished an event's attendance list (no-shows recorded)"),
+    "event.material_added": _("Published material from an event"),
+    "event.material_removed": _("Removed material from an event"),
+    "event.calendar_feed_renewed": _("Made a new address for their calendar feed"),
     # certification
     "application.preparation_start": _("Started preparing an application"),
     "application.contact_log_add": _("Logged a contact with a school"),

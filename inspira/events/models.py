@@ -7,6 +7,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from inspira.core.storage import private_storage
+from inspira.core.uploads import EXTENSIONS
+
 
 class Eligibility(models.TextChoices):
     ANYONE = "anyone", _("Anyone logged in")
@@ -251,3 +254,64 @@ class Registration(models.Model):
     @property
     def is_open(self) -> bool:
         return self.status in self.OPEN_STATUSES
+
+
+def material_path(instance, filename):
+    # A random name with the extension of the type found in the content: the uploaded name may say
+    # anything, and the file is reached only through the download view, by id.
+    return f"events/material/{uuid.uuid4().hex}{EXTENSIONS.get(instance.content_type, '')}"
+
+
+class EventMaterial(models.Model):
+    """Slides, documentation or pictures an organiser publishes after an event. Stored in private
+    storage whatever the audience: even material for everyone is handed out by a view, so removing it
+    removes it, and nobody can guess their way to the material of the registered."""
+
+    class Audience(models.TextChoices):
+        REGISTERED = "registered", _("Those registered for the event")
+        EVERYONE = "everyone", _("Everyone")
+
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="materials", verbose_name=_("event"))
+    title = models.CharField(_("title"), max_length=200)
+    file = models.FileField(_("file"), upload_to=material_path, storage=private_storage, max_length=200)
+    content_type = models.CharField(_("type"), max_length=100)
+    size = models.PositiveIntegerField(_("size"))
+    audience = models.CharField(_("for whom"), max_length=10, choices=Audience.choices,
+                                default=Audience.REGISTERED)
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True,
+                                    related_name="+", verbose_name=_("uploaded by"))
+    created_at = models.DateTimeField(_("published"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("event material")
+        verbose_name_plural = _("event material")
+        ordering = ["created_at", "pk"]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def is_for_everyone(self) -> bool:
+        return self.audience == self.Audience.EVERYONE
+
+
+class CalendarFeedToken(models.Model):
+    """The secret in the address of a person's own calendar feed (their registrations). Calendar
+    programs cannot log in, so the address is the key: a new one replaces it when the person asks
+    (e.g. after sharing it by mistake), and erasing the person deletes it.
+
+    The token is kept readable (the person's page shows the address again); lookups go by its
+    SHA-256 digest, and the view compares the tokens in constant time."""
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
+                                related_name="calendar_feed_token", verbose_name=_("person"))
+    token = models.CharField(_("token"), max_length=64)
+    digest = models.CharField(max_length=64, unique=True, editable=False)
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("calendar feed address")
+        verbose_name_plural = _("calendar feed addresses")
+
+    def __str__(self) -> str:
+        return f"{self.user_id}"

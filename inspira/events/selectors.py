@@ -36,6 +36,7 @@ def public_events(*, request=None, programme: str = "", kind: str = "", district
     # Only the fields a public page shows: the online link is never read for it.
     return (events.select_related("programme", "district")
             .only("title", "description", "kind", "starts_at", "ends_at", "place", "capacity", "uid", "sequence",
+                  "is_public", "cancelled_at",
                   "programme__key", "district__name")
             .order_by("starts_at", "pk"))
 

@@ -1,6 +1,14 @@
 from django.urls import path
 
-from inspira.events import evaluation_views, views, views_attendance, views_registration, views_series
+from inspira.events import (
+    evaluation_views,
+    feed_views,
+    material_views,
+    views,
+    views_attendance,
+    views_registration,
+    views_series,
+)
 
 app_name = "events"
 urlpatterns = [
@@ -26,7 +34,14 @@ urlpatterns = [
     path("traffar/<int:pk>/narvaro/pa-plats/", views_attendance.attendance_walk_in, name="attendance_walk_in"),
     path("traffar/<int:pk>/narvaro/avsluta/", views_attendance.attendance_finish, name="attendance_finish"),
     path("traffar/<int:pk>/narvaro/narvarolista.pdf", views_attendance.attendance_pdf, name="attendance_pdf"),
+    path("traffar/<int:pk>/material/", material_views.material_manage, name="material"),
+    path("traffar/<int:pk>/material/<int:material_id>/ta-bort/", material_views.material_delete,
+         name="material_delete"),
     path("kalender/", views.calendar, name="calendar"),
+    path("kalender/mina/", feed_views.my_feed_page, name="my_feed_page"),
+    path("kalender/mina/<str:token>.ics", feed_views.my_feed, name="my_feed"),
+    path("kalender/<int:pk>/material/<int:material_id>/", material_views.material_download,
+         name="material_download"),
     path("kalender/<slug:key>.ics", views.programme_feed, name="feed"),
     # The participants' pages.
     path("kalender/<int:pk>/", views_registration.event_page, name="event"),

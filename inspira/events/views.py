@@ -13,6 +13,7 @@ from inspira.core import pagecache
 from inspira.core.pagination import paginate
 from inspira.events import ics, selectors, services
 from inspira.events.forms import CalendarFilterForm, CancelForm, EventForm
+from inspira.events.materials import material_visible_to
 from inspira.events.models import Event
 from inspira.events.permissions import event_may_manage, managed_programme_ids
 from inspira.events.places import PLACES
@@ -82,7 +83,8 @@ def event_detail(request, pk):
     if event.kind == Event.Kind.CLOSING:
         unrepresented = paginate(request, selectors.schools_not_represented(event), param="schools")
     return render(request, "events/event_detail.html", {
-        "event": event, "show_link": True, "counts": counts, "registrations": registrations.page,
+        "event": event, "show_link": True, "counts": counts,
+        "materials": material_visible_to(event=event, user=request.user), "registrations": registrations.page,
         "unrepresented": unrepresented.page if unrepresented else None, "now": now,
         **evaluation_context(event),
     })

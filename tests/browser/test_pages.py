@@ -44,6 +44,10 @@ PAGES = {
     "event_group": lambda get: reverse("events:register_group", args=[_full_event().pk]),
     "my_events": lambda get: _my_events(get),
     "event_registrations": lambda get: _event_registrations(get),
+    "participation": lambda get: _participation_page(get),
+    "my_feed": lambda get: _my_feed_page(get),
+    "event_material": lambda get: reverse("events:material", args=[_event_with_material(get).pk]),
+    "event_detail": lambda get: reverse("events:detail", args=[_event_with_material(get).pk]),
 }
 
 
@@ -110,6 +114,38 @@ def _event_registrations(get) -> str:
     return reverse("events:detail", args=[event.pk])
 
 
+def _participation_page(get) -> str:
+    """The participation record with an attended event and a completed study visit."""
+    from inspira.visits.models import Booking
+    from tests.factories import BookingFactory, RegistrationFactory
+
+    person = get("staff")
+    RegistrationFactory(user=person, attended=True)
+    BookingFactory(booked_by=person, status=Booking.Status.COMPLETED)
+    return reverse("core:participation")
+
+
+def _my_feed_page(get) -> str:
+    """The own calendar feed's page, with an address made (shown in a read-only field)."""
+    from inspira.events.feeds import calendar_feed_renew
+
+    calendar_feed_renew(user=get("staff"))
+    return reverse("events:my_feed_page")
+
+
+def _event_with_material(get):
+    from django.core.files.base import ContentFile
+
+    from inspira.events.models import EventMaterial
+    from tests.factories import EventFactory
+
+    event = EventFactory()
+    material = EventMaterial(event=event, title="Bilder från seminariet", content_type="application/pdf", size=9,
+                             uploaded_by=get("administrator"))
+    material.file.save("material", ContentFile(b"%PDF-1.4\n"), save=True)
+    return event
+
+
 def _programmes_page(get) -> str:
     """The programmes, one of them with a coordinator (shown with a button to remove them)."""
     from tests.factories import ProgrammeCoordinatorFactory, programme
@@ -136,7 +172,8 @@ ROLES = {
         None, ["home", "login", "password_reset", "signup", "signup_search", "signup_form", "signup_done",
                "event_page"]
     ),
-    "staff": ("staff", [*_EVERYONE, "join_school", "school_detail", "event_page", "my_events"]),
+    "staff": ("staff", [*_EVERYONE, "join_school", "school_detail", "event_page", "my_events", "participation",
+                        "my_feed"]),
     "pending_member": ("pending_member", [*_EVERYONE, "join_school"]),
     "site_contact": ("site_contact", [*_EVERYONE, "school_detail"]),
     "principal": ("principal", [*_EVERYONE, "school_detail", "school_members", "event_group"]),
@@ -145,7 +182,7 @@ ROLES = {
         [*_CENTRAL, "school_create", "school_edit", "people", "fee_rule_create", "fee_rule_edit",
          "outbox", "outbox_detail", "audit", "programmes", "coordinator_add", "survey_list", "survey_create",
          "survey_detail", "survey_preview", "survey_question_edit", "survey_question_remove",
-         "event_with_evaluation", "event_registrations"],
+         "event_with_evaluation", "event_registrations", "event_material", "event_detail"],
     ),
     "director": ("director", _CENTRAL),
     "finance": ("finance", _CENTRAL),

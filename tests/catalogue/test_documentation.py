@@ -12,8 +12,8 @@ from inspira.accounts.models import Membership
 from inspira.catalogue import media, services
 from inspira.catalogue.forms import DocumentationForm
 from inspira.catalogue.models import DocumentationImage, SiteDocumentation
-from inspira.certification.images import prepare_image
 from inspira.core.storage import private_root
+from inspira.core.uploads import prepare_image
 from tests.factories import MembershipFactory, UserFactory
 
 from .conftest import image_bytes, make_site

@@ -9,8 +9,8 @@ from pypdf import PdfReader
 
 from inspira.catalogue import services
 from inspira.catalogue.models import SiteDocumentation
-from inspira.certification.images import prepare_image
 from inspira.core.storage import private_root
+from inspira.core.uploads import prepare_image
 
 from .conftest import image_bytes, make_site
 

@@ -9,7 +9,6 @@ from django.urls import reverse
 from django.utils import timezone
 
 from inspira.certification import letters
-from inspira.certification.attachments import MAX_ATTACHMENT_SIZE
 from inspira.certification.models import (
     Application,
     BasisAttachment,
@@ -18,6 +17,7 @@ from inspira.certification.models import (
     ContactLogEntry,
     Decision,
 )
+from inspira.core.uploads import MAX_ATTACHMENT_SIZE
 from inspira.schools.models import SchoolForm
 from tests.factories import SchoolFactory
 

@@ -12,8 +12,9 @@ from django.core.files.storage import default_storage
 from django.db.migrations import RunPython
 from django.urls import reverse
 
-from inspira.certification import images, services
+from inspira.certification import services
 from inspira.certification.models import Application, ApplicationImage, Endorsement
+from inspira.core import uploads
 from inspira.core.storage import private_root
 
 from .conftest import image_bytes, submit
@@ -23,7 +24,7 @@ S = Application.Status
 
 @pytest.fixture
 def picture(application, staff):
-    prepared = images.prepare_image(ContentFile(image_bytes(), name="p.jpg"))
+    prepared = uploads.prepare_image(ContentFile(image_bytes(), name="p.jpg"))
     return services.application_image_add(application=application, actor=staff, prepared=prepared,
                                           alt_text="Pupils measure the schoolyard")
 

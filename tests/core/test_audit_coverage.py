@@ -475,6 +475,31 @@ def _registration_cancel(w: World) -> Scenario:
                     {"reason": "Dubbelbokad"}, expect=("registration.cancelled",))
 
 
+def _material_add(w: World) -> Scenario:
+    from io import BytesIO
+
+    from pypdf import PdfWriter
+
+    pdf = BytesIO()
+    writer = PdfWriter()
+    writer.add_blank_page(width=200, height=200)
+    writer.write(pdf)
+    return Scenario(ADMINISTRATOR, reverse("events:material", args=[fx.event(w).pk]), {
+        "title": "Bilder", "audience": "registered",
+        "file": SimpleUploadedFile("bilder.pdf", pdf.getvalue(), content_type="application/pdf")},
+        expect=("event.material_added",))
+
+
+def _material_remove(w: World) -> Scenario:
+    material = fx.event_material(w)
+    return Scenario(ADMINISTRATOR, reverse("events:material_delete", args=[material.event_id, material.pk]),
+                    expect=("event.material_removed",))
+
+
+def _calendar_feed_renew(w: World) -> Scenario:
+    return Scenario(FINANCE, reverse("events:my_feed_page"), expect=("event.calendar_feed_renewed",))
+
+
 def _privacy_export(w: World) -> Scenario:
     return Scenario(FINANCE, reverse("privacy:export"), status=200, expect=("privacy.export",))
 
@@ -551,6 +576,9 @@ SCENARIOS = {
     ("events:attendance_finish", "finish the list"): _attendance_finish,
     ("events:register", "register"): _event_register,
     ("events:registration_cancel", "cancel a registration"): _registration_cancel,
+    ("events:material", "publish"): _material_add,
+    ("events:material_delete", "remove"): _material_remove,
+    ("events:my_feed_page", "new calendar address"): _calendar_feed_renew,
     ("privacy:export", "own data"): _privacy_export,
     ("privacy:erase", "erase a person"): _privacy_erase,
 }

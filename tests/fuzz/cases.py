@@ -448,6 +448,11 @@ CASES: list[Case] = [
          page_kwargs=lambda w: {"pk": fx.offered_registration(w).event_id}),
     Case("events:offer_decline", STAFF, page="events:event",
          page_kwargs=lambda w: {"pk": fx.offered_registration(w).event_id}),
+    Case("events:material", ADMINISTRATOR, values={"title": ["Bilder från seminariet"]},
+         note="The file field gets a real picture or PDF, and odd and broken files."),
+    Case("events:material_delete", ADMINISTRATOR, page="events:material",
+         page_kwargs=lambda w: {"pk": fx.event(w).pk}),
+    Case("events:my_feed_page", STAFF, note="No fields: a new calendar address."),
     # data protection
     Case("privacy:export", STAFF, note="Accepted with the ZIP file itself (a download), not a redirect."),
     Case("privacy:erase", ADMINISTRATOR, values={"confirm": ["on"]}),

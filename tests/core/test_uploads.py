@@ -1,4 +1,4 @@
-"""Uploaded pictures are opened, checked and re-encoded (images.prepare_image)."""
+"""Uploaded pictures are opened, checked and re-encoded (core.uploads.prepare_image)."""
 
 import io
 
@@ -6,10 +6,9 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 
-from inspira.certification import images
-from inspira.certification.images import ImageRejected, prepare_image
-
-from .conftest import image_bytes
+from inspira.core import uploads
+from inspira.core.uploads import ImageRejected, prepare_image
+from tests.certification.conftest import image_bytes
 
 
 def _upload(data: bytes, name="picture.jpg", content_type="image/jpeg"):
@@ -77,7 +76,7 @@ def test_large_pictures_are_made_smaller():
 def test_a_file_over_the_size_limit_is_refused():
     data = image_bytes("PNG", size=(10, 10))
     with pytest.raises(ImageRejected, match="8"):
-        prepare_image(_upload(data + b"\0" * images.MAX_UPLOAD_BYTES, name="p.png"))
+        prepare_image(_upload(data + b"\0" * uploads.MAX_UPLOAD_BYTES, name="p.png"))
 
 
 def test_too_many_pixels_is_refused_before_decoding():
@@ -86,3 +85,23 @@ def test_too_many_pixels_is_refused_before_decoding():
     Image.new("1", (8000, 6000)).save(buf, format="PNG")
     with pytest.raises(ImageRejected, match="8000"):
         prepare_image(_upload(buf.getvalue(), name="p.png"))
+
+
+def _pptx() -> bytes:
+    import zipfile
+
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("[Content_Types].xml", "<Types/>")
+        archive.writestr("ppt/presentation.xml", "<p/>")
+    return buffer.getvalue()
+
+
+def test_slides_are_taken_only_where_the_caller_allows_them():
+    from django.core.exceptions import ValidationError
+
+    with pytest.raises(ValidationError) as refused:
+        uploads.check_attachment(_upload(_pptx(), name="bilder.pptx"))  # a basis attachment: no slides
+    assert "PowerPoint" not in str(refused.value)
+    checked = uploads.check_attachment(_upload(_pptx(), name="bilder.pptx"), allowed=(uploads.PDF, uploads.PPTX))
+    assert checked.content_type == uploads.PPTX
