@@ -145,10 +145,25 @@ class CalendarFilterForm(forms.Form):
 
 # --- Registering ---------------------------------------------------------------------------------------------
 
-class RegistrationForm(forms.Form):
+class _WithQuestions:
+    """The event's registration questions (``events.questions``) as fields of the form; ``answers()``
+    is what the registration service stores (personal data: shown only to the organisers)."""
+
+    def _add_questions(self, event) -> None:
+        from inspira.events.questions import add_question_fields
+
+        self._event = event
+        add_question_fields(self, event)
+
+    def answers(self) -> dict:
+        from inspira.events.questions import answers_from
+
+        return answers_from(self, self._event)
+
+
+class RegistrationForm(_WithQuestions, forms.Form):
     """A person's own registration. The school is asked only when the event counts schools (a quota
-    per school, or open to chosen schools). The lead's registration questions add their fields here;
-    ``answers()`` is what the service stores."""
+    per school, or open to chosen schools); the event's registration questions follow."""
 
     school = forms.ModelChoiceField(label=_("School"), queryset=None, required=False, widget=SELECT,
                                     empty_label=_("Choose a school"))
@@ -165,12 +180,10 @@ class RegistrationForm(forms.Form):
             self.fields["school"].help_text = _("The places are counted per school.")
         else:
             del self.fields["school"]
-
-    def answers(self) -> dict:
-        return {}
+        self._add_questions(event)
 
 
-class GroupRegistrationForm(forms.Form):
+class GroupRegistrationForm(_WithQuestions, forms.Form):
     """A group from one school, registered by its principal or site contact: a count, names optional."""
 
     school = forms.ModelChoiceField(label=_("School"), queryset=None, widget=SELECT, empty_label=None)
@@ -187,9 +200,7 @@ class GroupRegistrationForm(forms.Form):
         self.fields["school"].queryset = School.objects.filter(
             memberships__user=user, memberships__confirmed_at__isnull=False,
             memberships__role__in=GROUP_ROLES).order_by("name")
-
-    def answers(self) -> dict:
-        return {}
+        self._add_questions(event)
 
 
 class RegistrationCancelForm(forms.Form):

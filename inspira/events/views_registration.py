@@ -15,6 +15,7 @@ from inspira.core.pagination import paginate
 from inspira.events import registrations as services
 from inspira.events import selectors
 from inspira.events.forms import GroupRegistrationForm, RegistrationCancelForm, RegistrationForm
+from inspira.events.materials import material_visible_to
 from inspira.events.models import Event, Registration
 from inspira.events.permissions import event_may_manage, event_online_link_visible
 from inspira.events.places import PLACES
@@ -64,7 +65,8 @@ def _page_context(request, event, *, form=None, group_form=None) -> dict:
     user = request.user
     context = {"event": event, "now": now, "closed_reason": services.closed_reason(event, now=now),
                "free": PLACES.free(event, now=now), "show_link": event_online_link_visible(user=user, event=event),
-               "manages": event_may_manage(user=user, event=event)}
+               "manages": event_may_manage(user=user, event=event),
+               "materials": material_visible_to(event=event, user=user)}
     if not user.is_authenticated:
         return context
     mine = list(PLACES.with_position(Registration.objects.filter(event=event, user=user,
