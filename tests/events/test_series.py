@@ -174,7 +174,7 @@ def test_the_series_page_says_in_text_which_dates_were_moved_or_removed(client_f
                  ends_at=second.ends_at + datetime.timedelta(days=1))
     page = client_for(coordinator).get(reverse("events:series_detail", args=[series.pk])).content.decode()
     assert "Borttagen: För få anmälda" in page
-    assert "Flyttad (planerad till Tisdag 19 oktober)" in page
+    assert "Flyttad (planerad till tisdag 19 oktober)" in page
     assert page.count("Som planerat") == 4
 
 
