@@ -70,12 +70,22 @@ def choose_language(page: Page, live_server, words: Words) -> None:
     if words.language == "en":
         page.get_by_role("button", name="In English").click()
     expect(page.locator("html")).to_have_attribute("lang", words.language)
+    assert_accessible(page)
+
+
+def menu(page: Page, words: Words, name: str, submenu: str | None = None) -> None:
+    """Follow an entry of the main menu (under ``submenu`` when it is folded into one)."""
+    nav = page.get_by_role("navigation")
+    if submenu:
+        nav.get_by_role("button", name=words(submenu)).click()
+    nav.get_by_role("link", name=words(name), exact=True).first.click()
 
 
 def switch_on(page: Page, live_server, words: Words, administrator, coordinator) -> None:
     """The administrator switches the programme on and names its coordinator."""
     login(page, live_server, administrator)
-    page.goto(live_server.url + reverse("programmes:list"))
+    menu(page, words, "Programmes", submenu="Administration")
+    page.wait_for_url(live_server.url + reverse("programmes:list"))
     assert_accessible(page)
     name = words(INFO[PROGRAMME].name)
     section = page.locator(f"section[aria-labelledby=programme-{PROGRAMME}]")
@@ -106,10 +116,12 @@ def switch_on(page: Page, live_server, words: Words, administrator, coordinator)
 def create_seminar(page: Page, live_server, words: Words, coordinator) -> Event:
     """The coordinator creates a seminar with one place, shown in the public calendar."""
     login(page, live_server, coordinator)  # no central role: no second step
-    page.goto(live_server.url + reverse("events:manage"))
+    assert_accessible(page)  # the coordinator's own page
+    menu(page, words, "Events")
+    page.wait_for_url(live_server.url + reverse("events:manage"))
     assert_accessible(page)
-    page.goto(live_server.url + reverse("events:create"))
-    expect(page.locator("h1")).to_be_visible()
+    words.click(page, "Create an event", role="link")
+    page.wait_for_url(live_server.url + reverse("events:create"))
     assert_accessible(page)
     day = timezone.localdate() + timedelta(days=7)
     page.get_by_label(words.label(EventForm, "title")).fill(TITLE)
@@ -137,6 +149,8 @@ def create_seminar(page: Page, live_server, words: Words, coordinator) -> Event:
 def register(page: Page, live_server, words: Words, teacher, event: Event, *, waiting: bool) -> Registration:
     """A teacher finds the seminar in the public calendar and registers (or joins the waiting list)."""
     login(page, live_server, teacher)
+    if not waiting:
+        assert_accessible(page)  # a teacher's own page
     page.goto(live_server.url + reverse("events:calendar"))
     assert_accessible(page)
     page.locator("main").get_by_role("link", name=TITLE, exact=True).click()
@@ -158,7 +172,8 @@ def register(page: Page, live_server, words: Words, teacher, event: Event, *, wa
 def cancel(page: Page, live_server, words: Words, teacher, registration: Registration) -> None:
     """The first teacher cannot come after all and gives the place up, before the last time to cancel."""
     login(page, live_server, teacher)
-    page.goto(live_server.url + reverse("events:mine"))
+    menu(page, words, "My events")
+    page.wait_for_url(live_server.url + reverse("events:mine"))
     assert_accessible(page)
     page.locator("main").get_by_role("link", name=TITLE, exact=True).first.click()
     page.wait_for_url(live_server.url + reverse("events:event", args=[registration.event_id]))
@@ -295,7 +310,8 @@ def read_summary(page: Page, live_server, words: Words, coordinator, survey_id: 
 def download_certificate(page: Page, live_server, words: Words, teacher) -> None:
     """The teacher who came off the waiting list downloads the certificate of participation."""
     login(page, live_server, teacher)
-    page.goto(live_server.url + reverse("events:mine"))
+    menu(page, words, "My events")
+    page.wait_for_url(live_server.url + reverse("events:mine"))
     words.click(page, "My participation: the events you attended and your certificate", role="link")
     page.wait_for_url(live_server.url + reverse("core:participation"))
     expect(page.locator("main table")).to_contain_text(TITLE)
