@@ -28,7 +28,6 @@ from tests.factories import (
     SchoolFactory,
     UserFactory,
     member,
-    programme,
 )
 
 pytestmark = pytest.mark.django_db
@@ -316,15 +315,11 @@ def test_the_capacity_cannot_go_below_the_places_taken():
         event_update(event=event, actor=UserFactory(role="administrator"), capacity=1)
 
 
-def test_a_group_of_another_programme_is_not_a_match_for_staff_with_no_school():
+def test_a_person_with_no_school_cannot_register_for_an_event_of_chosen_schools():
     event = EventFactory(eligibility=Eligibility.SCHOOLS)
     event.eligible_schools.add(SchoolFactory())
     with pytest.raises(RegistrationError, match="Choose the school"):
         registration_create(event=event, user=UserFactory())
-
-
-def test_the_programme_helper_is_importable():
-    assert programme("inspiration_sites").key == "inspiration_sites"
 
 
 def test_the_organisers_form_offers_the_registered_groups_and_saves_who_may_register():
