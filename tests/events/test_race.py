@@ -19,19 +19,17 @@ no overbooking: SQLite cannot upgrade a read transaction to a write while anothe
 """
 
 import importlib
-import threading
 import time
-from dataclasses import dataclass, field
 
 import pytest
 from django.apps import apps
 from django.db import connection
 from django.db.models import Sum
-from django.utils import translation
 
 from inspira.events import registrations as services
 from inspira.events.models import Event, Registration
 from tests.factories import EventFactory, RegistrationFactory, SchoolFactory, UserFactory, member
+from tests.race import Outcome, race
 
 programmes_migration = importlib.import_module("inspira.programmes.migrations.0002_the_five_programmes")
 
@@ -40,13 +38,6 @@ CAPACITY = 10
 ALREADY_REGISTERED = 6
 WINDOW_SECONDS = 0.05
 FULL_MESSAGE = "Sorry, the event is fully booked"
-
-
-@dataclass
-class Outcome:
-    registered: int = 0
-    full: list[str] = field(default_factory=list)
-    errors: list[str] = field(default_factory=list)
 
 
 def _setup():
@@ -58,36 +49,8 @@ def _setup():
 
 
 def _race(event, people, *, deferred_sqlite: bool = False) -> Outcome:
-    outcome = Outcome()
-    lock = threading.Lock()
-    barrier = threading.Barrier(len(people))
-
-    def attempt(user):
-        try:
-            if deferred_sqlite and connection.vendor == "sqlite":
-                connection.ensure_connection()
-                connection.transaction_mode = "DEFERRED"
-            barrier.wait()
-            with translation.override("en"):  # threads start in the default language; read the msgids
-                services.registration_create(event=event, user=user, waiting_list=False)
-        except services.EventFull as e:
-            with lock:
-                outcome.full.append(str(e))
-        except Exception as e:  # noqa: BLE001 - the test records whatever a request would have raised
-            with lock:
-                outcome.errors.append(f"{type(e).__name__}: {e}")
-        else:
-            with lock:
-                outcome.registered += 1
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=attempt, args=(user,)) for user in people]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
-    return outcome
+    return race([lambda user=user: services.registration_create(event=event, user=user, waiting_list=False)
+                 for user in people], full=services.EventFull, deferred_sqlite=deferred_sqlite)
 
 
 def _places_taken(event) -> int:
@@ -116,12 +79,12 @@ def test_concurrent_registrations_never_exceed_capacity(monkeypatch):
 
     assert outcome.errors == []
     assert _places_taken(event) <= CAPACITY
-    assert outcome.registered == CAPACITY - ALREADY_REGISTERED == 4
+    assert outcome.made == CAPACITY - ALREADY_REGISTERED == 4
     assert _places_taken(event) == CAPACITY
-    assert len(outcome.full) == THREADS - outcome.registered
+    assert len(outcome.full) == THREADS - outcome.made
     assert all(message.startswith(FULL_MESSAGE) for message in outcome.full), outcome.full[:3]
     print(f"\n[race, {connection.vendor}, lock on] threads={THREADS} attempts={THREADS} "
-          f"registrations made={outcome.registered} places={_places_taken(event)} capacity={CAPACITY}")
+          f"registrations made={outcome.made} places={_places_taken(event)} capacity={CAPACITY}")
 
 
 @pytest.mark.django_db(transaction=True)
@@ -135,7 +98,7 @@ def test_control_without_the_lock_the_same_checks_fail(monkeypatch):
 
     taken = _places_taken(event)
     print(f"\n[race, {connection.vendor}, lock off] threads={THREADS} attempts={THREADS} "
-          f"registrations made={outcome.registered} places={taken} capacity={CAPACITY} errors={len(outcome.errors)}")
+          f"registrations made={outcome.made} places={taken} capacity={CAPACITY} errors={len(outcome.errors)}")
     overbooked = taken > CAPACITY
     if connection.vendor == "postgresql":
         assert overbooked, "without the row lock PostgreSQL must overbook, or the race test proves nothing"

@@ -18,19 +18,17 @@ upgrade a read transaction to a write while another connection writes: the loser
 "database is locked" (an error, a 500 in a view), which the checks catch just as well.
 """
 
-import threading
 import time
 import uuid
-from dataclasses import dataclass, field
 
 import pytest
 from django.db import connection
 from django.db.models import Sum
-from django.utils import translation
 
 from inspira.visits import services
 from inspira.visits.models import Booking, Occasion
 from tests.factories import SchoolFactory
+from tests.race import Outcome, race
 from tests.visits.builders import make_booking, make_certification, make_occasion, member
 
 THREADS = 24
@@ -39,13 +37,6 @@ ALREADY_BOOKED = 6
 PARTICIPANTS = 2
 WINDOW_SECONDS = 0.05
 FULL_MESSAGE = "Sorry, the occasion is fully booked"
-
-
-@dataclass
-class Outcome:
-    booked: int = 0
-    full: list[str] = field(default_factory=list)
-    errors: list[str] = field(default_factory=list)
 
 
 def _setup():
@@ -62,41 +53,15 @@ def _setup():
     return occasion, visitors
 
 
+def _book(occasion, school, user):
+    return services.booking_create(
+        occasion=occasion, school=school, booked_by=user, idempotency_key=uuid.uuid4(),
+        visitors=services.Visitors(participants=PARTICIPANTS, contact_name=user.name, contact_email=user.email))
+
+
 def _race(occasion, visitors, *, deferred_sqlite: bool = False) -> Outcome:
-    outcome = Outcome()
-    lock = threading.Lock()
-    barrier = threading.Barrier(len(visitors))
-
-    def attempt(school, user):
-        try:
-            if deferred_sqlite and connection.vendor == "sqlite":
-                connection.ensure_connection()
-                connection.transaction_mode = "DEFERRED"
-            barrier.wait()
-            with translation.override("en"):  # threads start in the default language; read the msgids
-                services.booking_create(
-                    occasion=occasion, school=school, booked_by=user, idempotency_key=uuid.uuid4(),
-                    visitors=services.Visitors(participants=PARTICIPANTS, contact_name=user.name,
-                                               contact_email=user.email),
-                )
-        except services.OccasionFull as e:
-            with lock:
-                outcome.full.append(str(e))
-        except Exception as e:  # noqa: BLE001 - the test records whatever a request would have raised
-            with lock:
-                outcome.errors.append(f"{type(e).__name__}: {e}")
-        else:
-            with lock:
-                outcome.booked += 1
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=attempt, args=pair) for pair in visitors]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
-    return outcome
+    return race([lambda school=school, user=user: _book(occasion, school, user) for school, user in visitors],
+                full=services.OccasionFull, deferred_sqlite=deferred_sqlite)
 
 
 def _participants_booked(occasion) -> int:
@@ -117,12 +82,12 @@ def test_concurrent_bookings_never_exceed_capacity(monkeypatch):
 
     assert outcome.errors == []
     assert _participants_booked(occasion) <= CAPACITY
-    assert outcome.booked == (CAPACITY - ALREADY_BOOKED) // PARTICIPANTS == 2
+    assert outcome.made == (CAPACITY - ALREADY_BOOKED) // PARTICIPANTS == 2
     assert _participants_booked(occasion) == CAPACITY
-    assert len(outcome.full) == THREADS - outcome.booked
+    assert len(outcome.full) == THREADS - outcome.made
     assert all(message.startswith(FULL_MESSAGE) for message in outcome.full), outcome.full[:3]
     print(f"\n[race, {connection.vendor}, lock on] threads={THREADS} attempts={THREADS} "
-          f"bookings made={outcome.booked} participants={_participants_booked(occasion)} capacity={CAPACITY}")
+          f"bookings made={outcome.made} participants={_participants_booked(occasion)} capacity={CAPACITY}")
 
 
 @pytest.mark.django_db(transaction=True)
@@ -136,7 +101,7 @@ def test_control_without_the_lock_the_same_checks_fail(monkeypatch):
 
     booked = _participants_booked(occasion)
     print(f"\n[race, {connection.vendor}, lock off] threads={THREADS} attempts={THREADS} "
-          f"bookings made={outcome.booked} participants={booked} capacity={CAPACITY} errors={len(outcome.errors)}")
+          f"bookings made={outcome.made} participants={booked} capacity={CAPACITY} errors={len(outcome.errors)}")
     overbooked = booked > CAPACITY
     if connection.vendor == "postgresql":
         assert overbooked, "without the row lock PostgreSQL must overbook, or the race test proves nothing"
