@@ -255,6 +255,15 @@ class Registration(models.Model):
     def is_open(self) -> bool:
         return self.status in self.OPEN_STATUSES
 
+    # Templates read these, not the status codes.
+    @property
+    def is_confirmed(self) -> bool:
+        return self.status == self.Status.CONFIRMED
+
+    @property
+    def is_offered(self) -> bool:
+        return self.status == self.Status.OFFERED
+
 
 def material_path(instance, filename):
     # A random name with the extension of the type found in the content: the uploaded name may say

@@ -33,8 +33,7 @@ def _page(request, event, *, walk_in_form=None, status=200):
     # same whatever its length (tests/events/test_attendance.py counts them).
     registrations = list(attendance.attendance_list(event))
     now = timezone.now()
-    rows = [{"registration": r, "label": attendance.registration_label(r), "state": attendance.registration_state(r)}
-            for r in registrations]
+    rows = [_row(r) for r in registrations]
     return render(request, "events/attendance.html", {
         "event": event, "rows": rows, "counts": attendance.attendance_counts(registrations),
         "may_mark": attendance.attendance_may_mark(event=event, now=now),
@@ -56,6 +55,14 @@ def _counts_json(event) -> dict:
 def _stored(registration) -> dict:
     """What the row holds, for the phone to show after a refused tick (a refused tick changes nothing)."""
     return {"state": attendance.registration_state(registration), "count": registration.attended_count}
+
+
+def _row(registration) -> dict:
+    """One line of the list: the state's code for the page's script, booleans for the template."""
+    state = attendance.registration_state(registration)
+    return {"registration": registration, "label": attendance.registration_label(registration), "state": state,
+            "marked": state != attendance.UNMARKED, "present": state == attendance.PRESENT,
+            "absent": state == attendance.ABSENT}
 
 
 @login_required
