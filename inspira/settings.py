@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "inspira.programmes",
     "inspira.surveys",
     "inspira.events",
+    "inspira.benchmarking",
     "inspira.certification",
     "inspira.catalogue",
     "inspira.visits",

@@ -10,6 +10,7 @@ urlpatterns = [
     path("program/", include("inspira.programmes.urls")),
     path("enkater/", include("inspira.surveys.urls")),
     path("", include("inspira.events.urls")),
+    path("benchmarking/", include("inspira.benchmarking.urls")),
     path("ansokan/", include("inspira.certification.urls")),
     path("inspirationsplatser/", include("inspira.catalogue.urls")),
     path("besok/", include("inspira.visits.urls")),

@@ -17,6 +17,7 @@ LEVELS = [
     {"programmes"},
     {"surveys"},
     {"events"},
+    {"benchmarking"},
     {"certification"},
     {"catalogue"},
     {"visits"},

@@ -6,11 +6,13 @@ those apps who takes part. Instead each app names its groups here from its ``App
     register_group("benchmarking:round-participants", _("Participants of the benchmarking round"),
                    members=lambda user: Participant.objects.filter(user=user, round__is_open=True).exists())
 
-``members`` is either a callable ``(user) -> bool`` or a queryset of user ids (``values("user_id")``
+``members`` is either a callable ``(user) -> bool`` (or ``(user, event) -> bool``, for groups that
+differ from event to event, such as one round's participants) or a queryset of user ids (``values("user_id")``
 or ``values_list("user_id", flat=True)``), read when someone registers, never cached: who belongs
 changes. The organiser's event form offers the registered groups; an event keeps only the key.
 """
 
+import inspect
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -22,6 +24,7 @@ class Group:
     key: str
     label: str
     members: Callable | QuerySet
+    takes_event: bool = False
 
 
 _GROUPS: dict[str, Group] = {}
@@ -33,7 +36,8 @@ def register_group(key: str, label, members) -> Group:
         raise ValueError("A group's key is 1-60 characters (Event.eligible_group).")
     if not (callable(members) or isinstance(members, QuerySet)):
         raise TypeError("members must be a callable (user) -> bool or a queryset of user ids")
-    group = Group(key=key, label=label, members=members)
+    takes_event = callable(members) and len(inspect.signature(members).parameters) >= 2
+    group = Group(key=key, label=label, members=members, takes_event=takes_event)
     _GROUPS[key] = group
     return group
 
@@ -52,8 +56,9 @@ def group_label(key: str) -> str:
     return str(group.label) if group else key
 
 
-def is_member(key: str, user) -> bool:
-    """Whether ``user`` belongs to the group. An unknown key (its app was removed) admits nobody."""
+def is_member(key: str, user, event=None) -> bool:
+    """Whether ``user`` belongs to the group (for ``event``, where the group depends on the event).
+    An unknown key (its app was removed) admits nobody."""
     group = _GROUPS.get(key)
     if group is None or not (user.is_authenticated and user.is_active):
         return False
@@ -63,4 +68,6 @@ def is_member(key: str, user) -> bool:
         # of users themselves: on the primary key.
         column = members._fields[0] if members._fields else "pk"
         return members.filter(**{column: user.pk}).exists()
+    if group.takes_event:
+        return bool(group.members(user, event))
     return bool(group.members(user))

@@ -102,7 +102,7 @@ def user_is_eligible(*, event: Event, user, school=None) -> bool:
     if event.eligibility == Eligibility.ANYONE:
         return True
     if event.eligibility == Eligibility.GROUP:
-        return eligibility.is_member(event.eligible_group, user)
+        return eligibility.is_member(event.eligible_group, user, event)
     if school is not None:
         return can_act_for_school(user, school) and _school_matches(event, getattr(school, "pk", school))
     return any(_school_matches(event, school_id) for school_id in eligible_school_ids(user))

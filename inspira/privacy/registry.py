@@ -7,6 +7,7 @@ either as handled by an area, kept by law, or not personal data, each with its r
 
 from inspira.privacy.areas import (
     accounts,
+    benchmarking,
     billing,
     catalogue,
     certification,
@@ -23,8 +24,8 @@ from inspira.privacy.scrub import Scrubber, Subject
 
 # Order matters only for the download's order of categories; erasure runs them all in one transaction.
 AREAS: list[Area] = [
-    accounts.AREA, schools.AREA, programmes.AREA, surveys.AREA, events.AREA, certification.AREA, catalogue.AREA,
-    visits.AREA, billing.AREA, core.AREA, platform.AREA,
+    accounts.AREA, schools.AREA, programmes.AREA, surveys.AREA, events.AREA, benchmarking.AREA, certification.AREA,
+    catalogue.AREA, visits.AREA, billing.AREA, core.AREA, platform.AREA,
 ]
 
 # Fields that hold no personal data, though their name or type suggests they might.

@@ -60,6 +60,7 @@ NAMESPACES = {
     "certification": Key.INSPIRATION_SITES,
     "catalogue": Key.INSPIRATION_SITES,
     "visits": Key.INSPIRATION_SITES,
+    "benchmarking": Key.BENCHMARKING,
 }
 
 

@@ -31,6 +31,7 @@ from inspira.core import pagecache
 from inspira.core.audit import audit_record
 from inspira.core.capacity import NotEnoughPlaces
 from inspira.core.clock import local_clock_after, local_midnight
+from inspira.core.workdays import holiday_name, working_days_before
 from inspira.schools.selectors import closed_days
 from inspira.schoolyears.services import FeeRuleMissing
 from inspira.visits import notifications
@@ -46,7 +47,6 @@ from inspira.visits.models import (
 from inspira.visits.permissions import can_manage_occasions, can_undo_outcome, is_host_of
 from inspira.visits.places import PLACES
 from inspira.visits.signals import booking_completed, booking_completion_undone
-from inspira.visits.workdays import holiday_name, working_days_before
 
 MAX_SERIES_WEEKS = 52
 # An offer from the waiting list is not made when the visit starts sooner than this: no one

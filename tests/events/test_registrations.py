@@ -177,7 +177,7 @@ def test_a_named_group_registered_by_another_programme():
     eligibility.register_group("test:ids", "Id-lista", members=User.objects.filter(
         pk=insiders[1].pk).values("pk"))
     try:
-        assert [g.key for g in eligibility.groups()] == ["test:ids", "test:panel"]
+        assert [g.key for g in eligibility.groups() if g.key.startswith("test:")] == ["test:ids", "test:panel"]
         event = EventFactory(eligibility=Eligibility.GROUP, eligible_group="test:panel")
         with pytest.raises(RegistrationError, match="not open to you"):
             registration_create(event=event, user=UserFactory())

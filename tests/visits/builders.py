@@ -19,7 +19,7 @@ from tests.support import STOCKHOLM, at  # noqa: F401 (the visits tests import t
 def working_day(day: date, step: int = 1) -> date:
     """``day`` if an occasion may be on it (a weekday that is no public holiday), else the next such day
     (the one before with ``step=-1``): tests that count from today stay off weekends."""
-    from inspira.visits.workdays import is_working_day
+    from inspira.core.workdays import is_working_day
 
     while not is_working_day(day):
         day += timedelta(days=step)

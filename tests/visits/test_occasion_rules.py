@@ -9,11 +9,11 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from inspira.core.workdays import is_holiday
 from inspira.visits import services
 from inspira.visits.forms import OccasionForm, SeriesDatesForm
 from inspira.visits.models import Occasion
 from inspira.visits.services import OccasionDetails, VisitError
-from inspira.visits.workdays import is_holiday
 from tests.visits.builders import make_certification, make_occasion, working_day
 
 MORNING, AFTERNOON = Occasion.Slot.MORNING, Occasion.Slot.AFTERNOON
