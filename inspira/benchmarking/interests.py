@@ -142,7 +142,9 @@ def interest_register(*, round: Round, user, school, grades, subjects: str, unav
 @transaction.atomic
 def interest_withdraw(*, interest: Interest, actor, now=None) -> Interest:
     now = now or timezone.now()
-    interest = Interest.objects.select_for_update().select_related("round", "school", "user").get(pk=interest.pk)
+    # Lock only the registration: the joined user may be null (erased), which PostgreSQL cannot lock.
+    interest = (Interest.objects.select_for_update(of=("self",)).select_related("round", "school", "user")
+                .get(pk=interest.pk))
     if interest.user_id != actor.pk:
         raise InterestError(_("Only the teacher who registered can withdraw the registration."))
     if interest.is_withdrawn:

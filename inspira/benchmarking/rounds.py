@@ -182,7 +182,7 @@ def round_update(*, benchmarking_round: Round, actor, **fields) -> Round:
     unknown = set(fields) - {*ROUND_FIELDS, *MEETING_FIELDS}
     if unknown:
         raise TypeError(f"round_update() got unexpected fields {sorted(unknown)}")
-    benchmarking_round = Round.objects.select_for_update().select_related("kickoff", "closing").get(
+    benchmarking_round = Round.objects.select_for_update(of=("self",)).select_related("kickoff", "closing").get(
         pk=benchmarking_round.pk)
     if not round_may_change(benchmarking_round=benchmarking_round):
         raise RoundError(_("A finished round cannot be changed."))
