@@ -215,3 +215,33 @@ def test_days_in_the_window_are_checked_against_its_own_ends():
     errors = interests.unavailable_day_errors(
         [datetime.date(2027, 9, 12), datetime.date(2027, 9, 13), datetime.date(2027, 11, 20)], benchmarking_round)
     assert len(errors) == 2 and "2027-09-12" in errors[0] and "2027-11-20" in errors[1]
+
+
+@pytest.fixture
+def _programmes_back(transactional_db):
+    # A transactional test empties the tables afterwards, the programmes of the data migration among
+    # them; put them back first (as tests/events/test_race.py does).
+    import importlib
+
+    from django.apps import apps
+
+    importlib.import_module("inspira.programmes.migrations.0002_the_five_programmes").create(apps, None)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_one_person_registering_many_times_at_once_gets_one_registration(_programmes_back):
+    """Eight requests of one teacher at the same moment (a double click, several tabs): one is made,
+    the others get the message, none a server error; the round's row lock and the unique constraint
+    hold on both engines."""
+    from tests.race import race
+
+    benchmarking_on()
+    benchmarking_round = RoundFactory()
+    school = SchoolFactory()
+    teacher = member(school)
+    outcome = race([lambda: register(benchmarking_round, teacher, school) for _n in range(8)],
+                   full=interests.InterestError)
+    assert outcome.errors == []
+    assert outcome.made == 1 and len(outcome.full) == 7
+    assert all("already registered" in message for message in outcome.full), outcome.full[:2]
+    assert Interest.objects.filter(round=benchmarking_round, user=teacher).count() == 1
