@@ -71,6 +71,24 @@ def test_a_registered_teacher_is_shown_their_registration_instead_of_the_link(cl
     assert reverse("benchmarking:mine") in html
 
 
+def test_the_programme_page_queries_do_not_grow_with_rounds_or_quotes(client_for, open_round, staff, school,
+                                                                     django_assert_max_num_queries):
+    client = client_for(staff)
+    InterestFactory(round=open_round, user=staff, school=school)
+    client.get(reverse("benchmarking:index"))
+    with CaptureQueriesContext(connection) as few:
+        client.get(reverse("benchmarking:index"))
+    few = len(few)  # now: the next request empties the connection's log
+    now = timezone.now()
+    for n in range(4):
+        InterestFactory(round=RoundFactory(), user=staff, school=school)
+        Quote.objects.create(round=open_round, author=UserFactory(), text=f"Citat {n}", show_name=True,
+                             consent_at=now, consent_text="Ja", published_at=now)
+    with django_assert_max_num_queries(few):
+        response = client.get(reverse("benchmarking:index"))
+    assert len(response.context["open_rounds"]) == 5 and len(response.context["quotes"]) == 4
+
+
 def test_the_programme_page_has_an_empty_state(client, db):
     benchmarking_on()
     assert "Ingen omgång" in client.get(reverse("benchmarking:index")).content.decode()
