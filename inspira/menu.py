@@ -48,6 +48,20 @@ def _administrator(user) -> bool:
     return has_central_role(user, User.Role.ADMINISTRATOR)
 
 
+def _benchmarking_coordinator(user) -> bool:
+    """Administrators and the benchmarking programme's coordinators (benchmarking.permissions.may_coordinate),
+    read from the cached map of coordinators: the menu asks on every page."""
+    from inspira.events.permissions import _coordinators
+    from inspira.programmes.catalog import Key
+
+    return _administrator(user) or (user.is_authenticated and user.is_active
+                                    and user.pk in _coordinators().get(Key.BENCHMARKING, ()))
+
+
+# The benchmarking pages of the teachers (the rest are the coordinators').
+BENCHMARKING_TEACHER_PAGES = ("index", "interest_register", "mine", "interest_withdraw")
+
+
 def _view(name: str) -> Callable:
     return lambda match: match.view_name == name
 
@@ -85,6 +99,12 @@ ENTRIES = (
     # The organisers' events (coordinators and administrators); the public calendar is not this entry.
     ("events:manage", _("Events"), may_manage_events,
      lambda match: match.app_name == "events" and match.url_name not in PARTICIPANT_PAGES),
+    # The benchmarking programme's page for the teachers, and its rounds for the coordinators (only
+    # while the programme is on: the entries belong to its namespace).
+    ("benchmarking:index", _("Benchmarking"), _school_person,
+     lambda match: match.app_name == "benchmarking" and match.url_name in BENCHMARKING_TEACHER_PAGES),
+    ("benchmarking:round_list", _("Benchmarking rounds"), _benchmarking_coordinator,
+     lambda match: match.app_name == "benchmarking" and match.url_name not in BENCHMARKING_TEACHER_PAGES),
 )
 
 # The administration's registers, in one dropdown after the entries above.

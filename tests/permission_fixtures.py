@@ -348,3 +348,29 @@ def calendar_feed_token(world: World) -> str:
     from inspira.events.feeds import calendar_feed_renew
 
     return world.once("calendar_feed_token", lambda: calendar_feed_renew(user=world.users[STAFF]).token)
+
+
+# --- Benchmarking (switched off by default: each of its URLs switches it on first) ---
+
+def benchmarking_on(world: World) -> dict:
+    """Switch the benchmarking programme on; no URL kwargs (a row's ``kwargs`` for its list pages)."""
+    from tests.benchmarking.factories import benchmarking_on as switch_on
+
+    world.once("benchmarking_on", switch_on)
+    return {}
+
+
+def benchmarking_round(world: World):
+    """A round of the (switched-on) benchmarking programme whose interest registration is open."""
+    from tests.benchmarking.factories import RoundFactory
+
+    benchmarking_on(world)
+    return world.once("benchmarking_round", lambda: RoundFactory(title="Klasslärare i åk 1–6, hösttermin 2027"))
+
+
+def benchmarking_interest(world: World):
+    """The world's staff member's interest registration in the open round."""
+    from tests.benchmarking.factories import InterestFactory
+
+    return world.once("benchmarking_interest", lambda: InterestFactory(
+        round=benchmarking_round(world), user=world.users[STAFF], school=world.school))

@@ -709,3 +709,26 @@ TABLE.update({
         note="An empty POST (the confirmation box not ticked) re-shows the page and erases nothing.",
     ),
 })
+
+# --- Benchmarking rounds (inspira/benchmarking): off by default, so each row switches it on ---
+# Coordinators of the programme (no role here) have what administrators have (tests/benchmarking).
+TABLE.update({
+    "benchmarking:index": Row(GET=PUBLIC, POST=NOBODY, kwargs=fx.benchmarking_on,
+                              note="The programme's page and its open rounds: public while the programme is on."),
+    "benchmarking:round_list": Row(GET=ADMIN_ONLY, POST=not_allowed(LOGGED_IN), kwargs=fx.benchmarking_on),
+    "benchmarking:round_create": Row(GET=ADMIN_ONLY, POST=ADMIN_ONLY, kwargs=fx.benchmarking_on,
+                                     note="An empty POST re-shows the form."),
+    "benchmarking:round_detail": Row(GET=ADMIN_ONLY, POST=not_allowed(LOGGED_IN),
+                                     kwargs=lambda w: {"pk": fx.benchmarking_round(w).pk}),
+    "benchmarking:round_edit": Row(GET=ADMIN_ONLY, POST=ADMIN_ONLY,
+                                   kwargs=lambda w: {"pk": fx.benchmarking_round(w).pk},
+                                   note="An empty POST re-shows the form."),
+    "benchmarking:interest_register": Row(
+        GET=ANY_CONFIRMED_MEMBER, POST=ANY_CONFIRMED_MEMBER, kwargs=lambda w: {"pk": fx.benchmarking_round(w).pk},
+        note="Teachers register for a school they are confirmed at; an empty POST re-shows the form."),
+    "benchmarking:mine": Row(GET=LOGGED_IN, POST=not_allowed(LOGGED_IN), kwargs=fx.benchmarking_on,
+                             note="Everyone logged in sees their own registrations (perhaps none)."),
+    "benchmarking:interest_withdraw": Row(
+        GET=only(STAFF), POST=only(STAFF), kwargs=lambda w: {"pk": fx.benchmarking_interest(w).pk},
+        note="Only the teacher who registered; another person's registration is refused (403)."),
+})

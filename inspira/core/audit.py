@@ -78,6 +78,11 @@ ACTION_LABELS = {
     "event.material_added": _("Published material from an event"),
     "event.material_removed": _("Removed material from an event"),
     "event.calendar_feed_renewed": _("Made a new address for their calendar feed"),
+    # benchmarking
+    "benchmarking.round_created": _("Opened a benchmarking round"),
+    "benchmarking.round_updated": _("Changed a benchmarking round"),
+    "benchmarking.interest_registered": _("Registered interest in a benchmarking round"),
+    "benchmarking.interest_withdrawn": _("Withdrew an interest registration in a benchmarking round"),
     # certification
     "application.preparation_start": _("Started preparing an application"),
     "application.contact_log_add": _("Logged a contact with a school"),

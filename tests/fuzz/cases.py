@@ -65,6 +65,22 @@ def _series_rule(w: World) -> dict:
             "end_time": ["16:30"], "place": ["Aulan"], "capacity": ["30"]}
 
 
+def _benchmarking_meetings() -> dict:
+    """Meetings that fit fx.benchmarking_round (registration closes in 10 days, visits in 60-150 days)."""
+    today = timezone.localdate()
+    return {"kickoff_date": [(today + timedelta(days=30)).isoformat()], "kickoff_time": ["13:00"],
+            "kickoff_place": ["Stadshuset"], "closing_date": [(today + timedelta(days=160)).isoformat()],
+            "closing_time": ["13:00"], "closing_place": ["Stadshuset"]}
+
+
+def _benchmarking_round(w: World) -> dict:
+    now, today = timezone.localtime(), timezone.localdate()
+    return {"title": ["Klasslärare i åk 1–6, hösttermin"], "interest_opens_at": [now.strftime("%Y-%m-%dT%H:%M")],
+            "interest_closes_at": [(now + timedelta(days=10)).strftime("%Y-%m-%dT%H:%M")],
+            "visit_window_starts": [(today + timedelta(days=60)).isoformat()],
+            "visit_window_ends": [(today + timedelta(days=150)).isoformat()]} | _benchmarking_meetings()
+
+
 # --- Objects only the fuzz needs ----------------------------------------------------------------------------
 
 def _closed_period_values() -> dict:
@@ -453,6 +469,13 @@ CASES: list[Case] = [
     Case("events:material_delete", ADMINISTRATOR, page="events:material",
          page_kwargs=lambda w: {"pk": fx.event(w).pk}),
     Case("events:my_feed_page", STAFF, note="No fields: a new calendar address."),
+    # benchmarking rounds
+    Case("benchmarking:round_create", ADMINISTRATOR, kwargs=fx.benchmarking_on, values=_benchmarking_round),
+    Case("benchmarking:round_edit", ADMINISTRATOR, values=lambda w: _benchmarking_meetings(),
+         note="The world's round was made without its meetings: saving it makes them."),
+    Case("benchmarking:interest_register", STAFF, values={"grades": ["1", "2"], "subjects": ["Svenska, matematik"]},
+         note="The days the teacher cannot be away get dates in and out of the visit window, and nonsense."),
+    Case("benchmarking:interest_withdraw", STAFF, note="No fields of its own: the confirmation is the POST."),
     # data protection
     Case("privacy:export", STAFF, note="Accepted with the ZIP file itself (a download), not a redirect."),
     Case("privacy:erase", ADMINISTRATOR, values={"confirm": ["on"]}),
