@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from inspira.accounts.models import User
 from inspira.accounts.permissions import CENTRAL_ROLES, has_central_role
+from inspira.benchmarking.permissions import may_approve_claims
 from inspira.billing.permissions import can_view_overview
 from inspira.certification.permissions import can_decide, can_view_casework
 from inspira.events.permissions import may_manage_events
@@ -85,6 +86,9 @@ ENTRIES = (
     # The organisers' events (coordinators and administrators); the public calendar is not this entry.
     ("events:manage", _("Events"), may_manage_events,
      lambda match: match.app_name == "events" and match.url_name not in PARTICIPANT_PAGES),
+    # Finance's list of the schools' substitute-cost claims for benchmarking (gone while the programme is off).
+    ("benchmarking:finance_claims", _("Substitute costs"), may_approve_claims,
+     lambda match: match.view_name in ("benchmarking:finance_claims", "benchmarking:claim_detail")),
 )
 
 # The administration's registers, in one dropdown after the entries above.

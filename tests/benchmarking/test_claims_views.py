@@ -190,3 +190,16 @@ def test_a_claim_of_an_erased_teacher_still_exports(school, finance, client_for,
     line.day_away.participant.save(update_fields=["user"])
     _header, *rows = _csv_rows(client_for(finance).get(reverse("benchmarking:finance_claims_csv")))
     assert len(rows) == 1 and rows[0][3] == "Participant (erased)"
+
+
+def test_finance_finds_the_claims_in_the_menu_while_the_programme_is_on(finance, client_for):
+    from inspira.programmes import state
+    from inspira.programmes.models import Programme
+
+    client = client_for(finance)
+    url = reverse("benchmarking:finance_claims")
+    make_round()  # switches the programme on
+    assert f'href="{url}"' in client.get(reverse("core:dashboard")).text
+    Programme.objects.filter(key="benchmarking").update(is_active=False)
+    state.forget()
+    assert f'href="{url}"' not in client.get(reverse("core:dashboard")).text

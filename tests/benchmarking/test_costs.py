@@ -228,3 +228,19 @@ def test_unclaimed_days_per_round(school):
     by_round = {item.round.pk: item for item in costs.rounds_to_claim(school=school)}
     assert not by_round[first.pk].may_claim and len(by_round[first.pk].claims) == 1
     assert by_round[second.pk].may_claim and by_round[second.pk].amount == 180000
+
+
+@pytest.mark.parametrize("day", [datetime.date(2027, 3, 29), datetime.date(2026, 10, 26)])
+def test_the_visit_day_starts_at_stockholm_midnight_on_the_dst_weekends(round_, day):
+    """The Mondays after the clocks change: the day before at 23:59 local is too early, 00:01 is not."""
+    from zoneinfo import ZoneInfo
+
+    stockholm = ZoneInfo("Europe/Stockholm")
+    _group, members, visit = group_of_three(round_, visit_date=day)
+    before = datetime.datetime.combine(day - datetime.timedelta(days=1), datetime.time(23, 59), tzinfo=stockholm)
+    assert not costs.visit_may_confirm_held(visit=visit, now=before)
+    with pytest.raises(costs.CostError):
+        costs.visit_confirm_held(visit=visit, actor=members[0].user, now=before)
+    after = datetime.datetime.combine(day, datetime.time(0, 1), tzinfo=stockholm)
+    costs.visit_confirm_held(visit=visit, actor=members[0].user, now=after)
+    assert DayAway.objects.filter(visit=visit, date=day).count() == 3
