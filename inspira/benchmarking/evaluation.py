@@ -63,8 +63,6 @@ def round_evaluation_state(*, round: Round, now=None) -> dict:
         "is_open": state == Survey.State.OPEN,
         "is_closed": state == Survey.State.CLOSED,
         "may_invite": round_evaluation_may_invite(round=round, now=now),
-        "may_invite_attended": round_evaluation_may_invite(round=round, now=now)
-        and round.closing.starts_at <= now,
         "invited": survey.invitations.count() if survey else 0,
     }
 

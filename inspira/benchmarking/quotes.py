@@ -73,10 +73,10 @@ def quote_submit(*, round: Round, author, text: str, show_name: bool, consent: b
 @transaction.atomic
 def quote_withdraw(*, quote: Quote, actor) -> None:
     """The writer takes the quote back: it is deleted, so a published quote leaves the page at once."""
-    quote = Quote.objects.select_for_update().get(pk=quote.pk)
+    quote = Quote.objects.select_for_update(of=("self",)).select_related("round").get(pk=quote.pk)
     if not quote_may_withdraw(quote=quote, user=actor):
         raise QuoteError(_("Only the writer can withdraw a quote."))
-    audit_record(actor=actor, action="benchmarking.quote_withdrawn", obj=quote, summary=str(quote.round_id),
+    audit_record(actor=actor, action="benchmarking.quote_withdrawn", obj=quote, summary=quote.round.title,
                  data={"round": quote.round_id, "was_published": quote_is_published(quote)})
     quote.delete()
 

@@ -203,3 +203,26 @@ def test_finance_finds_the_claims_in_the_menu_while_the_programme_is_on(finance,
     Programme.objects.filter(key="benchmarking").update(is_active=False)
     state.forget()
     assert f'href="{url}"' not in client.get(reverse("core:dashboard")).text
+
+
+def test_the_principals_page_queries_do_not_grow_with_rounds(school, client_for):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    held_claim(school)
+    client = client_for(_principal(school))
+    url = reverse("benchmarking:claims_school", args=[school.pk])
+    client.get(url)
+    with CaptureQueriesContext(connection) as few:
+        client.get(url)
+    for _ in range(3):
+        held_claim(school)
+        round_ = make_round()
+        _group, members, visit = group_of_three(round_)
+        members[2].school = school
+        members[2].save(update_fields=["school"])
+        costs.visit_confirm_held(visit=visit, actor=members[0].user)
+    with CaptureQueriesContext(connection) as many:
+        page = client.get(url)
+    assert len(many) == len(few)
+    assert page.text.count(reverse("benchmarking:claim_create", args=[round_.pk, school.pk])) == 1
