@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from inspira.accounts.models import User
 from inspira.accounts.permissions import CENTRAL_ROLES, has_central_role
+from inspira.benchmarking.permissions import may_approve_claims
 from inspira.billing.permissions import can_view_overview
 from inspira.certification.permissions import can_decide, can_view_casework
 from inspira.events.permissions import may_manage_events
@@ -105,6 +106,9 @@ ENTRIES = (
      lambda match: match.app_name == "benchmarking" and match.url_name in BENCHMARKING_TEACHER_PAGES),
     ("benchmarking:round_list", _("Benchmarking rounds"), _benchmarking_coordinator,
      lambda match: match.app_name == "benchmarking" and match.url_name not in BENCHMARKING_TEACHER_PAGES),
+    # Finance's list of the schools' substitute-cost claims for benchmarking (gone while the programme is off).
+    ("benchmarking:finance_claims", _("Substitute costs"), may_approve_claims,
+     lambda match: match.view_name in ("benchmarking:finance_claims", "benchmarking:claim_detail")),
 )
 
 # The administration's registers, in one dropdown after the entries above.

@@ -374,3 +374,30 @@ def benchmarking_interest(world: World):
 
     return world.once("benchmarking_interest", lambda: InterestFactory(
         round=benchmarking_round(world), user=world.users[STAFF], school=world.school))
+# --- benchmarking: substitute costs, the closing evaluation, quotes (tests/benchmarking/builders_costs.py) ----
+
+def bm_costs(world: World) -> dict:
+    """The benchmarking programme switched on and one round of it: the world's staff member (at the
+    world's school) and the other school's staff member in one group with a third teacher; a visit
+    yesterday hosted by the staff member, confirmed as held (so the staff member has a day away, which
+    the principal claims); a closing meeting yesterday; a quote of the staff member. None of the roles
+    coordinates the programme, so only administrators do what coordinators do."""
+    from inspira.benchmarking import costs, quotes
+    from tests.benchmarking import builders_costs as b
+
+    def make():
+        round_ = b.make_round(title="Klasslärare åk 1–6, hösten")
+        staff = b.make_participant(round_, school=world.school, user=world.users[STAFF])
+        other = b.make_participant(round_, school=world.other_school, user=world.users[OTHER_STAFF])
+        third = b.make_participant(round_)
+        group = b.make_group(round_, [staff, other, third])
+        visit = b.make_visit(group, staff, timezone.localdate() - datetime.timedelta(days=1))
+        held = b.make_visit(group, other, timezone.localdate() - datetime.timedelta(days=2))
+        costs.visit_confirm_held(visit=held, actor=world.users[OTHER_STAFF])
+        claim = costs.claim_create(round=round_, school=world.other_school, actor=world.users[OTHER_PRINCIPAL])
+        b.make_meeting(round_, "closing")
+        quote = quotes.quote_submit(round=round_, author=world.users[STAFF], text="Många nya idéer.",
+                                    show_name=False, consent=True)
+        return {"round": round_, "visit": visit, "claim": claim, "quote": quote}
+
+    return world.once("bm_costs", make)

@@ -732,3 +732,69 @@ TABLE.update({
         GET=only(STAFF), POST=only(STAFF), kwargs=lambda w: {"pk": fx.benchmarking_interest(w).pk},
         note="Only the teacher who registered; another person's registration is refused (403)."),
 })
+
+
+# --- benchmarking: substitute costs, the closing evaluation and quotes (fx.bm_costs) ---------------------------
+# The programme is off by default; fx.bm_costs switches it on. None of the roles coordinates it, so what
+# coordinators do only administrators do here (tests/benchmarking cover the coordinators themselves).
+
+
+def _bm(key):
+    return lambda w: fx.bm_costs(w)[key]
+
+
+def _bm_on(w) -> dict:
+    fx.bm_costs(w)
+    return {}
+
+
+CLAIM_READERS = only(OTHER_PRINCIPAL, ADMINISTRATOR, FINANCE)
+BM_PARTICIPANTS = only(STAFF, OTHER_STAFF)
+
+TABLE.update({
+    "benchmarking:visit_held": Row(
+        GET=only(STAFF, ADMINISTRATOR), POST=only(STAFF, ADMINISTRATOR),
+        kwargs=lambda w: {"visit_id": _bm("visit")(w).pk},
+        note="The visit's host (the staff member) or coordinators; other members of the group are refused.",
+    ),
+    "benchmarking:claims_school": Row(
+        GET=only(PRINCIPAL), POST=not_allowed(LOGGED_IN), kwargs=lambda w: {**_bm_on(w), "school_id": w.school.pk},
+        note="The school's principal only.",
+    ),
+    "benchmarking:claim_create": Row(
+        GET=not_allowed(LOGGED_IN), POST=only(PRINCIPAL),
+        kwargs=lambda w: {"round_id": _bm("round")(w).pk, "school_id": w.school.pk},
+    ),
+    "benchmarking:claim_detail": Row(
+        GET=CLAIM_READERS, POST=not_allowed(LOGGED_IN), kwargs=lambda w: {"claim_id": _bm("claim")(w).pk},
+        note="The claim is the other school's: its principal, finance and administrators.",
+    ),
+    "benchmarking:claim_approve": Row(
+        GET=not_allowed(LOGGED_IN), POST=FINANCE_AND_ADMINISTRATORS, kwargs=lambda w: {"claim_id": _bm("claim")(w).pk},
+    ),
+    "benchmarking:finance_claims": Row(GET=FINANCE_AND_ADMINISTRATORS, POST=not_allowed(LOGGED_IN), kwargs=_bm_on),
+    "benchmarking:finance_claims_csv": Row(GET=FINANCE_AND_ADMINISTRATORS, POST=not_allowed(LOGGED_IN),
+                                           kwargs=_bm_on),
+    "benchmarking:finance_claims_xlsx": Row(GET=FINANCE_AND_ADMINISTRATORS, POST=not_allowed(LOGGED_IN),
+                                            kwargs=_bm_on),
+    "benchmarking:round_closing": Row(GET=ADMIN_ONLY, POST=not_allowed(LOGGED_IN),
+                                      kwargs=lambda w: {"round_id": _bm("round")(w).pk}),
+    "benchmarking:evaluation_create": Row(GET=not_allowed(LOGGED_IN), POST=ADMIN_ONLY,
+                                          kwargs=lambda w: {"round_id": _bm("round")(w).pk}),
+    "benchmarking:evaluation_invite": Row(
+        GET=not_allowed(LOGGED_IN), POST=ADMIN_ONLY, kwargs=lambda w: {"round_id": _bm("round")(w).pk},
+        note="Without an evaluation the coordinator is told so on the page (a redirect).",
+    ),
+    "benchmarking:quotes_mine": Row(
+        GET=BM_PARTICIPANTS, POST=BM_PARTICIPANTS, kwargs=lambda w: {"round_id": _bm("round")(w).pk},
+        note="The round's admitted participants; an empty POST re-shows the form and stores nothing.",
+    ),
+    "benchmarking:quote_withdraw": Row(
+        GET=not_allowed(LOGGED_IN), POST=only(STAFF), kwargs=lambda w: {"quote_id": _bm("quote")(w).pk},
+        note="Only the writer (the staff member).",
+    ),
+    "benchmarking:quote_publish": Row(GET=not_allowed(LOGGED_IN), POST=ADMIN_ONLY,
+                                      kwargs=lambda w: {"quote_id": _bm("quote")(w).pk}),
+    "benchmarking:quote_unpublish": Row(GET=not_allowed(LOGGED_IN), POST=ADMIN_ONLY,
+                                        kwargs=lambda w: {"quote_id": _bm("quote")(w).pk}),
+})

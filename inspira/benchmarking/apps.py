@@ -15,3 +15,4 @@ class BenchmarkingConfig(AppConfig):
         from inspira.benchmarking.participants import register_participant_group
 
         register_participant_group()
+        from inspira.benchmarking import receivers  # noqa: F401  (connects the attendance receiver)

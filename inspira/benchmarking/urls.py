@@ -17,3 +17,25 @@ urlpatterns = [
     path("omgangar/<int:pk>/andra/", views.round_edit, name="round_edit"),
     # Further pages (the proposal, groups, visits, claims...) are appended below.
 ]
+
+# --- Substitute costs, the closing evaluation and quotes (cost_views, quote_views) ---
+from inspira.benchmarking import cost_views, quote_views  # noqa: E402
+
+urlpatterns += [
+    path("besok/<int:visit_id>/genomfort/", cost_views.visit_held, name="visit_held"),
+    path("skolor/<int:school_id>/vikariekostnader/", cost_views.claims_school, name="claims_school"),
+    path("omgangar/<int:round_id>/skolor/<int:school_id>/vikariekostnader/", cost_views.claim_create,
+         name="claim_create"),
+    path("vikariekostnader/", cost_views.finance_claims, name="finance_claims"),
+    path("vikariekostnader/export.csv", cost_views.finance_claims_csv, name="finance_claims_csv"),
+    path("vikariekostnader/export.xlsx", cost_views.finance_claims_xlsx, name="finance_claims_xlsx"),
+    path("vikariekostnader/<int:claim_id>/", cost_views.claim_detail, name="claim_detail"),
+    path("vikariekostnader/<int:claim_id>/godkann/", cost_views.claim_approve, name="claim_approve"),
+    path("omgangar/<int:round_id>/avslutning/", quote_views.round_closing, name="round_closing"),
+    path("omgangar/<int:round_id>/utvardering/skapa/", quote_views.evaluation_create, name="evaluation_create"),
+    path("omgangar/<int:round_id>/utvardering/bjud-in/", quote_views.evaluation_invite, name="evaluation_invite"),
+    path("omgangar/<int:round_id>/citat/", quote_views.quotes_mine, name="quotes_mine"),
+    path("citat/<int:quote_id>/ta-tillbaka/", quote_views.quote_withdraw, name="quote_withdraw"),
+    path("citat/<int:quote_id>/publicera/", quote_views.quote_publish, name="quote_publish"),
+    path("citat/<int:quote_id>/avpublicera/", quote_views.quote_unpublish, name="quote_unpublish"),
+]

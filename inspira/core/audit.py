@@ -109,6 +109,16 @@ ACTION_LABELS = {
     "privacy.export": _("Downloaded their own personal data"),
     "privacy.erased": _("Erased a person's personal data"),
     "privacy.retention": _("Applied a retention rule"),
+    # benchmarking: substitute costs, the closing evaluation and quotes
+    "benchmarking.visit_held": _("Confirmed that a benchmarking visit took place"),
+    "benchmarking.claim_created": _("Claimed substitute costs for benchmarking"),
+    "benchmarking.claim_approved": _("Approved a claim for substitute costs for benchmarking"),
+    "benchmarking.evaluation_created": _("Created a benchmarking round's evaluation"),
+    "benchmarking.evaluation_invited": _("Invited participants to a benchmarking round's evaluation"),
+    "benchmarking.quote_submitted": _("Sent a quote about a benchmarking round, with consent to publish it"),
+    "benchmarking.quote_withdrawn": _("Withdrew their quote about a benchmarking round"),
+    "benchmarking.quote_published": _("Published a quote about a benchmarking round"),
+    "benchmarking.quote_unpublished": _("Unpublished a quote about a benchmarking round"),
 }
 
 

@@ -62,7 +62,7 @@ def evaluation_not_invited(event: Event):
     return evaluation_attendees(event).exclude(survey_invitations__survey_id=event.evaluation_id)
 
 
-def _default_survey(event: Event, now) -> dict:
+def _default_survey(event: Event, now, questions=None) -> dict:
     with translation.override(settings.LANGUAGE_CODE):
         day = timezone.localdate(event.starts_at)
         return {
@@ -70,13 +70,14 @@ def _default_survey(event: Event, now) -> dict:
             "intro": _("Thank you for taking part in %(title)s on %(day)s. Your answers help us make the next "
                        "event better.") % {"title": event.title, "day": formats.date_format(day, "j F Y")},
             "questions": [{**q, "text": str(q["text"]), "choices": [str(c) for c in q.get("choices", ())]}
-                          for q in DEFAULT_QUESTIONS],
+                          for q in (DEFAULT_QUESTIONS if questions is None else questions)],
         }
 
 
 @transaction.atomic
-def event_evaluation_create(*, event: Event, actor, now=None) -> Survey:
-    """A draft survey of the event's programme with the default questions, tied to the event."""
+def event_evaluation_create(*, event: Event, actor, now=None, questions=None) -> Survey:
+    """A draft survey of the event's programme with the default questions (or ``questions``, in the
+    same shape as ``DEFAULT_QUESTIONS``: a programme's own), tied to the event."""
     now = now or timezone.now()
     event = Event.objects.select_for_update().select_related("programme").get(pk=event.pk)
     if not evaluation_may_create(event=event):
@@ -85,7 +86,7 @@ def event_evaluation_create(*, event: Event, actor, now=None) -> Survey:
         raise EventError(_("The event already has an evaluation."))
     last_day = max(timezone.localdate(event.ends_at), timezone.localdate(now)) + timedelta(days=ANSWER_DAYS)
     survey = survey_create(programme=event.programme, closes_at=closes_at_for(last_day), actor=actor, now=now,
-                           **_default_survey(event, now))
+                           **_default_survey(event, now, questions))
     event.evaluation = survey
     event.save(update_fields=["evaluation"])
     audit_record(actor=actor, action="event.evaluation_created", obj=event, summary=event.title,

@@ -515,6 +515,63 @@ def _privacy_erase(w: World) -> Scenario:
                     expect=("privacy.erased",))
 
 
+def _bm_round_create(w: World) -> Scenario:
+    from tests.benchmarking.test_round_views import form_data
+
+    fx.benchmarking_on(w)
+    return Scenario(ADMINISTRATOR, reverse("benchmarking:round_create"), form_data(),
+                    expect=("event.created", "event.created", "benchmarking.round_created"))
+
+
+def _bm_round_edit(w: World) -> Scenario:
+    from tests.benchmarking.test_round_views import form_data
+
+    # The fixture's round was made without its meetings: saving the round makes them (each audited).
+    round_ = fx.benchmarking_round(w)
+    return Scenario(ADMINISTRATOR, reverse("benchmarking:round_edit", args=[round_.pk]),
+                    form_data(title="Klasslärare i åk 1–6, vårtermin 2028"),
+                    expect=("event.created", "event.created", "benchmarking.round_updated"))
+
+
+def _bm_visit_held(w: World) -> Scenario:
+    return Scenario(ADMINISTRATOR, reverse("benchmarking:visit_held", args=[fx.bm_costs(w)["visit"].pk]),
+                    expect=("benchmarking.visit_held",))
+
+
+def _bm_claim_approve(w: World) -> Scenario:
+    return Scenario(FINANCE, reverse("benchmarking:claim_approve", args=[fx.bm_costs(w)["claim"].pk]),
+                    expect=("benchmarking.claim_approved",))
+
+
+def _bm_evaluation_create(w: World) -> Scenario:
+    return Scenario(ADMINISTRATOR, reverse("benchmarking:evaluation_create", args=[fx.bm_costs(w)["round"].pk]),
+                    expect=("survey.create", "event.evaluation_created", "benchmarking.evaluation_created"))
+
+
+def _bm_evaluation_invite(w: World) -> Scenario:
+    from inspira.benchmarking.evaluation import round_evaluation_create
+    from inspira.surveys.services import survey_open
+
+    round_ = fx.bm_costs(w)["round"]
+    survey_open(survey=round_evaluation_create(round=round_, actor=w.users[ADMINISTRATOR]),
+                actor=w.users[ADMINISTRATOR])
+    return Scenario(ADMINISTRATOR, reverse("benchmarking:evaluation_invite", args=[round_.pk]), {"who": "everyone"},
+                    expect=("survey.invite", "benchmarking.evaluation_invited"))
+
+
+def _bm_quote_publish(w: World) -> Scenario:
+    return Scenario(ADMINISTRATOR, reverse("benchmarking:quote_publish", args=[fx.bm_costs(w)["quote"].pk]),
+                    expect=("benchmarking.quote_published",))
+
+
+def _bm_quote_unpublish(w: World) -> Scenario:
+    from inspira.benchmarking.quotes import quote_publish
+
+    quote = quote_publish(quote=fx.bm_costs(w)["quote"], actor=w.users[ADMINISTRATOR])
+    return Scenario(ADMINISTRATOR, reverse("benchmarking:quote_unpublish", args=[quote.pk]),
+                    expect=("benchmarking.quote_unpublished",))
+
+
 SCENARIOS = {
     ("core:outbox_retry", "retry"): _outbox_retry,
     ("accounts:password_change", "own password"): _password_change,
@@ -581,6 +638,14 @@ SCENARIOS = {
     ("events:my_feed_page", "new calendar address"): _calendar_feed_renew,
     ("privacy:export", "own data"): _privacy_export,
     ("privacy:erase", "erase a person"): _privacy_erase,
+    ("benchmarking:round_create", "open a round"): _bm_round_create,
+    ("benchmarking:round_edit", "change a round"): _bm_round_edit,
+    ("benchmarking:visit_held", "confirm a visit took place"): _bm_visit_held,
+    ("benchmarking:claim_approve", "approve a claim"): _bm_claim_approve,
+    ("benchmarking:evaluation_create", "create the round's evaluation"): _bm_evaluation_create,
+    ("benchmarking:evaluation_invite", "invite to the round's evaluation"): _bm_evaluation_invite,
+    ("benchmarking:quote_publish", "publish a quote"): _bm_quote_publish,
+    ("benchmarking:quote_unpublish", "unpublish a quote"): _bm_quote_unpublish,
 }
 
 # Pages a central role may POST to that have no scenario here, and why.

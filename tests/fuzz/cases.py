@@ -131,6 +131,28 @@ def _endorsed(w: World):
     return w.once("fuzz_endorsed", lambda: endorsed(make_application(school=w.school, applicant=w.users[STAFF])))
 
 
+def _bm_open_evaluation(w: World):
+    """The benchmarking round of fx.bm_costs with its evaluation made and open."""
+    from inspira.benchmarking.evaluation import round_evaluation_create
+    from inspira.surveys.services import survey_open
+
+    def make():
+        round_ = fx.bm_costs(w)["round"]
+        survey = round_evaluation_create(round=round_, actor=w.users[ADMINISTRATOR])
+        survey_open(survey=survey, actor=w.users[ADMINISTRATOR])
+        round_.refresh_from_db()
+        return round_
+
+    return w.once("fuzz_bm_open_evaluation", make)
+
+
+def _bm_published_quote(w: World):
+    from inspira.benchmarking.quotes import quote_publish
+
+    return w.once("fuzz_bm_published_quote",
+                  lambda: quote_publish(quote=fx.bm_costs(w)["quote"], actor=w.users[ADMINISTRATOR]))
+
+
 def _fee_rules(w: World) -> None:
     """Fee rules for the school years around today, which decisions and completed visits need."""
     from inspira.schoolyears.models import FeeRule
@@ -479,6 +501,22 @@ CASES: list[Case] = [
     # data protection
     Case("privacy:export", STAFF, note="Accepted with the ZIP file itself (a download), not a redirect."),
     Case("privacy:erase", ADMINISTRATOR, values={"confirm": ["on"]}),
+    # benchmarking: substitute costs, the closing evaluation and quotes (fx.bm_costs)
+    Case("benchmarking:visit_held", STAFF, note="No fields: the confirmation is the POST."),
+    Case("benchmarking:claim_create", PRINCIPAL, page="benchmarking:claims_school",
+         page_kwargs=lambda w: {"school_id": w.school.pk}, note="No fields: the school's unclaimed days."),
+    Case("benchmarking:claim_approve", FINANCE, page="benchmarking:claim_detail"),
+    Case("benchmarking:evaluation_create", ADMINISTRATOR, page="benchmarking:round_closing"),
+    Case("benchmarking:evaluation_invite", ADMINISTRATOR, page="benchmarking:round_closing",
+         kwargs=lambda w: {"round_id": _bm_open_evaluation(w).pk}, values={"who": ["everyone"]}),
+    Case("benchmarking:quotes_mine", STAFF, values={"text": ["Besöken gav mig nya idéer."], "consent": ["on"]}),
+    Case("benchmarking:quote_withdraw", STAFF, page="benchmarking:quotes_mine",
+         page_kwargs=lambda w: {"round_id": fx.bm_costs(w)["round"].pk}),
+    Case("benchmarking:quote_publish", ADMINISTRATOR, page="benchmarking:round_closing",
+         page_kwargs=lambda w: {"round_id": fx.bm_costs(w)["round"].pk}),
+    Case("benchmarking:quote_unpublish", ADMINISTRATOR, page="benchmarking:round_closing",
+         kwargs=lambda w: {"quote_id": _bm_published_quote(w).pk},
+         page_kwargs=lambda w: {"round_id": fx.bm_costs(w)["round"].pk}),
 ]
 
 # The search and filter forms (GET) of the lists. The untouched form is a search like any other.
@@ -494,7 +532,7 @@ GET_CASES: list[Case] = [
         ("catalogue:deliveries", ADMINISTRATOR), ("visits:all_bookings", ADMINISTRATOR),
         ("visits:feedback_list", ADMINISTRATOR), ("visits:sites_overview", ADMINISTRATOR),
         ("billing:invoices", FINANCE), ("billing:support_list", FINANCE), ("billing:overview", FINANCE),
-        ("events:calendar", ANONYMOUS),
+        ("events:calendar", ANONYMOUS), ("benchmarking:finance_claims", FINANCE),
     ]
 ] + [
     # Downloads that take the filters of a list (the list's link passes its query on).
@@ -504,6 +542,8 @@ GET_CASES: list[Case] = [
         ("visits:bookings_csv", "visits:all_bookings", ADMINISTRATOR),
         ("core:audit_export", "core:audit", ADMINISTRATOR),
         ("billing:overview_csv", "billing:overview", FINANCE), ("billing:overview_xlsx", "billing:overview", FINANCE),
+        ("benchmarking:finance_claims_csv", "benchmarking:finance_claims", FINANCE),
+        ("benchmarking:finance_claims_xlsx", "benchmarking:finance_claims", FINANCE),
     ]
 ]
 
