@@ -104,6 +104,9 @@ ACTION_LABELS = {
     "privacy.export": _("Downloaded their own personal data"),
     "privacy.erased": _("Erased a person's personal data"),
     "privacy.retention": _("Applied a retention rule"),
+    # benchmarking
+    "benchmarking.proposal_start": _("Started a proposal for a benchmarking round"),
+    "benchmarking.proposal_done": _("Applied a benchmarking round's proposal (groups and visit dates)"),
 }
 
 
