@@ -29,8 +29,10 @@ When no timetable exists the result says which group could not be placed: a visi
 day at all (``no_day``), a group whose days cannot keep the gaps (``gaps``), or, when every group
 could be placed on its own, the limit per school and day (``school_limit``).
 
-One worker, a fixed seed and a time limit, as for the groups; a greedy timetable (earliest possible
-days, group by group) is the hint. OR-Tools is imported inside ``plan``.
+One worker, a fixed seed and a time limit, as for the groups; a greedy timetable (group by group,
+each visit on the possible day nearest to evenly spaced targets) is the hint, and is returned should
+the solver find nothing within the time limit. When the greedy timetable's penalty is already zero it
+is optimal (no penalty is below zero) and the solver is not asked. OR-Tools is imported inside ``plan``.
 """
 
 from __future__ import annotations
@@ -93,6 +95,11 @@ def spread_penalty(visits: Iterable[dict], *, starts: date, ends: date, groups: 
     return total
 
 
+def _penalty_of_choice(chosen: dict, groups, starts, ends) -> int:
+    visits = [{"group": g, "host": groups[g][h].id, "date": d} for (g, h), d in chosen.items()]
+    return spread_penalty(visits, starts=starts, ends=ends, groups=groups)
+
+
 def _allowed_days(groups, days, closed_days) -> list[list[list[date]]]:
     """For each group and each member (as host), the days its visit may be on."""
     allowed = []
@@ -103,20 +110,28 @@ def _allowed_days(groups, days, closed_days) -> list[list[list[date]]]:
     return allowed
 
 
-def _greedy(groups, allowed, gap, cap):
-    """Earliest days, group by group, keeping gaps and the per-school cap; None if it gets stuck."""
+def _greedy(groups, allowed, gap, cap, starts, ends):
+    """Group by group, each visit on the possible day nearest to evenly spaced targets, keeping the
+    gaps and the per-school cap; None if it gets stuck. The solver's hint, and its fallback."""
+    length = (ends - starts).days + 1
     away: dict[tuple, int] = {}
     chosen: dict[tuple[int, int], date] = {}
     for g, members in enumerate(groups):
+        k = len(members)
+        targets = [starts + timedelta(days=(2 * j + 1) * length // (2 * k)) for j in range(k)]
         taken: list[date] = []
-        # The visit with the fewest possible days first.
-        for h in sorted(range(len(members)), key=lambda h: len(allowed[g][h])):
-            for d in allowed[g][h]:
-                if all(abs((d - t).days) >= gap for t in taken) and all(
-                        away.get((m.school, d), 0) < cap for m in members):
-                    break
-            else:
+        # The visit with the fewest possible days first; it takes the day that adds the least penalty,
+        # then the one nearest a free target.
+        for h in sorted(range(k), key=lambda h: len(allowed[g][h])):
+            options = [d for d in allowed[g][h]
+                       if all(abs((d - t).days) >= gap for t in taken)
+                       and all(away.get((m.school, d), 0) < cap for m in members)]
+            if not options:
                 return None
+            spacing = length // k
+            d = min(options, key=lambda d: (sum(max(0, spacing - abs((d - t).days)) for t in taken),
+                                            min(abs((d - t).days) for t in targets), d))
+            targets.remove(min(targets, key=lambda t: abs((d - t).days)))
             taken.append(d)
             chosen[(g, h)] = d
             for m in members:
@@ -201,9 +216,13 @@ def plan(groups: list[list[Member]], *, starts: date, ends: date, min_days_betwe
         result.seconds = time.perf_counter() - started
         return result
 
-    hint = _greedy(groups, allowed, gap, cap)
-    status, chosen, objective = _solve(groups, allowed, starts=starts, ends=ends, gap=gap, cap=cap, seed=seed,
-                                       time_limit=time_limit - (time.perf_counter() - started), hint=hint)
+    hint = _greedy(groups, allowed, gap, cap, starts, ends)
+    if hint is not None and _penalty_of_choice(hint, groups, starts, ends) == 0:
+        # Nothing is below zero: the greedy timetable is optimal, and the solver would only say so.
+        status, chosen, objective = OPTIMAL, hint, 0
+    else:
+        status, chosen, objective = _solve(groups, allowed, starts=starts, ends=ends, gap=gap, cap=cap, seed=seed,
+                                           time_limit=time_limit - (time.perf_counter() - started), hint=hint)
     if chosen is None and status != INFEASIBLE and hint is not None:
         status, chosen = FEASIBLE, hint  # the time ran out; the greedy timetable keeps every rule
         objective = None
