@@ -26,13 +26,11 @@ from django.utils.translation import gettext_lazy as _
 from inspira.benchmarking import grouping, selection, timetable
 from inspira.benchmarking.models import Group, Interest, Proposal, Round, Visit
 from inspira.benchmarking.permissions import may_coordinate
+from inspira.benchmarking.tasks import DEADLINE, GROUPING_SHARE, SEED
 from inspira.core.audit import audit_record
 
 log = logging.getLogger(__name__)
 
-SEED = 1
-DEADLINE = 4.5  # seconds for the whole run
-GROUPING_SHARE = 0.6  # of the time left when the grouping starts
 # A run still queued or running after this long was lost (a worker killed, a Redis broker's task gone):
 # a new start marks it failed instead of waiting for it forever. Longer than the job's timeout.
 STALE_AFTER = timedelta(minutes=10)
