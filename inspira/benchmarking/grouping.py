@@ -228,11 +228,12 @@ def group(people: Iterable[Person], *, size: int, earlier_pairs: Iterable[tuple]
     solver = cp_model.CpSolver()
     solver.parameters.num_workers = 1
     solver.parameters.random_seed = seed
+    # Probing at the root costs more than it saves here (measured: 0.08 s against 0.03 s for 25 people).
+    solver.parameters.cp_model_probing_level = 0
     if n > LARGE:
-        # Hundreds of people: presolve, probing and the LP relaxation cost seconds before the first
-        # solution; without them the hint is found at once and improved from there.
+        # Hundreds of people: presolve and the LP relaxation cost seconds before the first solution;
+        # without them the hint is found at once and improved from there.
         solver.parameters.linearization_level = 0
-        solver.parameters.cp_model_probing_level = 0
         solver.parameters.cp_model_presolve = False
     solver.parameters.max_time_in_seconds = max(0.05, time_limit - (time.perf_counter() - started))
     code = solver.solve(model)

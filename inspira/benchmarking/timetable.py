@@ -183,6 +183,8 @@ def _solve(groups, allowed, *, starts, ends, gap, cap, seed, time_limit, with_ca
     solver = cp_model.CpSolver()
     solver.parameters.num_workers = 1
     solver.parameters.random_seed = seed
+    # Probing at the root costs more than it saves here (measured: 0.7 s against 0.2 s for ten groups).
+    solver.parameters.cp_model_probing_level = 0
     solver.parameters.max_time_in_seconds = max(0.05, time_limit)
     code = solver.solve(model)
     status = {cp_model.OPTIMAL: OPTIMAL, cp_model.FEASIBLE: FEASIBLE,
