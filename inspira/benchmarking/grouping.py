@@ -137,6 +137,10 @@ def group(people: Iterable[Person], *, size: int, earlier_pairs: Iterable[tuple]
     import ortools
     from ortools.sat.python import cp_model
 
+    # The time limit is for building and solving: the import (seconds, once a process) is not the
+    # solver's to spend, or a worker's first run would leave it nothing.
+    ready = time.perf_counter()
+
     people = list(people)
     n = len(people)
     result = Grouping(groups=[], status=INFEASIBLE, objective=None, solver_version=ortools.__version__, seed=seed)
@@ -235,7 +239,7 @@ def group(people: Iterable[Person], *, size: int, earlier_pairs: Iterable[tuple]
         # without them the hint is found at once and improved from there.
         solver.parameters.linearization_level = 0
         solver.parameters.cp_model_presolve = False
-    solver.parameters.max_time_in_seconds = max(0.05, time_limit - (time.perf_counter() - started))
+    solver.parameters.max_time_in_seconds = max(0.05, time_limit - (time.perf_counter() - ready))
     code = solver.solve(model)
     result.status = {cp_model.OPTIMAL: OPTIMAL, cp_model.FEASIBLE: FEASIBLE,
                      cp_model.INFEASIBLE: INFEASIBLE}.get(code, UNKNOWN)

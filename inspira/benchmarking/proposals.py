@@ -152,6 +152,10 @@ def proposal_run(proposal_id: int) -> None:
 
 
 def _compute(proposal: Proposal, started: float) -> dict:
+    # The solver's import takes seconds the first time in a process: pay it before the budget is shared
+    # out, so the solvers' time limits are not spent on it (they get at least half a second each).
+    import ortools.sat.python.cp_model  # noqa: F401
+
     round = proposal.round
     interests = list(Interest.objects.filter(round=round, withdrawn_at__isnull=True)
                      .select_related("school").order_by("registered_at", "pk"))

@@ -207,6 +207,8 @@ def plan(groups: list[list[Member]], *, starts: date, ends: date, min_days_betwe
     cap = max_away_per_school
     days = working_days(starts, ends)
     allowed = _allowed_days(groups, days, closed_days)
+    # The time limit starts here: the holiday calendar above is built once a process, not each time.
+    ready = time.perf_counter()
     result = Timetable(visits=[], status=INFEASIBLE, objective=None, seed=seed)
 
     unplaced = [{"group": g, "host": groups[g][h].id, "reason": NO_DAY}
@@ -224,7 +226,7 @@ def plan(groups: list[list[Member]], *, starts: date, ends: date, min_days_betwe
         status, chosen, objective = OPTIMAL, hint, 0
     else:
         status, chosen, objective = _solve(groups, allowed, starts=starts, ends=ends, gap=gap, cap=cap, seed=seed,
-                                           time_limit=time_limit - (time.perf_counter() - started), hint=hint)
+                                           time_limit=time_limit - (time.perf_counter() - ready), hint=hint)
     if chosen is None and status != INFEASIBLE and hint is not None:
         status, chosen = FEASIBLE, hint  # the time ran out; the greedy timetable keeps every rule
         objective = None
