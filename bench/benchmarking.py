@@ -223,7 +223,9 @@ def db_child(scenario: str) -> dict:
     job = time.perf_counter() - started
     proposal.refresh_from_db()
     return {"scenario": scenario, "status": proposal.status, "error": proposal.error,
-            "seconds": {"job (fresh worker)": round_(job), "recorded on the proposal": round_(proposal.seconds or 0)},
+            "seconds": {"job (fresh worker)": round_(job), "recorded on the proposal": round_(proposal.seconds or 0),
+                        "grouping": proposal.details.get("grouping", {}).get("seconds"),
+                        "timetable": proposal.details.get("timetable", {}).get("seconds")},
             "admitted": len(proposal.admitted), "groups": Group.objects.filter(round=round).count(),
             "visits": Visit.objects.filter(group__round=round).count(),
             "grouping": [proposal.grouping_status, proposal.grouping_objective],
@@ -299,13 +301,15 @@ def markdown(results: list[dict], meta: dict, database: list[dict]) -> str:
             "The job itself (`tasks.proposal_run`) on a throwaway SQLite database, one run, in a process with "
             "Django set up but the solvers not yet imported (a worker's first proposal):",
             "",
-            "| scenario | status | admitted | groups | visits | grouping | timetable | job s |",
-            "|---|---|---:|---:|---:|---|---|---:|",
+            "| scenario | status | admitted | groups | visits | grouping | timetable | grouping s | timetable s "
+            "| job s |",
+            "|---|---|---:|---:|---:|---|---|---:|---:|---:|",
         ]
         for r in database:
             lines.append(f"| {r['scenario']} | {r['status']}{(': ' + r['error']) if r['error'] else ''} "
                          f"| {r['admitted']} | {r['groups']} | {r['visits']} | {', '.join(map(str, r['grouping']))} "
-                         f"| {', '.join(map(str, r['timetable']))} | {r['seconds']['job (fresh worker)']:.2f} |")
+                         f"| {', '.join(map(str, r['timetable']))} | {r['seconds']['grouping']} "
+                         f"| {r['seconds']['timetable']} | {r['seconds']['job (fresh worker)']:.2f} |")
         lines.append("")
     return "\n".join(lines)
 
