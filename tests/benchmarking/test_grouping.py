@@ -140,3 +140,15 @@ def test_thirty_people_from_thirty_schools_are_grouped_optimally(n):
     result = group(people, size=3, time_limit=5)
     assert result.status == OPTIMAL and len(result.groups) == 10
     assert_one_per_school(people, result)
+
+
+def test_without_a_solution_in_time_the_greedy_groups_are_returned_and_said_so(monkeypatch):
+    from ortools.sat.python import cp_model
+
+    monkeypatch.setattr(cp_model.CpSolver, "solve", lambda self, model, *args, **kwargs: cp_model.UNKNOWN)
+    people = [Person(id=i, school=i % 4, band="F-3", user=i) for i in range(9)]
+    result = group(people, size=3, earlier_pairs=[(0, 3)])
+    assert result.status == FEASIBLE and result.details["method"].startswith("greedy")
+    assert_one_per_school(people, result)
+    by_id = {p.id: p for p in people}
+    assert result.objective == penalty_of([[by_id[i] for i in g] for g in result.groups], earlier_pairs=[(0, 3)])

@@ -140,3 +140,17 @@ def test_the_round_gives_the_members_unavailable_days_and_the_schools_closed_day
     result = plan(**inputs)
     # The second's school is open on Monday only, and the first cannot be away on Monday.
     assert result.status == INFEASIBLE and result.unplaced[0]["host"] == second.pk
+
+
+def test_without_a_solution_in_time_the_greedy_timetable_keeps_every_rule(monkeypatch):
+    from ortools.sat.python import cp_model
+
+    monkeypatch.setattr(cp_model.CpSolver, "solve", lambda self, model, *args, **kwargs: cp_model.UNKNOWN)
+    # Two groups sharing school S in a short window: the greedy cannot reach zero, so the solver is asked.
+    groups = [[Member(1, "S"), Member(2, "A"), Member(3, "B")], [Member(4, "S"), Member(5, "C")]]
+    result = _plan(groups, ends=MONDAY + timedelta(days=11), gap=2)
+    assert result.status == "FEASIBLE" and len(result.visits) == 5
+    assert result.objective == spread_penalty(result.visits, starts=MONDAY, ends=MONDAY + timedelta(days=11),
+                                              groups=groups)
+    assert not set(_dates(result, 0).values()) & set(_dates(result, 1).values())
+    assert all(is_working_day(v["date"]) for v in result.visits)
