@@ -130,25 +130,26 @@ def _school_kinds(school_ids) -> dict:
 
 
 def proposal_run(proposal_id: int) -> None:
-    """The job. Safe to run twice: only a queued proposal is taken."""
+    """The job. Safe to run twice: only a queued proposal is taken. Its messages are written in the
+    site's language (a worker has no request to take one from)."""
     started = time.perf_counter()
     taken = Proposal.objects.filter(pk=proposal_id, status=Proposal.Status.QUEUED).update(
         status=Proposal.Status.RUNNING, progress=5, step=STEP_SELECTION)
     if not taken:
         return
     proposal = Proposal.objects.select_related("round").get(pk=proposal_id)
-    try:
-        outcome = _compute(proposal, started)
-        _report(proposal_id, 90, STEP_SAVING)
-        _apply(proposal_id, outcome, seconds=time.perf_counter() - started)
-    except Exception as exc:
-        log.warning("Benchmarking proposal %s failed", proposal_id, exc_info=not isinstance(exc, ProposalFailed))
-        with translation.override(settings.LANGUAGE_CODE):
+    with translation.override(settings.LANGUAGE_CODE):
+        try:
+            outcome = _compute(proposal, started)
+            _report(proposal_id, 90, STEP_SAVING)
+            _apply(proposal_id, outcome, seconds=time.perf_counter() - started)
+        except Exception as exc:
+            log.warning("Benchmarking proposal %s failed", proposal_id, exc_info=not isinstance(exc, ProposalFailed))
             message = str(exc) if isinstance(exc, ProposalFailed) else gettext(
                 "Something went wrong while the proposal was made: %(error)s") % {"error": exc}
-        Proposal.objects.filter(pk=proposal_id).update(
-            status=Proposal.Status.FAILED, step=STEP_FAILED, error=message, finished_at=timezone.now(),
-            seconds=time.perf_counter() - started)
+            Proposal.objects.filter(pk=proposal_id).update(
+                status=Proposal.Status.FAILED, step=STEP_FAILED, error=message, finished_at=timezone.now(),
+                seconds=time.perf_counter() - started)
 
 
 def _compute(proposal: Proposal, started: float) -> dict:

@@ -224,3 +224,13 @@ def test_the_timetable_reads_the_round(monkeypatch):
     proposal_run(proposal_start(round=round, actor=coordinator()).pk)
     assert (seen["min_days_between"], seen["max_away_per_school"]) == (14, 2)
     assert (seen["starts"], seen["ends"]) == (WINDOW["visit_window_starts"], WINDOW["visit_window_ends"])
+
+
+def test_the_jobs_messages_are_in_the_sites_language_whatever_is_active():
+    from django.utils import translation
+
+    proposal = proposal_start(round=_round(), actor=coordinator())
+    with translation.override("en"):
+        proposal_run(proposal.pk)
+    proposal.refresh_from_db()
+    assert proposal.error == "Ingen har anmält intresse till omgången."
