@@ -120,6 +120,8 @@ def _earlier_pairs(round: Round, users: set) -> list[tuple]:
 
 
 def _school_kinds(school_ids) -> dict:
+    """Each school's kind for the grouping: its school forms, sorted. A school without any has no kind
+    (it is not counted as the same kind as every other such school)."""
     from inspira.schools.models import School
 
     kinds: dict = {}
@@ -171,7 +173,7 @@ def _compute(proposal: Proposal, started: float) -> dict:
     admitted = [by_id[i] for i in chosen.admitted]
     kinds = _school_kinds({i.school_id for i in admitted})
     people = [grouping.Person(id=i.pk, school=i.school_id, band=i.grade_band, district=i.school.district_id,
-                              form=kinds.get(i.school_id, ()), user=i.user_id) for i in admitted]
+                              form=kinds.get(i.school_id), user=i.user_id) for i in admitted]
     earlier = _earlier_pairs(round, {i.user_id for i in admitted if i.user_id is not None})
     left = DEADLINE - (time.perf_counter() - started)
     grouped = grouping.group(people, size=round.group_size, earlier_pairs=earlier, seed=proposal.seed,

@@ -234,3 +234,19 @@ def test_the_jobs_messages_are_in_the_sites_language_whatever_is_active():
         proposal_run(proposal.pk)
     proposal.refresh_from_db()
     assert proposal.error == "Ingen har anmält intresse till omgången."
+
+
+def test_the_grouping_mixes_schools_by_their_school_forms():
+    # Four schools, two of each kind, in two groups of two: each group gets one of each kind.
+    round = _round(max_participants=4, group_size=2)
+    compulsory = SchoolFactory.create_batch(2, school_forms=["grundskola"])
+    with_upper = SchoolFactory.create_batch(2, school_forms=["grundskola", "gymnasieskola"])
+    interests = _register(round, [*compulsory, *with_upper])
+    assert proposals._school_kinds([compulsory[0].pk, with_upper[0].pk, SchoolFactory(school_forms=[]).pk]) == {
+        compulsory[0].pk: ("grundskola",), with_upper[0].pk: ("grundskola", "gymnasieskola")}
+    proposal = proposal_start(round=round, actor=coordinator())
+    proposal_run(proposal.pk)
+    proposal.refresh_from_db()
+    assert proposal.grouping_objective == 0
+    kinds = {i.pk: i.school in compulsory for i in interests}
+    assert all({kinds[a], kinds[b]} == {True, False} for a, b in proposal.groups)
