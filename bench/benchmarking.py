@@ -262,7 +262,7 @@ def run(scenario: str, step: str = "_child") -> dict:
 
 def load_average() -> float | None:
     try:
-        return os.getloadavg()[0]
+        return round(os.getloadavg()[0], 2)
     except OSError:
         return None
 
