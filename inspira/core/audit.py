@@ -119,6 +119,9 @@ ACTION_LABELS = {
     "benchmarking.quote_withdrawn": _("Withdrew their quote about a benchmarking round"),
     "benchmarking.quote_published": _("Published a quote about a benchmarking round"),
     "benchmarking.quote_unpublished": _("Unpublished a quote about a benchmarking round"),
+    # benchmarking
+    "benchmarking.proposal_start": _("Started a proposal for a benchmarking round"),
+    "benchmarking.proposal_done": _("Applied a benchmarking round's proposal (groups and visit dates)"),
 }
 
 
