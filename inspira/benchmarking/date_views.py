@@ -46,7 +46,7 @@ def visit_move(request, round_id: int, visit_id: int):
             return redirect("benchmarking:date_answers", round_.pk)
     return render(request, "benchmarking/dates_move.html", {
         "round": round_, "visit": visit, "form": form, "problems": problems,
-    }, status=400 if request.method == "POST" else 200)
+    })
 
 
 def _own_interest(request, round_id: int) -> Interest:
@@ -77,7 +77,7 @@ def my_dates(request, round_id: int):
             return redirect("benchmarking:my_dates", round_id)
     return render(request, "benchmarking/dates_mine.html", {
         "round": interest.round, "p": participation, "p_list": [participation], "form": form,
-    }, status=400 if request.method == "POST" else 200)
+    })
 
 
 @login_required
@@ -106,6 +106,6 @@ def my_leave(request, round_id: int):
             form.add_error(None, str(e))
         else:
             messages.success(request, _("You have left the round. Your group was told."))
-            return redirect("home")
+            return redirect("core:dashboard")
     return render(request, "benchmarking/dates_leave.html", {"round": interest.round, "form": form,
                                                              "interest": interest})

@@ -14,7 +14,7 @@ from inspira.benchmarking.proposal_views import coordinated_round
 from inspira.core.pagination import paginate
 
 
-def _groups_page(request, round_, *, move_form=None, swap_form=None, status=200):
+def _groups_page(request, round_, *, move_form=None, swap_form=None):
     paginated = paginate(request, round_.groups.order_by("number"))
     page_groups = groups.groups_with_members(paginated.page.object_list)
     every_group = groups.groups_with_members(round_.groups.order_by("number")) if round_.stage == Round.Stage.PROPOSED \
@@ -34,7 +34,7 @@ def _groups_page(request, round_, *, move_form=None, swap_form=None, status=200)
         "changes": groups.proposal_changes(round_),
         "hard_rule_problems": groups.hard_rule_problems(round_),
         "warning_count": len(warnings),
-    }, status=status)
+    })
 
 
 @login_required
@@ -58,7 +58,7 @@ def group_move(request, round_id: int):
             messages.success(request, _("%(name)s was moved to %(group)s.") % {
                 "name": member.user.name if member.user else "–", "group": member.group})
             return redirect("benchmarking:groups", round_.pk)
-    return _groups_page(request, round_, move_form=form, status=400)
+    return _groups_page(request, round_, move_form=form)
 
 
 @login_required
@@ -75,7 +75,7 @@ def group_swap(request, round_id: int):
         else:
             messages.success(request, _("The two people swapped groups."))
             return redirect("benchmarking:groups", round_.pk)
-    return _groups_page(request, round_, swap_form=form, status=400)
+    return _groups_page(request, round_, swap_form=form)
 
 
 @login_required
@@ -97,7 +97,7 @@ def round_publish(request, round_id: int):
     }
     return render(request, "benchmarking/groups_publish.html", {
         "round": round_, "problems": problems, "may_publish": not problems, **counts,
-    }, status=400 if request.method == "POST" else 200)
+    })
 
 
 @login_required

@@ -40,8 +40,11 @@ def proposal(request, round_id: int):
 def proposal_start(request, round_id: int):
     round_ = coordinated_round(request, round_id)
     # The solvers' module is built alongside these pages; it is looked up when the button is pressed.
-    from inspira.benchmarking import proposals
-
+    try:
+        from inspira.benchmarking import proposals
+    except ImportError:
+        messages.error(request, _("Proposals cannot be made yet."))
+        return redirect("benchmarking:proposal", round_.pk)
     known_errors = tuple(getattr(proposals, name) for name in ("ProposalError",) if hasattr(proposals, name))
     try:
         proposals.proposal_start(round=round_, actor=request.user)
