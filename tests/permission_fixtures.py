@@ -381,3 +381,10 @@ def benchmarking_visit(world: World):
 def benchmarking_member(world: World):
     """The third school's teacher of the published round (the one no role is)."""
     return benchmarking_published_round(world).interests.order_by("pk").last()
+
+
+def benchmarking_proposed_round(world: World):
+    """A benchmarking round with a proposal ready: two groups of two (the forms of the groups page)."""
+    from tests.benchmarking.builders_publish import proposed_round
+
+    return world.once("benchmarking_proposed_round", lambda: proposed_round(groups=2, size=2)[0])

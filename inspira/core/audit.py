@@ -104,6 +104,13 @@ ACTION_LABELS = {
     "privacy.export": _("Downloaded their own personal data"),
     "privacy.erased": _("Erased a person's personal data"),
     "privacy.retention": _("Applied a retention rule"),
+    # benchmarking: the groups, publishing and the dates
+    "benchmarking.member_moved": _("Moved a participant to another benchmarking group"),
+    "benchmarking.members_swapped": _("Swapped two participants between benchmarking groups"),
+    "benchmarking.round_published": _("Published a benchmarking round's groups"),
+    "benchmarking.visit_moved": _("Moved a benchmarking visit to another date"),
+    "benchmarking.dates_answered": _("Answered on their benchmarking group's dates"),
+    "benchmarking.participant_left": _("Took a participant out of a benchmarking round"),
 }
 
 
