@@ -19,7 +19,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from inspira.benchmarking import ics
-from inspira.benchmarking.models import Group, Interest, Round, Visit
+from inspira.benchmarking.models import Group, Interest, Proposal, Round, Visit
 from inspira.benchmarking.permissions import may_coordinate
 from inspira.core.audit import audit_record
 from inspira.core.emails import email_enqueue
@@ -160,7 +160,7 @@ def groups_with_members(groups) -> list[dict]:
 def proposal_changes(round_: Round, proposal=None) -> list[str]:
     """What the coordinator changed against the proposal, one line a person:
     "Anna Andersson: grupp 2 → grupp 4". The proposal's groups are numbered in their order (1, 2, …)."""
-    proposal = proposal or round_.proposals.filter(status="done").order_by("-created_at", "-pk").first()
+    proposal = proposal or round_.proposals.filter(status=Proposal.Status.DONE).order_by("-created_at", "-pk").first()
     if proposal is None or not proposal.groups:
         return []
     proposed = {interest_id: number for number, ids in enumerate(proposal.groups, start=1) for interest_id in ids}
@@ -220,7 +220,7 @@ def participant_withdraw_late(*, interest: Interest, actor, reason: str = "", no
         visit.sequence += 1
         visit.save(update_fields=["status", "sequence"])
     # The group's other coming visits leave the leaver's calendar: a higher SEQUENCE for their CANCEL.
-    theirs = list(Visit.objects.select_for_update().filter(group=group, status__in=(
+    theirs = list(Visit.objects.select_for_update(of=("self",)).filter(group=group, status__in=(
         Visit.Status.PROPOSED, Visit.Status.CONFIRMED)).select_related("host__school", "host__user", "group"))
     Visit.objects.filter(pk__in=[v.pk for v in theirs]).update(sequence=F("sequence") + 1)
     for visit in theirs:

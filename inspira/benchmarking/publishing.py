@@ -7,6 +7,7 @@ the solver proposed: the groups page is what the coordinator approved.
 """
 
 from django.db import transaction
+from django.db.models import Count, Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
@@ -37,8 +38,15 @@ def publish_problems(round_: Round) -> list[str]:
     if round_.stage != Round.Stage.PROPOSED:
         return [_("Only a round with a proposal ready can be published.")]
     problems = hard_rule_problems(round_)
-    if not round_.groups.filter(members__withdrawn_at__isnull=True, members__isnull=False).exists():
+    sizes = dict(round_.groups.annotate(size=Count("members", filter=Q(members__withdrawn_at__isnull=True)))
+                 .values_list("number", "size"))
+    if not any(sizes.values()):
         problems.append(_("No group has any members."))
+    # An empty group (everyone moved out) is simply left out; a group of one has nobody to visit.
+    for number, size in sorted(sizes.items()):
+        if size == 1:
+            problems.append(_("Group %(number)s has only one member: move someone to it or the member to "
+                              "another group.") % {"number": number})
     return problems
 
 
@@ -68,7 +76,7 @@ def _register_for_meetings(round_: Round, admitted: list[Interest], *, now) -> l
 @transaction.atomic
 def round_publish(*, round: Round, actor, now=None) -> Round:  # noqa: A002
     now = now or timezone.now()
-    round_ = Round.objects.select_for_update().select_related("kickoff", "closing").get(pk=round.pk)
+    round_ = Round.objects.select_for_update(of=("self",)).select_related("kickoff", "closing").get(pk=round.pk)
     if not may_coordinate(actor):
         raise PublishError(_("Only the programme's coordinators publish a round."))
     problems = publish_problems(round_)

@@ -133,3 +133,18 @@ def test_the_published_at_is_the_given_moment():
     round_.refresh_from_db()
     assert round_.published_at == moment
     assert Group.objects.filter(round=round_).count() == 1
+
+
+def test_a_group_of_one_stops_publishing_and_an_emptied_group_does_not():
+    round_, (one, two, three), _o = proposed_round(groups=3, size=2)
+    from inspira.benchmarking.groups import group_member_move
+
+    actor = coordinator()
+    first, second = one.members.order_by("pk")
+    group_member_move(round=round_, interest_id=first.pk, group_id=two.pk, actor=actor)
+    problems = publish_problems(round_)
+    assert problems == ["Grupp 1 har bara en deltagare: flytta någon dit eller deltagaren till en annan grupp."]
+    group_member_move(round=round_, interest_id=second.pk, group_id=three.pk, actor=actor)
+    assert publish_problems(round_) == []
+    round_publish(round=round_, actor=actor)
+    assert Interest.objects.filter(round=round_, decision=Interest.Decision.ADMITTED).count() == 6
