@@ -62,7 +62,7 @@ def _own_interest(request, round_id: int) -> Interest:
 @require_http_methods(["GET", "POST"])
 def my_dates(request, round_id: int):
     interest = _own_interest(request, round_id)
-    participation = next(p for p in dates.my_participations(request.user) if p["interest"].pk == interest.pk)
+    participation = dates.participation_of(interest)
     answer = participation["answer"]
     form = DateAnswerForm(request.POST or None, initial={"answer": answer.answer, "comment": answer.comment}
                           if answer else None)
@@ -76,7 +76,7 @@ def my_dates(request, round_id: int):
             messages.success(request, _("Thank you: your answer is saved."))
             return redirect("benchmarking:my_dates", round_id)
     return render(request, "benchmarking/dates_mine.html", {
-        "round": interest.round, "p": participation, "p_list": [participation], "form": form,
+        "round": interest.round, "p": participation, "form": form,
     })
 
 

@@ -233,9 +233,23 @@ def answers_by_group(groups) -> list[dict]:
              "any_other_dates": any(m.wants_other_dates for m in per_group[g.pk])} for g in groups]
 
 
+def _participation(interest: Interest, *, visits: list, members: list) -> dict:
+    answer = getattr(interest, "date_answer", None)
+    return {
+        "interest": interest, "round": interest.round, "group": interest.group,
+        "is_admitted": interest.decision == Interest.Decision.ADMITTED and interest.withdrawn_at is None,
+        "is_withdrawn": interest.withdrawn_at is not None,
+        "visits": visits, "members": members, "answer": answer,
+        "has_confirmed": answer is not None and answer.answer == DateAnswer.Answer.CONFIRMED,
+        "wants_other_dates": answer is not None and answer.answer == DateAnswer.Answer.OTHER_DATES,
+        "may_answer": interest.group_id is not None and interest.round.stage == Round.Stage.PUBLISHED
+                      and interest.withdrawn_at is None,
+    }
+
+
 def my_participations(user) -> list[dict]:
     """The rounds a person registered for that are published: their decision, group, the group's
-    visits and their own answer (the participant's part of "my registrations")."""
+    visits and their own answer (the participant's part of "my registrations"): four queries."""
     if not user.is_authenticated:
         return []
     interests = list(Interest.objects.filter(user=user, round__stage__in=(Round.Stage.PUBLISHED, Round.Stage.FINISHED))
@@ -246,21 +260,20 @@ def my_participations(user) -> list[dict]:
     for mate in (Interest.objects.filter(group__in=groups, withdrawn_at__isnull=True)
                  .select_related("user", "school").order_by("user__name", "pk")):
         mates[mate.group_id].append(mate)
-    rows = []
-    for interest in interests:
-        answer = getattr(interest, "date_answer", None)
-        rows.append({
-            "interest": interest, "round": interest.round, "group": interest.group,
-            "is_admitted": interest.decision == Interest.Decision.ADMITTED and interest.withdrawn_at is None,
-            "is_withdrawn": interest.withdrawn_at is not None,
-            "visits": visits.get(interest.group_id, []), "members": mates.get(interest.group_id, []),
-            "answer": answer,
-            "has_confirmed": answer is not None and answer.answer == DateAnswer.Answer.CONFIRMED,
-            "wants_other_dates": answer is not None and answer.answer == DateAnswer.Answer.OTHER_DATES,
-            "may_answer": interest.group_id is not None and interest.round.stage == Round.Stage.PUBLISHED
-                          and interest.withdrawn_at is None,
-        })
-    return rows
+    return [_participation(i, visits=visits.get(i.group_id, []), members=mates.get(i.group_id, []))
+            for i in interests]
+
+
+def participation_of(interest: Interest) -> dict | None:
+    """One registration's group, visits and answer once its round is published (None before, or
+    without a group): no query for a registration without a group, three for one with."""
+    published = interest.round.stage in (Round.Stage.PUBLISHED, Round.Stage.FINISHED)
+    if not published or interest.group_id is None:
+        return None
+    interest = (Interest.objects.select_related("round", "group", "school", "date_answer").get(pk=interest.pk))
+    members = list(Interest.objects.filter(group=interest.group_id, withdrawn_at__isnull=True)
+                   .select_related("user", "school").order_by("user__name", "pk"))
+    return _participation(interest, visits=group_visits([interest.group])[interest.group_id], members=members)
 
 
 def round_date_warnings(round_: Round) -> dict[int, list[str]]:

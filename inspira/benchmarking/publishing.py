@@ -153,7 +153,8 @@ def proposal_state(proposal: Proposal | None) -> dict:
         "is_done": proposal.status == Proposal.Status.DONE,
         "is_failed": proposal.status == Proposal.Status.FAILED,
         "progress": proposal.progress,
-        "step": proposal.step or str(proposal.get_status_display()),
+        # The job stores the step as its English msgid (gettext_noop): shown in the reader's language.
+        "step": _(proposal.step) if proposal.step else str(proposal.get_status_display()),
         "status_label": str(proposal.get_status_display()),
     }
 
@@ -162,16 +163,28 @@ def _solver_status_label(status: str) -> str:
     return {"optimal": _("optimal"), "feasible": _("feasible within the time limit")}.get(status, status or "–")
 
 
+def _reason_text(code: str) -> str:
+    """The solver's reason for one registration (``Proposal.details["reasons"]`` holds codes), in
+    the words of ``proposals.reason_text`` where that module is there."""
+    if not code:
+        return ""
+    try:
+        from inspira.benchmarking.proposals import reason_text
+    except ImportError:
+        return ""
+    return reason_text(code)
+
+
 def proposal_outcome(round_: Round, proposal: Proposal) -> dict:
     """The admitted and not admitted with reasons, and how the solver found the proposal."""
     admitted_ids = set(proposal.admitted)
     interests = list(Interest.objects.filter(round=round_, withdrawn_at__isnull=True)
                      .select_related("user", "school").order_by("registered_at", "pk"))
-    reasons = proposal.details.get("reasons", {}) if isinstance(proposal.details, dict) else {}
+    codes = proposal.details.get("reasons", {}) if isinstance(proposal.details, dict) else {}
     admitted, not_admitted = [], []
     for interest in interests:
         is_admitted = interest.pk in admitted_ids
-        interest.proposal_reason = reasons.get(str(interest.pk)) or (
+        interest.proposal_reason = _reason_text(codes.get(str(interest.pk), "")) or (
             _(ADMITTED_REASON) if is_admitted else _(FULL_REASON))
         (admitted if is_admitted else not_admitted).append(interest)
     return {

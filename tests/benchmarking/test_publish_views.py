@@ -238,14 +238,28 @@ def test_moving_a_visit_on_the_page_shows_every_problem(client_for):
     assert visit.sequence == 1
 
 
-def test_the_includes_render_for_the_other_pages():
+def test_the_includes_render_for_the_other_pages(django_assert_num_queries):
     round_, (group,) = _published(groups=1, size=2)
     person = group.members.first()
     request = RequestFactory().get("/")
     request.user = coordinator()
-    html = render_to_string("benchmarking/includes/round_proposal.html",
-                            {"section": round_proposal_section(round_, request.user)})
-    assert reverse("benchmarking:groups", args=[round_.pk]) in html
+    # The round page passes only the round; a view may pass the section it built instead.
+    for context in ({"round": round_, "request": request},
+                    {"section": round_proposal_section(round_, request.user)}):
+        html = render_to_string("benchmarking/includes/round_proposal.html", context)
+        assert reverse("benchmarking:groups", args=[round_.pk]) in html
+    visit_school = group.visits.first().host.school.name
     html = render_to_string("benchmarking/includes/my_round_participation.html",
                             {"participations": my_participations(person.user)})
-    assert "Du är antagen till omgången." in html and group.visits.first().host.school.name in html
+    assert visit_school in html and reverse("benchmarking:my_dates", args=[round_.pk]) in html
+    # "My registrations" passes one registration at a time.
+    item = types.SimpleNamespace(interest=Interest.objects.select_related("round").get(pk=person.pk))
+    html = render_to_string("benchmarking/includes/my_round_participation.html", {"item": item})
+    assert visit_school in html and group.members.last().user.name in html
+    # Before publishing, a registration shows nothing of it, and asks nothing of the database.
+    waiting_round, (waiting_group,), _o = proposed_round(groups=1, size=2)
+    waiting = types.SimpleNamespace(interest=Interest.objects.select_related("round").get(
+        pk=waiting_group.members.first().pk))
+    with django_assert_num_queries(0):
+        html = render_to_string("benchmarking/includes/my_round_participation.html", {"item": waiting})
+    assert "Calendar file" not in html and "Kalenderfil" not in html
