@@ -160,7 +160,9 @@ def proposal_state(proposal: Proposal | None) -> dict:
 
 
 def _solver_status_label(status: str) -> str:
-    return {"optimal": _("optimal"), "feasible": _("feasible within the time limit")}.get(status, status or "–")
+    # The job stores the solver's own word (CP-SAT: "OPTIMAL", "FEASIBLE").
+    return {"optimal": _("optimal"), "feasible": _("feasible within the time limit")}.get((status or "").lower(),
+                                                                                       status or "–")
 
 
 def _reason_text(code: str) -> str:

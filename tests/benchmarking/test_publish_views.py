@@ -47,7 +47,8 @@ def test_the_proposal_page_shows_how_the_proposal_was_found_and_the_reasons(clie
     response = client_for(coordinator()).get(reverse("benchmarking:proposal", args=[round_.pk]))
     page = response.content.decode()
     assert response.status_code == 200
-    assert "OR-Tools CP-SAT 9.10" in page and "optimal" in page and "0,42" in page
+    assert "OR-Tools CP-SAT 9.10" in page and "optimal," in page and "0,42" in page
+    assert "giltig inom tidsgränsen" in page
     assert others[0].user.name in page and "Omgången blev full" in page
 
 
