@@ -401,3 +401,41 @@ def bm_costs(world: World) -> dict:
         return {"round": round_, "visit": visit, "claim": claim, "quote": quote}
 
     return world.once("bm_costs", make)
+def benchmarking_published_round(world: World):
+    """A published benchmarking round (the programme switched on) whose one group holds the school's
+    staff member, the other school's staff member and a teacher of a third school, each hosting a
+    visit. Nobody of the roles coordinates the programme: only administrators manage the round."""
+    from datetime import date, timedelta
+
+    from inspira.benchmarking.models import Group, Interest, Round, Visit
+    from tests.benchmarking.builders_publish import a_round, interest
+    from tests.factories import SchoolFactory
+
+    def make():
+        round_ = a_round(stage=Round.Stage.PUBLISHED)
+        group = Group.objects.create(round=round_, number=1)
+        people = [interest(round_, world.school, user=world.users[STAFF], group=group),
+                  interest(round_, world.other_school, user=world.users[OTHER_STAFF], group=group),
+                  interest(round_, SchoolFactory(name="Engelbrektsskolan"), group=group)]
+        Interest.objects.filter(pk__in=[p.pk for p in people]).update(decision=Interest.Decision.ADMITTED)
+        for n, person in enumerate(people):
+            Visit.objects.create(group=group, host=person, date=date(2027, 9, 6) + timedelta(days=14 * n))
+        return round_
+
+    return world.once("benchmarking_published_round", make)
+
+
+def benchmarking_visit(world: World):
+    return benchmarking_published_round(world).groups.get().visits.order_by("date").first()
+
+
+def benchmarking_member(world: World):
+    """The third school's teacher of the published round (the one no role is)."""
+    return benchmarking_published_round(world).interests.order_by("pk").last()
+
+
+def benchmarking_proposed_round(world: World):
+    """A benchmarking round with a proposal ready: two groups of two (the forms of the groups page)."""
+    from tests.benchmarking.builders_publish import proposed_round
+
+    return world.once("benchmarking_proposed_round", lambda: proposed_round(groups=2, size=2)[0])

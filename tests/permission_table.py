@@ -798,3 +798,44 @@ TABLE.update({
     "benchmarking:quote_unpublish": Row(GET=not_allowed(LOGGED_IN), POST=ADMIN_ONLY,
                                         kwargs=lambda w: {"quote_id": _bm("quote")(w).pk}),
 })
+
+
+# --- Benchmarking: the proposal, the groups, publishing and the dates (inspira/benchmarking) ---
+# The programme's coordinators (none of the roles) and administrators manage a round; the members of a
+# group see their own group, dates and calendar files (here the school's staff member and the other
+# school's, who are in the round's one group).
+_BM_MEMBERS = only(STAFF, OTHER_STAFF)
+
+
+def _bm_round(world):
+    return {"round_id": fx.benchmarking_published_round(world).pk}
+
+
+TABLE.update({
+    "benchmarking:proposal": Row(GET=ADMIN_ONLY, POST=not_allowed(LOGGED_IN), kwargs=_bm_round),
+    "benchmarking:proposal_start": Row(
+        GET=not_allowed(LOGGED_IN), POST=ADMIN_ONLY, kwargs=_bm_round,
+        note="Starts the background job (after commit; the table's savepoint is rolled back)."),
+    "benchmarking:proposal_status": Row(GET=ADMIN_ONLY, POST=not_allowed(LOGGED_IN), kwargs=_bm_round),
+    "benchmarking:groups": Row(GET=ADMIN_ONLY, POST=not_allowed(LOGGED_IN), kwargs=_bm_round),
+    "benchmarking:group_move": Row(GET=not_allowed(LOGGED_IN), POST=ADMIN_ONLY, kwargs=_bm_round,
+                                   note="An empty POST re-shows the groups page with the form's errors."),
+    "benchmarking:group_swap": Row(GET=not_allowed(LOGGED_IN), POST=ADMIN_ONLY, kwargs=_bm_round,
+                                   note="An empty POST re-shows the groups page with the form's errors."),
+    "benchmarking:round_publish": Row(GET=ADMIN_ONLY, POST=ADMIN_ONLY, kwargs=_bm_round,
+                                      note="The round is already published: the POST re-shows why not."),
+    "benchmarking:participant_remove": Row(
+        GET=ADMIN_ONLY, POST=ADMIN_ONLY,
+        kwargs=lambda w: {**_bm_round(w), "interest_id": fx.benchmarking_member(w).pk},
+        note="An empty POST (not confirmed) re-shows the form and removes nobody."),
+    "benchmarking:date_answers": Row(GET=ADMIN_ONLY, POST=not_allowed(LOGGED_IN), kwargs=_bm_round),
+    "benchmarking:visit_move": Row(
+        GET=ADMIN_ONLY, POST=ADMIN_ONLY, kwargs=lambda w: {**_bm_round(w), "visit_id": fx.benchmarking_visit(w).pk},
+        note="An empty POST re-shows the form."),
+    "benchmarking:my_dates": Row(GET=_BM_MEMBERS, POST=_BM_MEMBERS, kwargs=_bm_round,
+                                 note="Only a member of a group of the round; an empty POST re-shows the form."),
+    "benchmarking:my_leave": Row(GET=_BM_MEMBERS, POST=_BM_MEMBERS, kwargs=_bm_round,
+                                 note="An empty POST (not confirmed) re-shows the form."),
+    "benchmarking:my_visit_ics": Row(GET=_BM_MEMBERS, POST=not_allowed(LOGGED_IN),
+                                     kwargs=lambda w: {"visit_id": fx.benchmarking_visit(w).pk}),
+})

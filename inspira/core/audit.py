@@ -122,6 +122,13 @@ ACTION_LABELS = {
     # benchmarking
     "benchmarking.proposal_start": _("Started a proposal for a benchmarking round"),
     "benchmarking.proposal_done": _("Applied a benchmarking round's proposal (groups and visit dates)"),
+    # benchmarking: the groups, publishing and the dates
+    "benchmarking.member_moved": _("Moved a participant to another benchmarking group"),
+    "benchmarking.members_swapped": _("Swapped two participants between benchmarking groups"),
+    "benchmarking.round_published": _("Published a benchmarking round's groups"),
+    "benchmarking.visit_moved": _("Moved a benchmarking visit to another date"),
+    "benchmarking.dates_answered": _("Answered on their benchmarking group's dates"),
+    "benchmarking.participant_left": _("Took a participant out of a benchmarking round"),
 }
 
 

@@ -338,6 +338,18 @@ def _approve_first_free_text(baseline: dict) -> bool:
 # django-otp counts failed codes on the device (throttling), also when the request is refused.
 OTP_THROTTLING = ("otp_totp.TOTPDevice", "otp_static.StaticDevice")
 
+def _bm_proposed(w: World) -> dict:
+    return {"round_id": fx.benchmarking_proposed_round(w).pk}
+
+
+def _bm_groups(w: World) -> list:
+    return list(fx.benchmarking_proposed_round(w).groups.order_by("number"))
+
+
+def _bm_members(w: World) -> list:
+    return [list(g.members.order_by("pk")) for g in _bm_groups(w)]
+
+
 CASES: list[Case] = [
     # accounts
     Case("accounts:login", ANONYMOUS, values=lambda w: {"username": w.users[STAFF].email, "password": PASSWORD}),
@@ -498,6 +510,20 @@ CASES: list[Case] = [
     Case("benchmarking:interest_register", STAFF, values={"grades": ["1", "2"], "subjects": ["Svenska, matematik"]},
          note="The days the teacher cannot be away get dates in and out of the visit window, and nonsense."),
     Case("benchmarking:interest_withdraw", STAFF, note="No fields of its own: the confirmation is the POST."),
+    # benchmarking: the proposal, the groups, publishing and the dates
+    Case("benchmarking:proposal_start", ADMINISTRATOR, kwargs=_bm_proposed, page="benchmarking:proposal",
+         note="No fields: the button starts the background job."),
+    Case("benchmarking:group_move", ADMINISTRATOR, kwargs=_bm_proposed, page="benchmarking:groups",
+         values=lambda w: {"move-member": [str(_bm_members(w)[0][0].pk)], "move-group": [str(_bm_groups(w)[1].pk)]}),
+    Case("benchmarking:group_swap", ADMINISTRATOR, kwargs=_bm_proposed, page="benchmarking:groups",
+         values=lambda w: {"swap-first": [str(_bm_members(w)[0][0].pk)],
+                           "swap-second": [str(_bm_members(w)[1][0].pk)]}),
+    Case("benchmarking:round_publish", ADMINISTRATOR, kwargs=_bm_proposed,
+         note="No fields: the confirmation is the POST."),
+    Case("benchmarking:participant_remove", ADMINISTRATOR, values={"confirm": ["on"], "reason": ["Sjukskriven"]}),
+    Case("benchmarking:visit_move", ADMINISTRATOR, values={"date": ["2027-09-07"]}),
+    Case("benchmarking:my_dates", STAFF, values={"answer": ["confirmed"]}),
+    Case("benchmarking:my_leave", STAFF, values={"confirm": ["on"]}),
     # data protection
     Case("privacy:export", STAFF, note="Accepted with the ZIP file itself (a download), not a redirect."),
     Case("privacy:erase", ADMINISTRATOR, values={"confirm": ["on"]}),
