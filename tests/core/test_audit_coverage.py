@@ -533,6 +533,50 @@ def _bm_round_edit(w: World) -> Scenario:
                     expect=("event.created", "event.created", "benchmarking.round_updated"))
 
 
+def _bm_proposed(w: World):
+    round_ = fx.benchmarking_proposed_round(w)
+    groups = list(round_.groups.order_by("number"))
+    return round_, groups, [list(g.members.order_by("pk")) for g in groups]
+
+
+def _bm_proposal_start(w: World) -> Scenario:
+    round_, _groups, _members = _bm_proposed(w)
+    return Scenario(ADMINISTRATOR, reverse("benchmarking:proposal_start", args=[round_.pk]),
+                    expect=("benchmarking.proposal_start",))
+
+
+def _bm_group_move(w: World) -> Scenario:
+    round_, groups, members = _bm_proposed(w)
+    return Scenario(ADMINISTRATOR, reverse("benchmarking:group_move", args=[round_.pk]),
+                    {"move-member": members[0][0].pk, "move-group": groups[1].pk},
+                    expect=("benchmarking.member_moved",))
+
+
+def _bm_group_swap(w: World) -> Scenario:
+    round_, _groups, members = _bm_proposed(w)
+    return Scenario(ADMINISTRATOR, reverse("benchmarking:group_swap", args=[round_.pk]),
+                    {"swap-first": members[0][0].pk, "swap-second": members[1][0].pk},
+                    expect=("benchmarking.members_swapped",))
+
+
+def _bm_round_publish(w: World) -> Scenario:
+    round_, _groups, _members = _bm_proposed(w)
+    return Scenario(ADMINISTRATOR, reverse("benchmarking:round_publish", args=[round_.pk]),
+                    expect=("benchmarking.round_published",))
+
+
+def _bm_participant_remove(w: World) -> Scenario:
+    member = fx.benchmarking_member(w)
+    return Scenario(ADMINISTRATOR, reverse("benchmarking:participant_remove", args=[member.round_id, member.pk]),
+                    {"confirm": "on", "reason": "Sjukskriven"}, expect=("benchmarking.participant_left",))
+
+
+def _bm_visit_move(w: World) -> Scenario:
+    visit = fx.benchmarking_visit(w)  # 6 September 2027; the group's next visit is a fortnight later
+    return Scenario(ADMINISTRATOR, reverse("benchmarking:visit_move", args=[visit.group.round_id, visit.pk]),
+                    {"date": "2027-09-08"}, expect=("benchmarking.visit_moved",))
+
+
 def _bm_visit_held(w: World) -> Scenario:
     return Scenario(ADMINISTRATOR, reverse("benchmarking:visit_held", args=[fx.bm_costs(w)["visit"].pk]),
                     expect=("benchmarking.visit_held",))
@@ -640,6 +684,12 @@ SCENARIOS = {
     ("privacy:erase", "erase a person"): _privacy_erase,
     ("benchmarking:round_create", "open a round"): _bm_round_create,
     ("benchmarking:round_edit", "change a round"): _bm_round_edit,
+    ("benchmarking:proposal_start", "make a proposal"): _bm_proposal_start,
+    ("benchmarking:group_move", "move a participant to another group"): _bm_group_move,
+    ("benchmarking:group_swap", "swap two participants"): _bm_group_swap,
+    ("benchmarking:round_publish", "publish the groups"): _bm_round_publish,
+    ("benchmarking:participant_remove", "take a participant out"): _bm_participant_remove,
+    ("benchmarking:visit_move", "move a visit"): _bm_visit_move,
     ("benchmarking:visit_held", "confirm a visit took place"): _bm_visit_held,
     ("benchmarking:claim_approve", "approve a claim"): _bm_claim_approve,
     ("benchmarking:evaluation_create", "create the round's evaluation"): _bm_evaluation_create,
