@@ -13,7 +13,10 @@ from inspira.accounts.models import Membership, User
 from inspira.events import permissions as event_permissions
 from inspira.programmes import state as programme_state
 from inspira.programmes.catalog import DEFAULT_ACTIVE
+from tests import dbflush
 from tests.factories import SchoolFactory, UserFactory, member
+
+dbflush.install()  # PostgreSQL empties the database after a transactional test with DELETE, not TRUNCATE
 
 
 @pytest.fixture(autouse=True)
