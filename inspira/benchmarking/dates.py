@@ -17,8 +17,10 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from inspira.benchmarking import ics
+from inspira.benchmarking.costs import visit_is_held, visit_may_confirm_held
 from inspira.benchmarking.models import DateAnswer, Group, Interest, Round, Visit
 from inspira.benchmarking.permissions import may_coordinate
+from inspira.benchmarking.quotes import quote_may_submit_for
 from inspira.core.audit import audit_record
 from inspira.core.emails import email_enqueue
 from inspira.core.links import absolute_url
@@ -234,9 +236,6 @@ def answers_by_group(groups) -> list[dict]:
 
 
 def _participation(interest: Interest, *, visits: list, members: list, now) -> dict:
-    from inspira.benchmarking.costs import visit_is_held, visit_may_confirm_held
-    from inspira.benchmarking.quotes import quote_may_submit_for
-
     answer = getattr(interest, "date_answer", None)
     # The visits this person hosts: once the day has come, the host confirms the visit took place.
     hosting = [{"visit": v, "is_held": visit_is_held(v),
