@@ -40,6 +40,8 @@ def visit_held(request, visit_id):
         "is_held": costs.visit_is_held(visit),
         "may_confirm": not costs.visit_is_held(visit) and costs.visit_may_confirm_held(visit=visit),
         "is_cancelled": visit.status == Visit.Status.CANCELLED,
+        # The host goes back to "My benchmarking"; a coordinator to the round's dates.
+        "is_host": visit.host.user_id == request.user.pk,
     })
 
 

@@ -17,8 +17,10 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from inspira.benchmarking import ics
+from inspira.benchmarking.costs import visit_is_held, visit_may_confirm_held
 from inspira.benchmarking.models import DateAnswer, Group, Interest, Round, Visit
 from inspira.benchmarking.permissions import may_coordinate
+from inspira.benchmarking.quotes import quote_may_submit_for
 from inspira.core.audit import audit_record
 from inspira.core.emails import email_enqueue
 from inspira.core.links import absolute_url
@@ -233,47 +235,65 @@ def answers_by_group(groups) -> list[dict]:
              "any_other_dates": any(m.wants_other_dates for m in per_group[g.pk])} for g in groups]
 
 
-def _participation(interest: Interest, *, visits: list, members: list) -> dict:
+def _participation(interest: Interest, *, visits: list, members: list, now) -> dict:
     answer = getattr(interest, "date_answer", None)
+    # The visits this person hosts: once the day has come, the host confirms the visit took place.
+    hosting = [{"visit": v, "is_held": visit_is_held(v),
+                "may_confirm_held": not visit_is_held(v) and visit_may_confirm_held(visit=v, now=now)}
+               for v in visits if v.host_id == interest.pk and interest.withdrawn_at is None]
     return {
         "interest": interest, "round": interest.round, "group": interest.group,
         "is_admitted": interest.decision == Interest.Decision.ADMITTED and interest.withdrawn_at is None,
         "is_withdrawn": interest.withdrawn_at is not None,
-        "visits": visits, "members": members, "answer": answer,
+        "visits": visits, "members": members, "answer": answer, "hosting": hosting,
         "has_confirmed": answer is not None and answer.answer == DateAnswer.Answer.CONFIRMED,
         "wants_other_dates": answer is not None and answer.answer == DateAnswer.Answer.OTHER_DATES,
         "may_answer": interest.group_id is not None and interest.round.stage == Round.Stage.PUBLISHED
                       and interest.withdrawn_at is None,
+        "may_quote": quote_may_submit_for(interest),
     }
 
 
-def my_participations(user) -> list[dict]:
-    """The rounds a person registered for that are published: their decision, group, the group's
-    visits and their own answer (the participant's part of "my registrations"): four queries."""
-    if not user.is_authenticated:
-        return []
-    interests = list(Interest.objects.filter(user=user, round__stage__in=(Round.Stage.PUBLISHED, Round.Stage.FINISHED))
-                     .select_related("round", "group", "school", "date_answer").order_by("-round__published_at", "pk"))
-    groups = [i.group for i in interests if i.group_id]
+def _is_published(interest: Interest) -> bool:
+    return interest.round.stage in (Round.Stage.PUBLISHED, Round.Stage.FINISHED)
+
+
+def participations_of(interests: Iterable[Interest], *, now=None) -> dict[int, dict]:
+    """The participation (as participation_of) of each of ``interests`` whose round is published and
+    that has a group, per interest id, in two queries however many there are. The interests must come
+    with ``round``, ``group`` and ``date_answer`` selected (selectors.my_interests does)."""
+    now = now or timezone.now()
+    placed = [i for i in interests if i.group_id is not None and _is_published(i)]
+    if not placed:
+        return {}
+    groups = [i.group for i in placed]
     visits = group_visits(groups)
     mates: dict[int, list] = {g.pk: [] for g in groups}
     for mate in (Interest.objects.filter(group__in=groups, withdrawn_at__isnull=True)
                  .select_related("user", "school").order_by("user__name", "pk")):
         mates[mate.group_id].append(mate)
-    return [_participation(i, visits=visits.get(i.group_id, []), members=mates.get(i.group_id, []))
-            for i in interests]
+    return {i.pk: _participation(i, visits=visits.get(i.group_id, []), members=mates.get(i.group_id, []),
+                                 now=now) for i in placed}
+
+
+def my_participations(user) -> list[dict]:
+    """The rounds a person registered for that are published: their decision, group, the group's
+    visits and their own answer (the participant's part of "my registrations"): three queries."""
+    if not user.is_authenticated:
+        return []
+    interests = list(Interest.objects.filter(user=user, round__stage__in=(Round.Stage.PUBLISHED, Round.Stage.FINISHED))
+                     .select_related("round", "group", "school", "date_answer").order_by("-round__published_at", "pk"))
+    found = participations_of(interests)
+    return [found[i.pk] for i in interests if i.pk in found]
 
 
 def participation_of(interest: Interest) -> dict | None:
     """One registration's group, visits and answer once its round is published (None before, or
     without a group): no query for a registration without a group, three for one with."""
-    published = interest.round.stage in (Round.Stage.PUBLISHED, Round.Stage.FINISHED)
-    if not published or interest.group_id is None:
+    if not _is_published(interest) or interest.group_id is None:
         return None
     interest = (Interest.objects.select_related("round", "group", "school", "date_answer").get(pk=interest.pk))
-    members = list(Interest.objects.filter(group=interest.group_id, withdrawn_at__isnull=True)
-                   .select_related("user", "school").order_by("user__name", "pk"))
-    return _participation(interest, visits=group_visits([interest.group])[interest.group_id], members=members)
+    return participations_of([interest]).get(interest.pk)
 
 
 def round_date_warnings(round_: Round) -> dict[int, list[str]]:

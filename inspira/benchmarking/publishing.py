@@ -193,7 +193,17 @@ def proposal_outcome(round_: Round, proposal: Proposal) -> dict:
         "admitted": admitted, "not_admitted": not_admitted,
         "grouping_status": _solver_status_label(proposal.grouping_status),
         "timetable_status": _solver_status_label(proposal.timetable_status),
+        "selection_objective": _selection_objective_labelled(proposal.selection_objective),
     }
+
+
+def _selection_objective_labelled(objective) -> list[tuple[str, object]]:
+    """The selection's objective (selection.objective_of) with Swedish labels, in the order it ranks."""
+    labels = {"admitted": _("admitted"), "schools": _("different schools"),
+              "deferred": _("deferred from an earlier round"), "order_sum": _("sum of registration places")}
+    if not isinstance(objective, dict):
+        return []
+    return [(labels.get(key, key), value) for key, value in objective.items()]
 
 
 def round_proposal_section(round_: Round, user) -> dict:

@@ -142,4 +142,4 @@ def quote_withdraw(request, quote_id):
     messages.success(request, _("Your quote is withdrawn and removed."))
     if quotes.quote_may_submit(round=quote.round, user=request.user):
         return redirect("benchmarking:quotes_mine", round_id=round_id)
-    return redirect("core:dashboard")
+    return redirect("benchmarking:mine")

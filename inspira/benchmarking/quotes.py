@@ -43,6 +43,12 @@ def quote_may_submit(*, round: Round, user) -> bool:
         round=round, user=user, withdrawn_at__isnull=True, decision=Interest.Decision.ADMITTED).exists()
 
 
+def quote_may_submit_for(interest: Interest) -> bool:
+    """quote_may_submit for the registration's owner, read from a registration already at hand (no query):
+    "My benchmarking" links to the quotes page only where the page lets the person in."""
+    return interest.withdrawn_at is None and interest.decision == Interest.Decision.ADMITTED
+
+
 def quote_may_withdraw(*, quote: Quote, user) -> bool:
     return user.is_authenticated and quote.author_id == user.pk
 

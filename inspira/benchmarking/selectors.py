@@ -39,7 +39,7 @@ def open_rounds(now=None):
 
 def my_interests(user):
     """The person's registrations, newest first, withdrawn ones too."""
-    return (Interest.objects.filter(user=user).select_related("round", "school")
+    return (Interest.objects.filter(user=user).select_related("round", "school", "group", "date_answer")
             .order_by("-registered_at", "-pk"))
 
 

@@ -11,10 +11,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from inspira.accounts.permissions import require
-from inspira.benchmarking import interests, rounds, selectors
+from inspira.benchmarking import dates, interests, rounds, selectors
 from inspira.benchmarking.forms import InterestForm, RoundForm, WithdrawForm
 from inspira.benchmarking.models import Interest, Round
-from inspira.benchmarking.permissions import may_coordinate
+from inspira.benchmarking.permissions import may_approve_claims, may_coordinate
 from inspira.core.pagination import paginate
 from inspira.events.permissions import event_may_manage
 
@@ -124,6 +124,8 @@ def round_detail(request, pk):
         "registrations": registrations.page, "meetings": meetings,
         "may_change": rounds.round_may_change(benchmarking_round=benchmarking_round),
         "window_open": interests.interest_window_is_open(benchmarking_round=benchmarking_round),
+        # Finance's list of claims, filtered to this round, for a coordinator who is also finance.
+        "may_see_claims": may_approve_claims(request.user),
     })
 
 
@@ -164,6 +166,7 @@ class MyInterest:
     may_withdraw: bool
     is_withdrawn: bool
     decided: bool  # a decision is published: show it and its reason
+    p: dict | None = None  # the group, visits and links once the round is published (dates.participations_of)
 
 
 @login_required
@@ -171,9 +174,12 @@ class MyInterest:
 def mine(request):
     now = timezone.now()
     page = paginate(request, selectors.my_interests(request.user)).page
+    # Every published registration's group, visits and links at once: the page's queries stay constant.
+    participations = dates.participations_of(page.object_list, now=now)
     page.object_list = [
         MyInterest(interest=i, may_withdraw=interests.interest_may_withdraw(interest=i, actor=request.user, now=now),
-                   is_withdrawn=i.is_withdrawn, decided=i.decision != Interest.Decision.PENDING)
+                   is_withdrawn=i.is_withdrawn, decided=i.decision != Interest.Decision.PENDING,
+                   p=participations.get(i.pk))
         for i in page.object_list
     ]
     return render(request, "benchmarking/mine.html", {"page_obj": page})

@@ -10,6 +10,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from inspira.accounts.models import Membership
 from inspira.accounts.permissions import administrator_required
+from inspira.benchmarking.permissions import may_claim_for_school
 from inspira.core import outbox
 from inspira.core.models import OutboxItem
 from inspira.core.pagination import paginate
@@ -53,6 +54,10 @@ def dashboard(request):
         # Invoices are bookkeeping: they stay whether or not the programme that earned them is on.
         "invoice_schools": [m.school for m in memberships
                             if m.is_confirmed and m.role != Membership.Role.STAFF],
+        # A principal claims the school's substitute costs for benchmarking, only while the programme is on.
+        "benchmarking_claim_schools": [m.school for m in memberships
+                                       if m.is_confirmed and may_claim_for_school(request.user, m.school)]
+        if programme_is_active(Key.BENCHMARKING, request) else [],
     })
 
 
