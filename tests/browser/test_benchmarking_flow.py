@@ -147,6 +147,7 @@ def make_proposal(page: Page, live_server, round_: Round) -> None:
     page.wait_for_url(url, timeout=SLOW_MS)
     expect(page.locator("main")).to_contain_text(sv("How the proposal was found"), timeout=SLOW_MS)
     expect(page.locator("main h2").filter(has_text=re.compile(r"\(12\)"))).to_have_count(1)
+    expect(page.locator("main")).to_contain_text(sv("Everyone who registered is admitted."))
     assert_accessible(page)
 
 
@@ -168,6 +169,9 @@ def move_one_person(page: Page, live_server, round_: Round) -> Interest:
     mover.refresh_from_db()
     assert mover.group_id == target.pk
     expect_message(page, "%(name)s was moved to %(group)s.", name=mover.user.name, group=target)
+    changes = page.locator("main h2").filter(has_text=sv("Changes against the proposal")).locator(
+        "xpath=following-sibling::ul[1]")
+    expect(changes).to_contain_text(mover.user.name)
     assert_accessible(page)
     return mover
 
@@ -187,8 +191,12 @@ def publish(page: Page, live_server, round_: Round) -> None:
 
 def confirm_dates(page: Page, live_server, round_: Round) -> None:
     """A member answers on the group's dates from her page of the group."""
+    page.goto(live_server.url + reverse("benchmarking:mine"))
+    expect(page.locator("main")).to_contain_text(sv(Interest.Decision.ADMITTED.label))
+    assert_accessible(page)
+    click(page, "Answer on the dates", role="link")
     url = live_server.url + reverse("benchmarking:my_dates", args=[round_.pk])
-    page.goto(url)
+    page.wait_for_url(url)
     assert_accessible(page)
     page.get_by_label(sv(DateAnswer.Answer.CONFIRMED.label), exact=True).check()
     expect(page.get_by_label(label(DateAnswerForm, "comment"))).to_be_visible()
@@ -314,9 +322,18 @@ def test_a_benchmarking_round_from_opening_to_the_evaluation(browser, live_serve
 
         Round.objects.filter(pk=round_.pk).update(interest_closes_at=timezone.now() - timedelta(minutes=1))
         page = as_(coordinator)
+        page.goto(live_server.url + reverse("benchmarking:round_detail", args=[round_.pk]))
+        for text, count in (("Registered: %(count)s", 12), ("Withdrawn: %(count)s", 1),
+                            ("Schools represented: %(count)s", 8)):
+            expect_message(page, text, count=count)
+        assert_accessible(page)
         make_proposal(page, live_server, round_)
         move_one_person(page, live_server, round_)
         publish(page, live_server, round_)
+        decisions = OutboxItem.objects.filter(key__startswith="benchmarking-decision:")
+        assert decisions.count() == 12 and not decisions.exclude(state=OutboxItem.State.DONE).exists()
+        group_emails = list(OutboxItem.objects.filter(key__startswith="benchmarking-group:"))
+        assert len(group_emails) == 12 and all(e.payload["attachments"] for e in group_emails)  # calendar files
 
         # A group of three: one member answers on the page, the other two through the service.
         group = next(g for g in round_.groups.order_by("number") if g.members.count() == 3)
@@ -337,6 +354,8 @@ def test_a_benchmarking_round_from_opening_to_the_evaluation(browser, live_serve
         made = claim(as_(principal), live_server, round_, visit.host.school)
         assert made.lines.count() == 1 and made.lines.get().amount == 185000
         approve(as_(finance), live_server, made)
+        told = OutboxItem.objects.get(key=f"benchmarking-claim-approved:{made.pk}")
+        assert told.payload["to"] == [principal.email]
 
         survey_id = start_evaluation(as_(coordinator), live_server, round_)
         invitation = Invitation.objects.filter(survey_id=survey_id, user=teachers[0]).get()
