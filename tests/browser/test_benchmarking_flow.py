@@ -39,7 +39,7 @@ from inspira.core.models import OutboxItem
 from inspira.events.permissions import forget_coordinators
 from inspira.surveys.models import Invitation, Response
 from tests.benchmarking.factories import coordinator as make_coordinator
-from tests.browser.conftest import TIMEOUT_MS
+from tests.browser.conftest import new_page
 from tests.browser.helpers import assert_accessible, login
 from tests.browser.test_certification_flow import click, label, sv
 from tests.factories import SchoolFactory, member
@@ -58,10 +58,8 @@ GRADES = [["1", "2"], ["4", "5"], ["2", "3"], ["5", "6"]]
 
 def open_page(browser, live_server, stack: ExitStack, user) -> Page:
     """A browser context of the person's own, logged in through the form."""
-    context = browser.new_context(base_url=live_server.url, locale="sv-SE", timezone_id="Europe/Stockholm")
-    stack.callback(context.close)
-    context.set_default_timeout(TIMEOUT_MS)
-    page = context.new_page()
+    page = new_page(browser, live_server)
+    stack.callback(page.context.close)
     login(page, live_server, user)
     return page
 
