@@ -37,13 +37,19 @@ def browser():
         browser.close()
 
 
-@pytest.fixture
-def page(browser, live_server):
+def new_page(browser, live_server):
+    """A page in a browser context of its own (its own cookies, so one person), as every test's page
+    is set up. The caller closes ``page.context``; a test of several people opens one for each."""
     context = browser.new_context(base_url=live_server.url, locale="sv-SE", timezone_id="Europe/Stockholm")
     context.set_default_timeout(TIMEOUT_MS)
-    page = context.new_page()
+    return context.new_page()
+
+
+@pytest.fixture
+def page(browser, live_server):
+    page = new_page(browser, live_server)
     yield page
-    context.close()
+    page.context.close()
 
 
 @pytest.fixture(autouse=True)
