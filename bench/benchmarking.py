@@ -8,7 +8,9 @@ pandas and takes seconds the first time) and the Swedish holiday calendar, as th
 worker makes pays them. The child runs the three steps as the job does (``inspira.benchmarking.
 proposals``, its budget in ``tasks``): selection, then grouping with ``GROUPING_SHARE`` of what is
 left of ``DEADLINE``, then the timetable with the rest; the database is left out (the job reads a few
-hundred rows and writes about as many). Writes bench/results/benchmarking.json and
+hundred rows and writes about as many). ``--with-db`` also times the job itself on a throwaway SQLite
+database: in a process that has not imported the solver, and in a warm worker (one that loaded the
+solver as it started, ``inspira/benchmarking/workers.py``). Writes bench/results/benchmarking.json and
 bench/results/benchmarking.md. See bench/README.md.
 
 The data is made from a fixed seed: schools in 12 districts and of 3 kinds (school forms), each
@@ -144,9 +146,12 @@ def child(scenario: str) -> dict:
     }
 
 
-def db_child(scenario: str) -> dict:
+def db_child(scenario: str, *, warm_start: bool = False) -> dict:
     """The job itself, ``tasks.proposal_run``, on a throwaway SQLite database holding the same round, in
-    a process that has set Django up (as a worker has) but not yet imported the solvers."""
+    a process that has set Django up (as a worker has) but not yet imported the solvers. With
+    ``warm_start`` the process first does what a job worker does as it starts (django-q2's ``post_spawn``,
+    to which ``benchmarking.workers`` connects the solver's import), timed apart, and then makes its first
+    proposal only."""
     import tempfile
 
     sys.path.insert(0, str(ROOT))
@@ -218,10 +223,24 @@ def db_child(scenario: str) -> dict:
 
     from inspira.benchmarking import tasks
 
+    if warm_start:
+        from django_q.signals import post_spawn
+
+        assert "ortools.sat.python.cp_model" not in sys.modules
+        started = time.perf_counter()
+        post_spawn.send(sender="django_q", proc_name="bench")
+        worker_start = time.perf_counter() - started
+        assert "ortools.sat.python.cp_model" in sys.modules, "the worker's start did not load the solver"
     started = time.perf_counter()
     tasks.proposal_run(proposal.pk)
     job = time.perf_counter() - started
     proposal.refresh_from_db()
+    if warm_start:
+        return {"scenario": scenario, "status": proposal.status, "error": proposal.error,
+                "seconds": {"worker start": round_(worker_start),
+                            "job (first proposal, warm worker)": round_(job)},
+                "grouping": [proposal.grouping_status, proposal.grouping_objective],
+                "timetable": [proposal.timetable_status, proposal.timetable_objective]}
     # A second proposal in the same process: a worker that has made one already (imports paid).
     Round.objects.filter(pk=round.pk).update(stage=Round.Stage.INTEREST)
     again = Proposal.objects.create(round=round)
@@ -267,7 +286,7 @@ def load_average() -> float | None:
         return None
 
 
-def markdown(results: list[dict], meta: dict, database: list[dict]) -> str:
+def markdown(results: list[dict], meta: dict, database: list[dict], warm: list[dict] | None = None) -> str:
     lines = [
         "# The benchmarking round's proposal",
         "",
@@ -325,6 +344,24 @@ def markdown(results: list[dict], meta: dict, database: list[dict]) -> str:
                          f"{', '.join(map(str, r['warm']['grouping']))}; "
                          f"{', '.join(map(str, r['warm']['timetable']))}) |")
         lines.append("")
+    if warm:
+        lines += [
+            "The job in a warm worker: a fresh process with Django set up does what a django-q2 worker does as it "
+            "starts (`post_spawn`, whose receiver in inspira/benchmarking/workers.py imports the solver and builds the "
+            "holiday calendar), timed "
+            "apart, then makes its first proposal on the same throwaway SQLite database. The import is paid "
+            "before the worker takes a task, so the proposal does not wait for it:",
+            "",
+            "| scenario | status | grouping | timetable | worker start: solver and holiday calendar s "
+            "| job s, first proposal in the warm worker |",
+            "|---|---|---|---|---:|---:|",
+        ]
+        for r in warm:
+            lines.append(f"| {r['scenario']} | {r['status']}{(': ' + r['error']) if r['error'] else ''} "
+                         f"| {', '.join(map(str, r['grouping']))} | {', '.join(map(str, r['timetable']))} "
+                         f"| {r['seconds']['worker start']:.2f} "
+                         f"| {r['seconds']['job (first proposal, warm worker)']:.2f} |")
+        lines.append("")
     return "\n".join(lines)
 
 
@@ -343,18 +380,21 @@ def main() -> None:
             result = run(name)
             results.append(result)
             print(f"{name} run {n + 1}: {json.dumps(result, ensure_ascii=False)}", flush=True)
-    database = []
+    database, warm = [], []
     if args.with_db:
         for name in args.scenarios:
             result = run(name, step="_db_child")
             database.append(result)
             print(f"{name} with the database: {json.dumps(result, ensure_ascii=False)}", flush=True)
+            result = run(name, step="_db_warm_child")
+            warm.append(result)
+            print(f"{name} in a warm worker: {json.dumps(result, ensure_ascii=False)}", flush=True)
     meta["load_after"] = load_average()
     meta["solver"] = results[0]["grouping"]["solver"] if results else ""
     RESULTS.mkdir(exist_ok=True)
-    (RESULTS / "benchmarking.json").write_text(json.dumps({"meta": meta, "runs": results, "with_database": database},
-                                                          indent=2, ensure_ascii=False) + "\n")
-    text = markdown(results, meta, database)
+    (RESULTS / "benchmarking.json").write_text(json.dumps({"meta": meta, "runs": results, "with_database": database,
+                                                           "warm_worker": warm}, indent=2, ensure_ascii=False) + "\n")
+    text = markdown(results, meta, database, warm)
     (RESULTS / "benchmarking.md").write_text(text)
     print(text)
 
@@ -364,5 +404,7 @@ if __name__ == "__main__":
         print(json.dumps(child(sys.argv[2])))
     elif len(sys.argv) == 3 and sys.argv[1] == "_db_child":
         print(json.dumps(db_child(sys.argv[2])))
+    elif len(sys.argv) == 3 and sys.argv[1] == "_db_warm_child":
+        print(json.dumps(db_child(sys.argv[2], warm_start=True)))
     else:
         main()

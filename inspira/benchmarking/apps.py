@@ -16,3 +16,6 @@ class BenchmarkingConfig(AppConfig):
 
         register_participant_group()
         from inspira.benchmarking import receivers  # noqa: F401  (connects the attendance receiver)
+        from inspira.benchmarking.workers import connect
+
+        connect()  # a job worker loads the solver as it starts

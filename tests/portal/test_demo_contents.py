@@ -244,7 +244,8 @@ def test_demo_teachers_registered_and_one_event_is_full_with_a_waiting_list(demo
     assert confirmed.filter(user__email__startswith="larare.").values("user").distinct().count() >= 8
     # Each counts against the person's school.
     assert not registrations.filter(school__isnull=True).exists()
-    full = [event for event in Event.objects.filter(starts_at__gt=now)
+    # A benchmarking round's meetings hold a place for every participant, so they are full by design.
+    full = [event for event in Event.objects.filter(starts_at__gt=now, benchmarking_closing_of__isnull=True)
             if event.registrations.filter(status=Registration.Status.CONFIRMED).count() == event.capacity]
     assert len(full) == 1
     waiting = full[0].registrations.filter(status=Registration.Status.WAITING).order_by("created_at")
@@ -291,3 +292,47 @@ def test_the_site_days_evaluation_is_closed_and_shows_figures(demo, client):
     page = client.get(reverse("surveys:results", args=[survey.pk])).content.decode()
     assert "Samtalen i små grupper med lärare från andra skolor." in page
     assert str(results.questions[0].mean).replace(".", ",") in page
+
+
+def test_benchmarking_holds_one_round_in_progress(demo):
+    from inspira.benchmarking.demo import TITLE
+    from inspira.benchmarking.models import Claim, DateAnswer, DayAway, Interest, Proposal, Round, Visit
+
+    current = Round.objects.get(title=TITLE)
+    assert Round.objects.filter(title=TITLE).count() == 1
+    assert current.stage == Round.Stage.PUBLISHED and current.published_at is not None
+    assert AuditEvent.objects.filter(action="benchmarking.round_created", object_id=str(current.pk)).exists()
+    today = timezone.localdate()
+    assert current.interest_closes_at < timezone.now()
+    assert current.kickoff.ends_at < timezone.now() < current.closing.starts_at
+    assert current.visit_window_starts < today < current.visit_window_ends
+    # Made by the job: the solver's record is kept with the proposal.
+    proposal = current.proposals.get()
+    assert proposal.status == Proposal.Status.DONE and proposal.solver_name and proposal.grouping_status
+    # More registrations than places: someone is not admitted; one admitted was deferred from the round before.
+    interests = current.interests.all()
+    admitted = interests.filter(decision=Interest.Decision.ADMITTED)
+    assert interests.count() > current.max_participants == admitted.count()
+    assert interests.filter(decision=Interest.Decision.NOT_ADMITTED).exists()
+    deferred = interests.get(deferred_from__isnull=False)
+    assert deferred.decision == Interest.Decision.ADMITTED
+    assert deferred.deferred_from.stage == Round.Stage.FINISHED
+    # Groups whose members all come from different schools, and from more than one school each.
+    assert current.groups.count() == 3
+    for group in current.groups.all():
+        schools = list(group.members.values_list("school", flat=True))
+        assert len(schools) == len(set(schools)) >= 2
+    visits = Visit.objects.filter(group__round=current)
+    assert visits.filter(date__lt=today).exists() and visits.filter(date__gt=today).exists()
+    held = visits.get(status=Visit.Status.HELD)
+    assert held.held_confirmed_by == held.host.user and held.date < today
+    assert DayAway.objects.filter(visit=held).count() == held.group.members.count()
+    # Days away from the kick-off: the participants who came.
+    assert DayAway.objects.filter(participant__round=current, kind=DayAway.Kind.KICKOFF).count() == (
+        current.kickoff.registrations.filter(attended=True).count()) > 0
+    answers = DateAnswer.objects.filter(member__round=current)
+    assert answers.filter(answer=DateAnswer.Answer.CONFIRMED).exists()
+    assert answers.filter(answer=DateAnswer.Answer.OTHER_DATES).exists()
+    claim = Claim.objects.get(round=current)
+    assert claim.status == Claim.Status.CLAIMED and claim.lines.exists()
+    assert claim.claimed_by.memberships.filter(school=claim.school, role=Membership.Role.PRINCIPAL).exists()

@@ -29,6 +29,7 @@ def run_load_demo() -> str:
 
 
 def counts() -> dict:
+    from inspira.benchmarking.models import Claim, Interest, Round, Visit
     from inspira.billing.models import FeeEntry, Invoice
     from inspira.certification.models import Certification
     from inspira.core.models import OutboxItem
@@ -58,6 +59,10 @@ def counts() -> dict:
         "surveys": Survey.objects.count(),
         "survey invitations": Invitation.objects.count(),
         "survey responses": Response.objects.count(),
+        "benchmarking rounds": Round.objects.count(),
+        "benchmarking interests": Interest.objects.count(),
+        "benchmarking visits": Visit.objects.count(),
+        "benchmarking claims": Claim.objects.count(),
     }
 
 

@@ -7,7 +7,9 @@ with occasions ahead and a booking (inspira.certification.demo, inspira.visits.d
 Fridhemsskolan holds a year and a half of history with the money it made
 (inspira.portal.demo). Every programme is switched on with a coordinator of its own
 (inspira.programmes.demo) and has events past and coming, registrations, attendance and one closed
-evaluation survey (inspira.events.demo).
+evaluation survey (inspira.events.demo). Benchmarking holds a round in progress (published groups, visits
+behind and ahead, one held, a claim waiting for finance) and the finished round a year before it
+(inspira.benchmarking.demo).
 """
 
 import json
@@ -18,9 +20,11 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from inspira.accounts.models import Membership, User
+from inspira.benchmarking import demo as benchmarking_demo
 from inspira.certification import demo as certification_demo
 from inspira.events import demo as events_demo
 from inspira.portal import demo as history_demo
@@ -103,6 +107,7 @@ class Command(BaseCommand):
             schools_demo.load(stdout=self.stdout)
             programmes_demo.load(stdout=self.stdout)
             events_demo.load(stdout=self.stdout)
+            benchmarking_demo.load(stdout=self.stdout)
             certification_demo.load(stdout=self.stdout)
             visits_demo.load(stdout=self.stdout)
             history_demo.load(stdout=self.stdout)
@@ -124,8 +129,9 @@ class Command(BaseCommand):
     def _print_logins(self) -> None:
         pks = [obj["pk"] for obj in json.loads(FIXTURE.read_text(encoding="utf-8"))
                if obj["model"] == "accounts.user"]
+        extra = [email for email, _name, _school in benchmarking_demo.EXTRA_TEACHERS]
         rows = []
-        people = User.objects.filter(pk__in=pks).prefetch_related(
+        people = User.objects.filter(Q(pk__in=pks) | Q(email__in=extra)).prefetch_related(
             "memberships__school", "programme_coordinations__programme").order_by("pk")
         for user in people:
             if user.role:
