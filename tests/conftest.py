@@ -127,3 +127,34 @@ def client_for(client):
         return client
 
     return login
+
+
+
+# Which pass runs what (bin/test). Fixtures that send requests through Django's test client: a test
+# that takes one checks a page. Fixtures that reach the database: a test without any gives the same
+# answer whatever the engine.
+CLIENT_FIXTURES = {"client", "client_for", "admin_client"}
+DATABASE_FIXTURES = {"db", "transactional_db", "django_db_reset_sequences", "django_db_serialized_rollback",
+                     "live_server"}
+# Page tests whose answer depends on the services behind them (the cache in Redis, the broker, the
+# demo a newcomer loads): they run in both passes.
+# Tests that bin/test already runs in one pass of their own.
+ONE_PASS_ALREADY = ("browser", "fuzz", "permissions", "fault")
+BOTH_PASSES = ("/tests/portal/", "/tests/catalogue/test_page_cache.py", "/tests/core/test_health.py",
+               "/tests/programmes/test_state.py")
+
+
+def pytest_collection_modifyitems(config, items):
+    """Mark the page tests ``pages`` and the tests that never reach the database ``db_free`` (see
+    pyproject.toml). A page test that is skipped on one engine or commits its transactions (races)
+    is neither: it runs in both passes."""
+    for item in items:
+        if any(item.get_closest_marker(name) for name in ONE_PASS_ALREADY):
+            continue
+        names = set(getattr(item, "fixturenames", ()))
+        if not (names & DATABASE_FIXTURES) and item.get_closest_marker("django_db") is None:
+            item.add_marker(pytest.mark.db_free)
+            continue
+        if (names & CLIENT_FIXTURES and not any(part in str(item.path) for part in BOTH_PASSES)
+                and item.get_closest_marker("skipif") is None and "transactional_db" not in names):
+            item.add_marker(pytest.mark.pages)
