@@ -226,3 +226,26 @@ def test_the_principals_page_queries_do_not_grow_with_rounds(school, client_for)
         page = client.get(url)
     assert len(many) == len(few)
     assert page.text.count(reverse("benchmarking:claim_create", args=[round_.pk, school.pk])) == 1
+
+
+def test_a_claims_page_queries_do_not_grow_with_its_lines(finance, client_for):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    round_ = make_round()
+    one, _principal_one = held_claim(SchoolFactory(), round_=round_)
+    school = SchoolFactory()
+    for _ in range(4):  # four groups, each with a teacher of the school on a held visit
+        _group, members, visit = group_of_three(round_)
+        members[1].school = school
+        members[1].save(update_fields=["school"])
+        costs.visit_confirm_held(visit=visit, actor=members[0].user)
+    four = costs.claim_create(round=round_, school=school, actor=_principal(school))
+    assert (one.lines.count(), four.lines.count()) == (1, 4)
+    client = client_for(finance)
+    client.get(reverse("benchmarking:claim_detail", args=[one.pk]))
+    with CaptureQueriesContext(connection) as few:
+        assert client.get(reverse("benchmarking:claim_detail", args=[one.pk])).status_code == 200
+    with CaptureQueriesContext(connection) as many:
+        assert client.get(reverse("benchmarking:claim_detail", args=[four.pk])).status_code == 200
+    assert len(many) == len(few)

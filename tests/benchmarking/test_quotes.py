@@ -154,3 +154,21 @@ def test_closing_page_queries_do_not_grow_with_quotes(round_, administrator, cli
     with CaptureQueriesContext(connection) as many:
         client.get(url)
     assert len(many) == len(few)
+
+
+def test_the_writers_page_queries_do_not_grow_with_their_quotes(round_, participant, client_for):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = client_for(participant.user)
+    url = reverse("benchmarking:quotes_mine", args=[round_.pk])
+    _submit(round_, participant.user)
+    client.get(url)
+    with CaptureQueriesContext(connection) as few:
+        assert client.get(url).status_code == 200
+    for n in range(4):
+        _submit(round_, participant.user, text=f"Citat nummer {n}.")
+    with CaptureQueriesContext(connection) as many:
+        response = client.get(url)
+    assert "Citat nummer 3." in response.text
+    assert len(many) == len(few)
