@@ -252,7 +252,7 @@ def db_child(scenario: str, *, warm_start: bool = False) -> dict:
             "warm": {"status": again.status, "grouping": [again.grouping_status, again.grouping_objective],
                      "timetable": [again.timetable_status, again.timetable_objective]},
             "seconds": {"job (fresh worker)": round_(job), "job (warm worker)": round_(warm),
-                        "recorded on the proposal": round_((proposal.duration_ms or 0) / 1000),
+                        "recorded on the proposal": round_(proposal.seconds or 0),
                         "grouping": proposal.details.get("grouping", {}).get("seconds"),
                         "timetable": proposal.details.get("timetable", {}).get("seconds")},
             "admitted": len(proposal.admitted), "groups": Group.objects.filter(round=round).count(),

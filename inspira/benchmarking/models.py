@@ -197,8 +197,7 @@ class Proposal(models.Model):
     grouping_objective = models.BigIntegerField(_("grouping objective"), null=True, blank=True)
     timetable_status = models.CharField(_("timetable status"), max_length=20, blank=True)
     timetable_objective = models.BigIntegerField(_("timetable objective"), null=True, blank=True)
-    # Whole milliseconds the run took, from the job's start to its result.
-    duration_ms = models.PositiveIntegerField(_("duration (ms)"), null=True, blank=True)
+    seconds = models.FloatField(_("seconds"), null=True, blank=True)
     details = models.JSONField(default=dict, blank=True)
 
     class Meta:

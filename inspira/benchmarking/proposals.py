@@ -244,7 +244,7 @@ def _apply(proposal_id: int, outcome: dict, *, seconds: float) -> None:
     proposal.grouping_objective = grouped.objective
     proposal.timetable_status = planned.status
     proposal.timetable_objective = planned.objective
-    proposal.duration_ms = round(seconds * 1000)
+    proposal.seconds = seconds
     proposal.details = {
         "reasons": {str(i): code for i, code in chosen.reasons.items()},
         "not_admitted": chosen.not_admitted,

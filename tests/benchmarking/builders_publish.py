@@ -50,7 +50,7 @@ def proposed_round(*, groups: int = 2, size: int = 3, extra: int = 0, first_day=
     proposal = Proposal.objects.create(round=round_, status=Proposal.Status.DONE, progress=100,
                                        solver_name="OR-Tools CP-SAT", solver_version="9.10", seed=7,
                                        grouping_status="OPTIMAL", grouping_objective=12,
-                                       timetable_status="FEASIBLE", timetable_objective=3, duration_ms=420,
+                                       timetable_status="FEASIBLE", timetable_objective=3, seconds=0.42,
                                        selection_objective={"schools": groups * size})
     made, layout = [], []
     for g in range(groups):

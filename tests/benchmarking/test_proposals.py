@@ -42,7 +42,7 @@ def test_a_run_end_to_end_applies_groups_members_and_visits(django_capture_on_co
     assert proposal.selection_objective == {"admitted": 6, "schools": 5, "deferred": 0,
                                             "order_sum": 1 + 2 + 4 + 5 + 6 + 7}
     assert (proposal.solver_name, proposal.grouping_status, proposal.seed) == ("OR-Tools CP-SAT", "OPTIMAL", 1)
-    assert proposal.solver_version and proposal.grouping_objective is not None and proposal.duration_ms > 0
+    assert proposal.solver_version and proposal.grouping_objective is not None and proposal.seconds > 0
     assert proposal.timetable_status in ("OPTIMAL", "FEASIBLE")
 
     round.refresh_from_db()
