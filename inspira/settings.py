@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "inspira.surveys",
     "inspira.events",
     "inspira.benchmarking",
+    "inspira.efforts",
     "inspira.certification",
     "inspira.catalogue",
     "inspira.visits",
@@ -374,6 +375,11 @@ AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_HTTP_RESPONSE_CODE = 429
 AXES_VERBOSE = False
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+
+# The development centre presents a tailor-made proposal within "two weeks" of the planning meeting:
+# this many working days (domain.md), and warns its coordinator this many working days before.
+INSPIRA_PROPOSAL_WORKING_DAYS = env_int("INSPIRA_PROPOSAL_WORKING_DAYS", 10)
+INSPIRA_PROPOSAL_WARNING_DAYS = env_int("INSPIRA_PROPOSAL_WARNING_DAYS", 3)
 
 # Demo conveniences (reading sent emails in the browser) are on only when asked for.
 INSPIRA_DEMO = env_bool("INSPIRA_DEMO", False)

@@ -11,6 +11,8 @@ urlpatterns = [
     path("enkater/", include("inspira.surveys.urls")),
     path("", include("inspira.events.urls")),
     path("benchmarking/", include("inspira.benchmarking.urls")),
+    path("insatser/", include("inspira.efforts.urls")),
+    path("samverkan/", include("inspira.efforts.urls_cooperation")),
     path("ansokan/", include("inspira.certification.urls")),
     path("inspirationsplatser/", include("inspira.catalogue.urls")),
     path("besok/", include("inspira.visits.urls")),

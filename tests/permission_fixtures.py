@@ -360,6 +360,22 @@ def benchmarking_on(world: World) -> dict:
     return {}
 
 
+def efforts_on(world: World) -> dict:
+    """Switch tailor-made development on; no URL kwargs (a row's ``kwargs`` for its list pages)."""
+    from tests.efforts.factories import efforts_on as switch_on
+
+    world.once("efforts_on", switch_on)
+    return {}
+
+
+def cooperation_on(world: World) -> dict:
+    """Switch the cooperation programmes on; no URL kwargs."""
+    from tests.efforts.factories import cooperation_on as switch_on
+
+    world.once("cooperation_on", switch_on)
+    return {}
+
+
 def benchmarking_round(world: World):
     """A round of the (switched-on) benchmarking programme whose interest registration is open."""
     from tests.benchmarking.factories import RoundFactory

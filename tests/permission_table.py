@@ -839,3 +839,12 @@ TABLE.update({
     "benchmarking:my_visit_ics": Row(GET=_BM_MEMBERS, POST=not_allowed(LOGGED_IN),
                                      kwargs=lambda w: {"visit_id": fx.benchmarking_visit(w).pk}),
 })
+
+# --- Development efforts (tailor-made, seed 001) and cooperation programmes (seed 004) ----------------
+# Coordinators of the programmes (no role here) have what administrators have (tests/efforts).
+TABLE.update({
+    "efforts:index": Row(GET=PUBLIC, POST=NOBODY, kwargs=fx.efforts_on,
+                         note="The programme's page: public while the programme is on."),
+    "cooperation:index": Row(GET=PUBLIC, POST=NOBODY, kwargs=fx.cooperation_on,
+                             note="What a cooperation programme is: public while the programme is on."),
+})

@@ -17,7 +17,7 @@ LEVELS = [
     {"programmes"},
     {"surveys"},
     {"events"},
-    {"benchmarking"},
+    {"benchmarking", "efforts"},
     {"certification"},
     {"catalogue"},
     {"visits"},

@@ -12,6 +12,7 @@ from inspira.privacy.areas import (
     catalogue,
     certification,
     core,
+    efforts,
     events,
     platform,
     programmes,
@@ -24,7 +25,8 @@ from inspira.privacy.scrub import Scrubber, Subject
 
 # Order matters only for the download's order of categories; erasure runs them all in one transaction.
 AREAS: list[Area] = [
-    accounts.AREA, schools.AREA, programmes.AREA, surveys.AREA, events.AREA, benchmarking.AREA, certification.AREA,
+    accounts.AREA, schools.AREA, programmes.AREA, surveys.AREA, events.AREA, benchmarking.AREA, efforts.AREA,
+    certification.AREA,
     catalogue.AREA, visits.AREA, billing.AREA, core.AREA, platform.AREA,
 ]
 

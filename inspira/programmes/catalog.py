@@ -61,6 +61,8 @@ NAMESPACES = {
     "catalogue": Key.INSPIRATION_SITES,
     "visits": Key.INSPIRATION_SITES,
     "benchmarking": Key.BENCHMARKING,
+    "efforts": Key.TAILOR_MADE,
+    "cooperation": Key.COOPERATION,
 }
 
 

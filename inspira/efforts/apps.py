@@ -1,0 +1,11 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class EffortsConfig(AppConfig):
+    """Development efforts: the centre's tailor-made professional development (seed 001) and the
+    multi-year cooperation programmes (seed 004). Sits above events and surveys, which it uses as they are."""
+
+    name = "inspira.efforts"
+    label = "efforts"
+    verbose_name = _("Development efforts")

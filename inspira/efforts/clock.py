@@ -1,0 +1,157 @@
+"""The proposal clock (seed 001, step 5): the centre presents a proposal within two weeks of the
+planning meeting.
+
+The clock is the effort's log of ``ClockEvent`` rows; the deadline is derived from it, never stored:
+
+- **started** on day S (the planning meeting's day): the clock counts the working days after S;
+- **paused** on day P with a reason: from P on, no day counts...
+- ...until **resumed** on day R: R counts again (when it is a working day);
+- **extended** by n working days with a reason: the allowance grows by n;
+- **met** on day M: the proposal was presented; the clock stops, on time if M is not after the deadline.
+
+The deadline is the day the allowance (``INSPIRA_PROPOSAL_WORKING_DAYS``, ten by default: "two
+weeks", plus the extensions) runs out, counting only working days of the Swedish calendar
+(``core.workdays``: weekdays that are not public holidays or the de-facto holidays midsummer eve,
+Christmas eve and New Year's eve) on which the centre is open (``ClosedDay``). While the clock is
+paused there is no deadline; the page says so.
+"""
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from django.conf import settings
+
+from inspira.core.workdays import is_working_day
+
+# A clock paused for years would make the walk long; no allowance comes near this many days.
+_MAX_DAYS = 3 * 366
+
+
+def allowance() -> int:
+    """Working days the centre has for a proposal: the setting, ten ("two weeks") by default."""
+    return settings.INSPIRA_PROPOSAL_WORKING_DAYS
+
+
+def warning_days() -> int:
+    """The coordinator is warned this many working days before the deadline."""
+    return settings.INSPIRA_PROPOSAL_WARNING_DAYS
+
+
+def working_day_test(closed_days: Iterable[date] = ()) -> Callable[[date], bool]:
+    """Whether a day counts: a Swedish working day on which the centre is open."""
+    closed = frozenset(closed_days)
+    return lambda day: day not in closed and is_working_day(day)
+
+
+def add_working_days(start: date, count: int, is_working: Callable[[date], bool]) -> date:
+    """The ``count``-th working day after ``start`` (``start`` itself not counted); ``start`` for 0."""
+    current = start
+    remaining = count
+    while remaining > 0:
+        current += timedelta(days=1)
+        if is_working(current):
+            remaining -= 1
+    return current
+
+
+def subtract_working_days(day: date, count: int, is_working: Callable[[date], bool]) -> date:
+    """The ``count``-th working day before ``day`` (``day`` itself not counted); ``day`` for 0."""
+    current = day
+    remaining = count
+    while remaining > 0:
+        current -= timedelta(days=1)
+        if is_working(current):
+            remaining -= 1
+    return current
+
+
+@dataclass(frozen=True)
+class Clock:
+    """What the log says. ``deadline`` is None before the clock starts and while it is paused."""
+
+    started_on: date | None
+    deadline: date | None
+    paused_since: date | None
+    met_on: date | None
+    working_days: int  # the allowance: the setting plus the extensions
+    warn_on: date | None  # the day the coordinator is warned
+
+    @property
+    def is_running(self) -> bool:
+        return self.started_on is not None and self.met_on is None and self.paused_since is None
+
+    def is_late(self, today: date) -> bool:
+        """Past the deadline without a proposal, or the proposal came after it."""
+        if self.deadline is None:
+            return False
+        if self.met_on is not None:
+            return self.met_on > self.deadline
+        return today > self.deadline
+
+    def needs_warning(self, today: date) -> bool:
+        """The deadline is near (on or after the warning day) and no proposal has come yet."""
+        return self.is_running and self.warn_on is not None and self.warn_on <= today <= self.deadline
+
+
+EMPTY = Clock(started_on=None, deadline=None, paused_since=None, met_on=None, working_days=0, warn_on=None)
+
+
+def derive(entries: Iterable, *, is_working: Callable[[date], bool], working_days: int | None = None) -> Clock:
+    """The clock of ``entries``: objects with ``kind``, ``day`` and ``working_days`` (ClockEvent rows, in
+    the order they were recorded). Entries before the start, or that do not fit the clock's state (a
+    resume while running, a second start), are ignored; the services never record them."""
+    allowance_days = allowance() if working_days is None else working_days
+    started_on = paused_since = met_on = None
+    paused: list[tuple[date, date]] = []  # [from, until) days that do not count
+    for entry in entries:
+        kind = entry.kind
+        if kind == "started" and started_on is None:
+            started_on = entry.day
+        elif started_on is None or met_on is not None:
+            continue
+        elif kind == "paused" and paused_since is None:
+            paused_since = entry.day
+        elif kind == "resumed" and paused_since is not None:
+            if entry.day > paused_since:
+                paused.append((paused_since, entry.day))
+            paused_since = None
+        elif kind == "extended":
+            allowance_days += entry.working_days
+        elif kind == "met":
+            met_on = entry.day
+    if started_on is None:
+        return EMPTY
+    if paused_since is not None and met_on is None:
+        return Clock(started_on=started_on, deadline=None, paused_since=paused_since, met_on=None,
+                     working_days=allowance_days, warn_on=None)
+
+    def counts(day: date) -> bool:
+        return is_working(day) and not any(start <= day < until for start, until in paused)
+
+    deadline = started_on
+    remaining = allowance_days
+    for _step in range(_MAX_DAYS):
+        if remaining <= 0:
+            break
+        deadline += timedelta(days=1)
+        if counts(deadline):
+            remaining -= 1
+    warn_on = subtract_working_days(deadline, warning_days(), counts)
+    return Clock(started_on=started_on, deadline=deadline, paused_since=None, met_on=met_on,
+                 working_days=allowance_days, warn_on=max(warn_on, started_on))
+
+
+def clock_of(effort, *, closed_days: Iterable[date] | None = None) -> Clock:
+    """The effort's clock, with the centre's closed days (read from the database unless given, e.g. once
+    for a whole list)."""
+    from inspira.efforts.models import ClosedDay
+
+    if closed_days is None:
+        closed_days = ClosedDay.objects.values_list("day", flat=True)
+    entries = getattr(effort, "_prefetched_objects_cache", {}).get("clock_events")
+    if entries is None:
+        entries = effort.clock_events.order_by("at", "pk")
+    else:
+        entries = sorted(entries, key=lambda e: (e.at, e.pk))
+    return derive(entries, is_working=working_day_test(closed_days))
