@@ -376,6 +376,14 @@ def cooperation_on(world: World) -> dict:
     return {}
 
 
+def effort(world: World):
+    """A tailor-made effort the principal of ``world.school`` requested (the programme switched on)."""
+    from tests.efforts.factories import EffortFactory
+
+    efforts_on(world)
+    return world.once("effort", lambda: EffortFactory(schools=[world.school], requested_by=world.users[PRINCIPAL]))
+
+
 def benchmarking_round(world: World):
     """A round of the (switched-on) benchmarking programme whose interest registration is open."""
     from tests.benchmarking.factories import RoundFactory

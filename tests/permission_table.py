@@ -845,6 +845,10 @@ TABLE.update({
 TABLE.update({
     "efforts:index": Row(GET=PUBLIC, POST=NOBODY, kwargs=fx.efforts_on,
                          note="The programme's page: public while the programme is on."),
+    "efforts:effort_detail": Row(
+        GET=only(ADMINISTRATOR, PRINCIPAL), POST=not_allowed(LOGGED_IN),
+        kwargs=lambda w: {"pk": fx.effort(w).pk},
+        note="The centre (coordinators, administrators) and the principal of the effort's unit."),
     "cooperation:index": Row(GET=PUBLIC, POST=NOBODY, kwargs=fx.cooperation_on,
                              note="What a cooperation programme is: public while the programme is on."),
 })

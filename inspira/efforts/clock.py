@@ -155,3 +155,123 @@ def clock_of(effort, *, closed_days: Iterable[date] | None = None) -> Clock:
     else:
         entries = sorted(entries, key=lambda e: (e.at, e.pk))
     return derive(entries, is_working=working_day_test(closed_days))
+
+
+# --- Recording (the actions; the views and other services call these) ------------------------------------
+
+class ClockError(Exception):
+    """Why the clock cannot do that now; translated, shown as is."""
+
+
+def _state(effort) -> Clock:
+    return clock_of(effort)
+
+
+def clock_may_start(*, effort) -> bool:
+    return not effort.clock_events.exists()
+
+
+def clock_may_pause(*, effort) -> bool:
+    return _state(effort).is_running
+
+
+def clock_may_resume(*, effort) -> bool:
+    clock = _state(effort)
+    return clock.paused_since is not None and clock.met_on is None
+
+
+def clock_may_extend(*, effort) -> bool:
+    clock = _state(effort)
+    return clock.started_on is not None and clock.met_on is None
+
+
+def clock_may_meet(*, effort) -> bool:
+    clock = _state(effort)
+    return clock.started_on is not None and clock.met_on is None
+
+
+def _record(*, effort, kind: str, day: date, actor, working_days: int = 0, reason: str = ""):
+    from inspira.core.audit import audit_record
+    from inspira.efforts.models import ClockEvent
+
+    entry = ClockEvent.objects.create(effort=effort, kind=kind, day=day, working_days=working_days,
+                                      reason=reason, actor=actor if getattr(actor, "is_authenticated", False) else None)
+    audit_record(actor=actor, action=f"effort.clock_{kind}", obj=effort, summary=f"{effort.title}: {day.isoformat()}",
+                 data={"day": day.isoformat(), "working_days": working_days})
+    return entry
+
+
+def _lock(effort):
+    from inspira.efforts.models import Effort
+
+    return Effort.objects.select_for_update().get(pk=effort.pk)
+
+
+def clock_start(*, effort, day: date, actor):
+    """Start the clock on the planning meeting's day (the notes of the meeting are recorded)."""
+    from django.db import transaction
+    from django.utils.translation import gettext as _
+
+    with transaction.atomic():
+        effort = _lock(effort)
+        if not clock_may_start(effort=effort):
+            raise ClockError(_("The proposal clock has already started."))
+        return _record(effort=effort, kind="started", day=day, actor=actor)
+
+
+def clock_pause(*, effort, day: date, reason: str, actor):
+    from django.db import transaction
+    from django.utils.translation import gettext as _
+
+    with transaction.atomic():
+        effort = _lock(effort)
+        if not clock_may_pause(effort=effort):
+            raise ClockError(_("The proposal clock is not running, so it cannot be paused."))
+        clock = _state(effort)
+        if day < clock.started_on:
+            raise ClockError(_("The clock cannot be paused before it started."))
+        if not reason.strip():
+            raise ClockError(_("Say why the clock is paused."))
+        return _record(effort=effort, kind="paused", day=day, reason=reason.strip(), actor=actor)
+
+
+def clock_resume(*, effort, day: date, actor):
+    from django.db import transaction
+    from django.utils.translation import gettext as _
+
+    with transaction.atomic():
+        effort = _lock(effort)
+        if not clock_may_resume(effort=effort):
+            raise ClockError(_("The proposal clock is not paused."))
+        if day < _state(effort).paused_since:
+            raise ClockError(_("The clock cannot be resumed before the day it was paused."))
+        return _record(effort=effort, kind="resumed", day=day, actor=actor)
+
+
+def clock_extend(*, effort, working_days: int, reason: str, actor, day: date | None = None):
+    from django.db import transaction
+    from django.utils import timezone
+    from django.utils.translation import gettext as _
+
+    with transaction.atomic():
+        effort = _lock(effort)
+        if not clock_may_extend(effort=effort):
+            raise ClockError(_("Only a running or paused clock can be extended."))
+        if working_days < 1:
+            raise ClockError(_("Extend by at least one working day."))
+        if not reason.strip():
+            raise ClockError(_("Say why the time is extended."))
+        return _record(effort=effort, kind="extended", day=day or timezone.localdate(),
+                       working_days=working_days, reason=reason.strip(), actor=actor)
+
+
+def clock_meet(*, effort, day: date, actor):
+    """The proposal was presented: the clock stops (the proposal service calls this for the first version)."""
+    from django.db import transaction
+    from django.utils.translation import gettext as _
+
+    with transaction.atomic():
+        effort = _lock(effort)
+        if not clock_may_meet(effort=effort):
+            raise ClockError(_("The proposal clock is not running."))
+        return _record(effort=effort, kind="met", day=day, actor=actor)
