@@ -41,6 +41,15 @@ from inspira.efforts.models import ClockEvent
 from tests.efforts.factories import EffortFactory, clock_entry, closed_day, coordinator, efforts_on
 
 
+@pytest.fixture(autouse=True)
+def _english():
+    """The refusals in English, so the assertions read the msgids."""
+    from django.utils import translation
+
+    with translation.override("en"):
+        yield
+
+
 @dataclass
 class Entry:
     kind: str
