@@ -384,6 +384,52 @@ def effort(world: World):
     return world.once("effort", lambda: EffortFactory(schools=[world.school], requested_by=world.users[PRINCIPAL]))
 
 
+def effort_clock_running(world: World):
+    """The world's effort with its proposal clock started yesterday (by the administrator)."""
+    from inspira.efforts.clock import clock_start
+
+    def make():
+        clock_start(effort=effort(world), day=timezone.localdate() - datetime.timedelta(days=1),
+                    actor=world.users[ADMINISTRATOR])
+        return effort(world)
+
+    return world.once("effort_clock_running", make)
+
+
+def effort_clock_paused(world: World):
+    """Another effort of the world's school whose proposal clock is paused today."""
+    from inspira.efforts.clock import clock_pause, clock_start
+    from tests.efforts.factories import EffortFactory
+
+    def make():
+        efforts_on(world)
+        paused = EffortFactory(schools=[world.school], requested_by=world.users[PRINCIPAL])
+        today, actor = timezone.localdate(), world.users[ADMINISTRATOR]
+        clock_start(effort=paused, day=today - datetime.timedelta(days=3), actor=actor)
+        clock_pause(effort=paused, day=today, reason="Rektor är sjuk", actor=actor)
+        return paused
+
+    return world.once("effort_clock_paused", make)
+
+
+def _working_day_in(days: int) -> datetime.date:
+    """The first working day at least ``days`` from today (a closed day must be one)."""
+    from inspira.core.workdays import is_working_day
+
+    day = timezone.localdate() + datetime.timedelta(days=days)
+    while not is_working_day(day):
+        day += datetime.timedelta(days=1)
+    return day
+
+
+def closed_day(world: World):
+    """A day the development centre is closed, in a month (the programme switched on)."""
+    from tests.efforts.factories import closed_day as make_closed_day
+
+    efforts_on(world)
+    return world.once("closed_day", lambda: make_closed_day(_working_day_in(30)))
+
+
 def benchmarking_round(world: World):
     """A round of the (switched-on) benchmarking programme whose interest registration is open."""
     from tests.benchmarking.factories import RoundFactory

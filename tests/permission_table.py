@@ -852,3 +852,18 @@ TABLE.update({
     "cooperation:index": Row(GET=PUBLIC, POST=NOBODY, kwargs=fx.cooperation_on,
                              note="What a cooperation programme is: public while the programme is on."),
 })
+
+# --- Development efforts: the proposal clock and the centre's closed days (inspira/efforts/clock_views.py) ---
+# The centre (coordinators of tailor-made development, administrators); the principal only reads the clock.
+TABLE.update({
+    "efforts:clock_pause": Row(GET=ADMIN_ONLY, POST=ADMIN_ONLY, kwargs=lambda w: {"pk": fx.effort(w).pk},
+                               note="An empty POST re-shows the form."),
+    "efforts:clock_resume": Row(GET=not_allowed(LOGGED_IN), POST=ADMIN_ONLY, kwargs=lambda w: {"pk": fx.effort(w).pk},
+                                note="The clock is not paused: the refusal is a message on the case page."),
+    "efforts:clock_extend": Row(GET=ADMIN_ONLY, POST=ADMIN_ONLY, kwargs=lambda w: {"pk": fx.effort(w).pk},
+                                note="An empty POST re-shows the form."),
+    "efforts:closed_days": Row(GET=ADMIN_ONLY, POST=ADMIN_ONLY, kwargs=fx.efforts_on,
+                               note="An empty POST re-shows the form."),
+    "efforts:closed_day_remove": Row(GET=not_allowed(LOGGED_IN), POST=ADMIN_ONLY,
+                                     kwargs=lambda w: {"pk": fx.closed_day(w).pk}),
+})

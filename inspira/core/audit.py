@@ -129,6 +129,14 @@ ACTION_LABELS = {
     "benchmarking.visit_moved": _("Moved a benchmarking visit to another date"),
     "benchmarking.dates_answered": _("Answered on their benchmarking group's dates"),
     "benchmarking.participant_left": _("Took a participant out of a benchmarking round"),
+    # development efforts: the proposal clock and the centre's closed days
+    "effort.clock_started": _("Started an effort's proposal clock"),
+    "effort.clock_paused": _("Paused an effort's proposal clock"),
+    "effort.clock_resumed": _("Resumed an effort's proposal clock"),
+    "effort.clock_extended": _("Extended the time for an effort's proposal"),
+    "effort.clock_met": _("Recorded that an effort's proposal was presented"),
+    "effort.closed_day_added": _("Added a day the development centre is closed"),
+    "effort.closed_day_removed": _("Removed a day the development centre is closed"),
 }
 
 

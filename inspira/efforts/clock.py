@@ -17,15 +17,17 @@ paused there is no deadline; the page says so.
 """
 
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from django.conf import settings
 
 from inspira.core.workdays import is_working_day
 
-# A clock paused for years would make the walk long; no allowance comes near this many days.
-_MAX_DAYS = 3 * 366
+# A guard on the walk to the deadline: no allowance with its extensions comes near this many days.
+_MAX_DAYS = 10 * 366
+# One extension at most (the allowance is "two weeks"; a year's working days is more than any case needs).
+MAX_EXTENSION = 100
 
 
 def allowance() -> int:
@@ -68,7 +70,8 @@ def subtract_working_days(day: date, count: int, is_working: Callable[[date], bo
 
 @dataclass(frozen=True)
 class Clock:
-    """What the log says. ``deadline`` is None before the clock starts and while it is paused."""
+    """What the log says. ``deadline`` is None before the clock starts, and while it is paused unless the
+    allowance ran out before the pause (a pause does not make a late clock punctual)."""
 
     started_on: date | None
     deadline: date | None
@@ -76,6 +79,8 @@ class Clock:
     met_on: date | None
     working_days: int  # the allowance: the setting plus the extensions
     warn_on: date | None  # the day the coordinator is warned
+    # Whether a day counts on this clock (a working day outside the pauses); None for the empty clock.
+    counts: Callable[[date], bool] | None = field(default=None, compare=False, repr=False)
 
     @property
     def is_running(self) -> bool:
@@ -92,6 +97,18 @@ class Clock:
     def needs_warning(self, today: date) -> bool:
         """The deadline is near (on or after the warning day) and no proposal has come yet."""
         return self.is_running and self.warn_on is not None and self.warn_on <= today <= self.deadline
+
+    def working_days_left(self, today: date) -> int | None:
+        """The days that still count from tomorrow up to and including the deadline (0 on the deadline
+        and after it); None while there is no deadline or once the proposal has come."""
+        if self.deadline is None or self.met_on is not None or self.counts is None:
+            return None
+        day, left = max(today, self.started_on), 0
+        while day < self.deadline:
+            day += timedelta(days=1)
+            if self.counts(day):
+                left += 1
+        return left
 
 
 EMPTY = Clock(started_on=None, deadline=None, paused_since=None, met_on=None, working_days=0, warn_on=None)
@@ -122,9 +139,12 @@ def derive(entries: Iterable, *, is_working: Callable[[date], bool], working_day
             met_on = entry.day
     if started_on is None:
         return EMPTY
-    if paused_since is not None and met_on is None:
-        return Clock(started_on=started_on, deadline=None, paused_since=paused_since, met_on=None,
-                     working_days=allowance_days, warn_on=None)
+    if paused_since is not None and met_on is not None:
+        # Presented while paused: the pause ended that day (the proposal is on time unless the
+        # allowance had run out before the pause).
+        if met_on > paused_since:
+            paused.append((paused_since, met_on))
+        paused_since = None
 
     def counts(day: date) -> bool:
         return is_working(day) and not any(start <= day < until for start, until in paused)
@@ -135,11 +155,15 @@ def derive(entries: Iterable, *, is_working: Callable[[date], bool], working_day
         if remaining <= 0:
             break
         deadline += timedelta(days=1)
+        if paused_since is not None and deadline >= paused_since:
+            # Paused with days left: no deadline until the clock is resumed.
+            return Clock(started_on=started_on, deadline=None, paused_since=paused_since, met_on=None,
+                         working_days=allowance_days, warn_on=None, counts=counts)
         if counts(deadline):
             remaining -= 1
     warn_on = subtract_working_days(deadline, warning_days(), counts)
-    return Clock(started_on=started_on, deadline=deadline, paused_since=None, met_on=met_on,
-                 working_days=allowance_days, warn_on=max(warn_on, started_on))
+    return Clock(started_on=started_on, deadline=deadline, paused_since=paused_since, met_on=met_on,
+                 working_days=allowance_days, warn_on=max(warn_on, started_on), counts=counts)
 
 
 def clock_of(effort, *, closed_days: Iterable[date] | None = None) -> Clock:
@@ -219,6 +243,14 @@ def clock_start(*, effort, day: date, actor):
         return _record(effort=effort, kind="started", day=day, actor=actor)
 
 
+def _last_day(effort) -> date | None:
+    """The latest day the log has recorded (extensions aside): a new entry cannot take effect before it,
+    or the log would say the clock was paused before it was resumed."""
+    from django.db.models import Max
+
+    return (effort.clock_events.exclude(kind="extended").aggregate(last=Max("day"))["last"])
+
+
 def clock_pause(*, effort, day: date, reason: str, actor):
     from django.db import transaction
     from django.utils.translation import gettext as _
@@ -227,9 +259,8 @@ def clock_pause(*, effort, day: date, reason: str, actor):
         effort = _lock(effort)
         if not clock_may_pause(effort=effort):
             raise ClockError(_("The proposal clock is not running, so it cannot be paused."))
-        clock = _state(effort)
-        if day < clock.started_on:
-            raise ClockError(_("The clock cannot be paused before it started."))
+        if day < _last_day(effort):
+            raise ClockError(_("The clock cannot be paused before the last day in its log."))
         if not reason.strip():
             raise ClockError(_("Say why the clock is paused."))
         return _record(effort=effort, kind="paused", day=day, reason=reason.strip(), actor=actor)
@@ -259,6 +290,8 @@ def clock_extend(*, effort, working_days: int, reason: str, actor, day: date | N
             raise ClockError(_("Only a running or paused clock can be extended."))
         if working_days < 1:
             raise ClockError(_("Extend by at least one working day."))
+        if working_days > MAX_EXTENSION:
+            raise ClockError(_("Extend by at most %(n)s working days at a time.") % {"n": MAX_EXTENSION})
         if not reason.strip():
             raise ClockError(_("Say why the time is extended."))
         return _record(effort=effort, kind="extended", day=day or timezone.localdate(),
@@ -274,4 +307,6 @@ def clock_meet(*, effort, day: date, actor):
         effort = _lock(effort)
         if not clock_may_meet(effort=effort):
             raise ClockError(_("The proposal clock is not running."))
+        if day < _last_day(effort):
+            raise ClockError(_("The proposal cannot be recorded before the last day in the clock's log."))
         return _record(effort=effort, kind="met", day=day, actor=actor)

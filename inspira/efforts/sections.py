@@ -9,8 +9,41 @@ def request_section(*, effort, user, now) -> dict:
 
 
 def clock_section(*, effort, user, now) -> dict:
-    """The proposal clock: the deadline (the promised date for the principal), pauses, extensions."""
-    return {}
+    """The proposal clock: the deadline (the promised date for the principal), pauses, extensions. The
+    centre sees the working days left, a warning from three working days before, a late mark, the log and
+    the forms to pause, resume and extend."""
+    from django.urls import reverse
+    from django.utils import timezone
+
+    from inspira.efforts import clock as clocks
+    from inspira.efforts.forms_clock import ClockExtendForm, ClockPauseForm
+    from inspira.efforts.permissions import may_lead_effort
+
+    today = timezone.localdate(now)
+    clock = clocks.clock_of(effort)
+    leads = may_lead_effort(user, effort)
+    context = {
+        "clock": clock,
+        "clock_started": clock.started_on is not None,
+        "clock_met": clock.met_on is not None,
+        "clock_paused": clock.paused_since is not None,
+        "clock_has_deadline": clock.deadline is not None,
+        "clock_late": clock.is_late(today),
+        "clock_leads": leads,
+    }
+    if not leads:
+        return context
+    context.update({
+        "clock_warning": clock.needs_warning(today),
+        "clock_days_left": clock.working_days_left(today),
+        "clock_log": list(effort.clock_events.select_related("actor").order_by("at", "pk")),
+        "clock_may_pause": clocks.clock_may_pause(effort=effort),
+        "clock_may_resume": clocks.clock_may_resume(effort=effort),
+        "clock_may_extend": clocks.clock_may_extend(effort=effort),
+        "clock_pause_form": ClockPauseForm(action=reverse("efforts:clock_pause", args=[effort.pk])),
+        "clock_extend_form": ClockExtendForm(action=reverse("efforts:clock_extend", args=[effort.pk])),
+    })
+    return context
 
 
 def proposal_section(*, effort, user, now) -> dict:

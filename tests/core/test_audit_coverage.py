@@ -616,6 +616,34 @@ def _bm_quote_unpublish(w: World) -> Scenario:
                     expect=("benchmarking.quote_unpublished",))
 
 
+def _effort_clock_pause(w: World) -> Scenario:
+    return Scenario(ADMINISTRATOR, reverse("efforts:clock_pause", args=[fx.effort_clock_running(w).pk]),
+                    {"pause-reason": "Rektor är sjuk"}, expect=("effort.clock_paused",))
+
+
+def _effort_clock_resume(w: World) -> Scenario:
+    return Scenario(ADMINISTRATOR, reverse("efforts:clock_resume", args=[fx.effort_clock_paused(w).pk]),
+                    expect=("effort.clock_resumed",))
+
+
+def _effort_clock_extend(w: World) -> Scenario:
+    return Scenario(ADMINISTRATOR, reverse("efforts:clock_extend", args=[fx.effort_clock_running(w).pk]),
+                    {"extend-working_days": "2", "extend-reason": "Rektor vill förankra"},
+                    expect=("effort.clock_extended",))
+
+
+def _closed_day_add(w: World) -> Scenario:
+    fx.efforts_on(w)
+    return Scenario(ADMINISTRATOR, reverse("efforts:closed_days"),
+                    {"day": fx._working_day_in(20).isoformat(), "reason": "Planeringsdag"},
+                    expect=("effort.closed_day_added",))
+
+
+def _closed_day_remove(w: World) -> Scenario:
+    return Scenario(ADMINISTRATOR, reverse("efforts:closed_day_remove", args=[fx.closed_day(w).pk]),
+                    expect=("effort.closed_day_removed",))
+
+
 SCENARIOS = {
     ("core:outbox_retry", "retry"): _outbox_retry,
     ("accounts:password_change", "own password"): _password_change,
@@ -696,6 +724,11 @@ SCENARIOS = {
     ("benchmarking:evaluation_invite", "invite to the round's evaluation"): _bm_evaluation_invite,
     ("benchmarking:quote_publish", "publish a quote"): _bm_quote_publish,
     ("benchmarking:quote_unpublish", "unpublish a quote"): _bm_quote_unpublish,
+    ("efforts:clock_pause", "pause the proposal clock"): _effort_clock_pause,
+    ("efforts:clock_resume", "resume the proposal clock"): _effort_clock_resume,
+    ("efforts:clock_extend", "extend the time for the proposal"): _effort_clock_extend,
+    ("efforts:closed_days", "add a closed day"): _closed_day_add,
+    ("efforts:closed_day_remove", "remove a closed day"): _closed_day_remove,
 }
 
 # Pages a central role may POST to that have no scenario here, and why.

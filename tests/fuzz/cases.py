@@ -543,6 +543,17 @@ CASES: list[Case] = [
     Case("benchmarking:quote_unpublish", ADMINISTRATOR, page="benchmarking:round_closing",
          kwargs=lambda w: {"quote_id": _bm_published_quote(w).pk},
          page_kwargs=lambda w: {"round_id": fx.bm_costs(w)["round"].pk}),
+    # development efforts: the proposal clock and the centre's closed days
+    Case("efforts:clock_pause", ADMINISTRATOR, kwargs=lambda w: {"pk": fx.effort_clock_running(w).pk},
+         values={"pause-reason": ["Rektor är sjuk"]}),
+    Case("efforts:clock_extend", ADMINISTRATOR, kwargs=lambda w: {"pk": fx.effort_clock_running(w).pk},
+         values={"extend-working_days": ["3"], "extend-reason": ["Rektor vill förankra förslaget"]}),
+    Case("efforts:clock_resume", ADMINISTRATOR, kwargs=lambda w: {"pk": fx.effort_clock_paused(w).pk},
+         page="efforts:effort_detail", note="No fields: the button resumes the clock."),
+    Case("efforts:closed_days", ADMINISTRATOR, kwargs=fx.efforts_on,
+         values=lambda w: {"day": [fx._working_day_in(20).isoformat()], "reason": ["Planeringsdag"]}),
+    Case("efforts:closed_day_remove", ADMINISTRATOR, page="efforts:closed_days", page_kwargs=fx.efforts_on,
+         note="No fields: the button removes the day."),
 ]
 
 # The search and filter forms (GET) of the lists. The untouched form is a search like any other.
