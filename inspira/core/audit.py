@@ -137,6 +137,7 @@ ACTION_LABELS = {
     "effort.clock_met": _("Recorded that an effort's proposal was presented"),
     "effort.closed_day_added": _("Added a day the development centre is closed"),
     "effort.closed_day_removed": _("Removed a day the development centre is closed"),
+    "effort.documented": _("Added documentation to an effort"),
 }
 
 
