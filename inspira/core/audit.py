@@ -129,6 +129,10 @@ ACTION_LABELS = {
     "benchmarking.visit_moved": _("Moved a benchmarking visit to another date"),
     "benchmarking.dates_answered": _("Answered on their benchmarking group's dates"),
     "benchmarking.participant_left": _("Took a participant out of a benchmarking round"),
+    # development efforts: the yearly survey
+    "effort.yearly_planned": _("Planned the yearly survey of development efforts"),
+    "effort.yearly_changed": _("Changed the days of the yearly survey of development efforts"),
+    "effort.yearly_sent": _("Sent the yearly survey of development efforts"),
 }
 
 

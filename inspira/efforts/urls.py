@@ -12,3 +12,15 @@ urlpatterns = [
     # Further pages (the request, the planning meeting, the clock, proposals, sessions,
     # documentation, evaluation, the overview...) are appended below.
 ]
+
+from inspira.efforts import yearly_views  # noqa: E402 (the yearly survey's pages, appended)
+
+urlpatterns += [
+    # The yearly survey in December (seed 001): plan, the year's page, results over the years.
+    path("arlig-enkat/", yearly_views.yearly_list, name="yearly_list"),
+    path("arlig-enkat/ny/", yearly_views.yearly_plan, name="yearly_plan"),
+    path("arlig-enkat/resultat/", yearly_views.yearly_results, name="yearly_results"),
+    path("arlig-enkat/resultat.xlsx", yearly_views.yearly_export, name="yearly_export"),
+    path("arlig-enkat/<int:year>/", yearly_views.yearly_detail, name="yearly_detail"),
+    path("arlig-enkat/<int:year>/andra/", yearly_views.yearly_edit, name="yearly_edit"),
+]
