@@ -384,6 +384,16 @@ def effort(world: World):
     return world.once("effort", lambda: EffortFactory(schools=[world.school], requested_by=world.users[PRINCIPAL]))
 
 
+def yearly_survey(world: World):
+    """Next year's yearly survey of development efforts, planned and not sent (the programme on)."""
+    from django.utils import timezone
+
+    from tests.efforts.factories import YearlySurveyFactory
+
+    efforts_on(world)
+    return world.once("yearly_survey", lambda: YearlySurveyFactory(year=timezone.localdate().year + 1))
+
+
 def benchmarking_round(world: World):
     """A round of the (switched-on) benchmarking programme whose interest registration is open."""
     from tests.benchmarking.factories import RoundFactory

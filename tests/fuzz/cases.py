@@ -57,6 +57,10 @@ class Case:
         return f"{self.name}/{self.variant}" if self.variant else self.name
 
 
+def _yearly_days(year: int) -> dict:
+    return {"year": [str(year)], "send_on": [f"{year}-12-01"], "closes_on": [f"{year}-12-20"]}
+
+
 def _series_rule(w: World) -> dict:
     first = timezone.localdate() + timedelta(days=30)
     return {"programme": [str(fx.event(w).programme_id)], "title": ["Nätverksträff"], "kind": ["session"],
@@ -542,7 +546,12 @@ CASES: list[Case] = [
          page_kwargs=lambda w: {"round_id": fx.bm_costs(w)["round"].pk}),
     Case("benchmarking:quote_unpublish", ADMINISTRATOR, page="benchmarking:round_closing",
          kwargs=lambda w: {"quote_id": _bm_published_quote(w).pk},
-         page_kwargs=lambda w: {"round_id": fx.bm_costs(w)["round"].pk}),
+         page_kwargs=lambda w: {"round_id": fx.bm_costs(w)["round"].pk}),    # development efforts: the yearly survey
+    Case("efforts:yearly_plan", ADMINISTRATOR, kwargs=fx.efforts_on, page="efforts:yearly_list",
+         values=lambda w: _yearly_days(timezone.localdate().year + 2),
+         note="A year not planned yet; the days in and out of the year, before and after each other."),
+    Case("efforts:yearly_edit", ADMINISTRATOR,
+         values=lambda w: _yearly_days(fx.yearly_survey(w).year)),
 ]
 
 # The search and filter forms (GET) of the lists. The untouched form is a search like any other.
