@@ -18,8 +18,8 @@ Decisions where the seed is silent:
   the unit could evaluate.
 - **Who is invited**: the confirmed principals (active accounts) of the efforts' units, once per area
   however many of the unit's efforts were in it.
-- A survey that was not sent by its last day (the job was down) is not sent late: its dates can be
-  changed, as it is not sent.
+- A survey that was not sent by its last day (the job was down, or tailor-made development was
+  switched off) is not sent late: its dates can be changed, as it is not sent.
 """
 
 from dataclasses import dataclass, field
@@ -186,6 +186,10 @@ def yearly_survey_send(*, yearly: YearlySurvey, now=None) -> bool:
     if not yearly_survey_may_send(yearly=yearly, now=now):
         return False
     programme = Programme.objects.get(key=Key.TAILOR_MADE)
+    if not programme.is_active:
+        # A programme that is off leaves no trace: nothing is sent; if it is switched on again before
+        # the last day to answer, the next run sends it.
+        return False
     closes_at = yearly_closes_at(yearly.closes_on)
     invited = 0
     by_area = principals_by_area(yearly.year)

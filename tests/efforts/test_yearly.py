@@ -201,6 +201,16 @@ def test_a_late_run_still_sends_before_the_last_day_but_not_after(one_effort):
     assert YearlySurvey.objects.get(year=2023).sent_at is None
 
 
+def test_nothing_is_sent_while_the_programme_is_off(one_effort):
+    from inspira.programmes.models import Programme
+
+    YearlySurveyFactory(year=2024, send_on=date(2024, 12, 2))
+    Programme.objects.filter(key="tailor_made").update(is_active=False)
+    assert run_job(at(2024, 12, 2)) == 0
+    Programme.objects.filter(key="tailor_made").update(is_active=True)
+    assert run_job(at(2024, 12, 3)) == 1
+
+
 def test_a_second_worker_with_an_old_copy_sends_nothing(one_effort):
     planned = YearlySurveyFactory(year=2024)
     stale = YearlySurvey.objects.get(pk=planned.pk)

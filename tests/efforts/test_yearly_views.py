@@ -169,3 +169,9 @@ def test_the_pages_are_for_the_centre_only(db, client_for, principal):
                 reverse("efforts:yearly_detail", args=[2024]), reverse("efforts:yearly_edit", args=[2024]),
                 reverse("efforts:yearly_plan")):
         assert client.get(url).status_code == 403
+
+
+def test_the_programme_page_leads_the_centre_to_the_yearly_survey(centre, client_for, principal):
+    url = reverse("efforts:yearly_list")
+    assert url in centre.get(reverse("efforts:index")).text
+    assert url not in client_for(principal).get(reverse("efforts:index")).text
