@@ -428,6 +428,14 @@ def closed_day(world: World):
 
     efforts_on(world)
     return world.once("closed_day", lambda: make_closed_day(_working_day_in(30)))
+def yearly_survey(world: World):
+    """Next year's yearly survey of development efforts, planned and not sent (the programme on)."""
+    from django.utils import timezone
+
+    from tests.efforts.factories import YearlySurveyFactory
+
+    efforts_on(world)
+    return world.once("yearly_survey", lambda: YearlySurveyFactory(year=timezone.localdate().year + 1))
 
 
 def benchmarking_round(world: World):

@@ -867,3 +867,21 @@ TABLE.update({
     "efforts:closed_day_remove": Row(GET=not_allowed(LOGGED_IN), POST=ADMIN_ONLY,
                                      kwargs=lambda w: {"pk": fx.closed_day(w).pk}),
 })
+
+# --- The yearly survey of efforts in December (inspira/efforts/yearly_views.py): the centre only ------------
+def _yearly(world):
+    return {"year": fx.yearly_survey(world).year}
+
+
+TABLE.update({
+    "efforts:yearly_list": Row(GET=ADMIN_ONLY, POST=not_allowed(LOGGED_IN), kwargs=fx.efforts_on,
+                               note="The list with the plan form, which posts to yearly_plan."),
+    "efforts:yearly_plan": Row(GET=ADMIN_ONLY, POST=ADMIN_ONLY, kwargs=fx.efforts_on,
+                               note="An empty POST re-shows the form with its errors."),
+    "efforts:yearly_detail": Row(GET=ADMIN_ONLY, POST=not_allowed(LOGGED_IN), kwargs=_yearly),
+    "efforts:yearly_edit": Row(GET=ADMIN_ONLY, POST=ADMIN_ONLY, kwargs=_yearly,
+                               note="Not sent yet; an empty POST re-shows the form with its errors."),
+    "efforts:yearly_results": Row(GET=ADMIN_ONLY, POST=not_allowed(LOGGED_IN), kwargs=fx.efforts_on),
+    "efforts:yearly_export": Row(GET=ADMIN_ONLY, POST=not_allowed(LOGGED_IN), kwargs=fx.efforts_on,
+                                 note="The xlsx of the results over the years."),
+})

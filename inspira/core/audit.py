@@ -138,6 +138,10 @@ ACTION_LABELS = {
     "effort.closed_day_added": _("Added a day the development centre is closed"),
     "effort.closed_day_removed": _("Removed a day the development centre is closed"),
     "effort.documented": _("Added documentation to an effort"),
+    # development efforts: the yearly survey
+    "effort.yearly_planned": _("Planned the yearly survey of development efforts"),
+    "effort.yearly_changed": _("Changed the days of the yearly survey of development efforts"),
+    "effort.yearly_sent": _("Sent the yearly survey of development efforts"),
 }
 
 

@@ -1,4 +1,5 @@
-"""django-q2 entry points of development efforts. Plain functions that can run twice safely."""
+"""Background jobs of development efforts (django-q2 runs them by dotted path, on schedules made by data
+migrations). Plain functions that can run twice safely."""
 
 from django.db import transaction
 from django.utils import timezone
@@ -66,3 +67,8 @@ def warn_of_proposal_deadlines(now=None) -> int:
     return sent
 
 
+def send_due_yearly_surveys(now=None) -> int:
+    """Daily: send the yearly December survey on its day (``efforts.yearly``); a second run sends nothing."""
+    from inspira.efforts.yearly import send_due_yearly_surveys as send
+
+    return send(now=now)

@@ -22,3 +22,15 @@ urlpatterns += [
     path("stangda-dagar/", clock_views.closed_day_list, name="closed_days"),
     path("stangda-dagar/<int:pk>/ta-bort/", clock_views.closed_day_remove, name="closed_day_remove"),
 ]
+
+from inspira.efforts import yearly_views  # noqa: E402 (the yearly survey's pages, appended)
+
+urlpatterns += [
+    # The yearly survey in December (seed 001): plan, the year's page, results over the years.
+    path("arlig-enkat/", yearly_views.yearly_list, name="yearly_list"),
+    path("arlig-enkat/ny/", yearly_views.yearly_plan, name="yearly_plan"),
+    path("arlig-enkat/resultat/", yearly_views.yearly_results, name="yearly_results"),
+    path("arlig-enkat/resultat.xlsx", yearly_views.yearly_export, name="yearly_export"),
+    path("arlig-enkat/<int:year>/", yearly_views.yearly_detail, name="yearly_detail"),
+    path("arlig-enkat/<int:year>/andra/", yearly_views.yearly_edit, name="yearly_edit"),
+]

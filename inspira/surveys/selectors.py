@@ -12,7 +12,7 @@ Where the total and all but one cell of a question are shown, the last can be wo
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.db.models import Count, Q
+from django.db.models import Count, Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -132,6 +132,50 @@ def survey_results(*, survey: Survey, filters: dict | None = None, now=None) -> 
             result.texts = texts.get(question.pk, [])
         results.append(result)
     return Results(survey=survey, total=total, group=group, questions=results, filtered=bool(chosen))
+
+
+@dataclass
+class Summary:
+    """A survey's number of responses and the means of its scale questions, by the question's position:
+    what a table of many surveys shows in one cell each. Under the same rules as ``survey_results``."""
+
+    survey: Survey
+    closed: bool
+    responses: Cell | None  # None before the survey closes
+    means: dict[int, float | None] = field(default_factory=dict)
+
+    @property
+    def suppressed(self) -> bool:
+        return self.responses is None or self.responses.suppressed
+
+
+def survey_summaries(*, surveys, now=None) -> dict[int, Summary]:
+    """{survey id: Summary} for many surveys in two queries, so a table over years and areas keeps its
+    queries as it grows. The threshold is ``survey_results``': nothing before a survey closes, only the
+    number (as "fewer than 5") under the threshold, and a mean only of a question answered by enough."""
+    now = now or timezone.now()
+    surveys = list(surveys)
+    closed = [s.pk for s in surveys if s.state(now) == Survey.State.CLOSED]
+    totals = dict(Response.objects.filter(survey_id__in=closed).values("survey")
+                  .annotate(n=Count("pk")).values_list("survey", "n"))
+    scale = {}
+    shown = [pk for pk in closed if totals.get(pk, 0) >= min_group()]
+    for survey_id, position, n, total in (
+            Answer.objects.filter(question__survey_id__in=shown, question__kind=Question.Kind.SCALE,
+                                  value__isnull=False)
+            .values("question__survey", "question__position").annotate(n=Count("pk"), total=Sum("value"))
+            .values_list("question__survey", "question__position", "n", "total")):
+        scale[(survey_id, position)] = round(total / n, 1) if n >= min_group() else None
+    summaries = {}
+    for survey in surveys:
+        if survey.pk not in closed:
+            summaries[survey.pk] = Summary(survey=survey, closed=False, responses=None)
+            continue
+        summary = Summary(survey=survey, closed=True, responses=cell(totals.get(survey.pk, 0)))
+        if not summary.suppressed:
+            summary.means = {pos: mean for (pk, pos), mean in scale.items() if pk == survey.pk}
+        summaries[survey.pk] = summary
+    return summaries
 
 
 def results_rows(results: Results) -> list[list]:

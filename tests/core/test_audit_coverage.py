@@ -644,6 +644,20 @@ def _closed_day_remove(w: World) -> Scenario:
                     expect=("effort.closed_day_removed",))
 
 
+def _yearly_plan(w: World) -> Scenario:
+    fx.efforts_on(w)
+    year = timezone.localdate().year + 2
+    return Scenario(ADMINISTRATOR, reverse("efforts:yearly_plan"),
+                    {"year": year, "send_on": f"{year}-12-01", "closes_on": f"{year}-12-20"},
+                    expect=("effort.yearly_planned",))
+
+
+def _yearly_edit(w: World) -> Scenario:
+    year = fx.yearly_survey(w).year
+    return Scenario(ADMINISTRATOR, reverse("efforts:yearly_edit", args=[year]),
+                    {"send_on": f"{year}-12-02", "closes_on": f"{year}-12-21"}, expect=("effort.yearly_changed",))
+
+
 SCENARIOS = {
     ("core:outbox_retry", "retry"): _outbox_retry,
     ("accounts:password_change", "own password"): _password_change,
@@ -710,6 +724,8 @@ SCENARIOS = {
     ("events:my_feed_page", "new calendar address"): _calendar_feed_renew,
     ("privacy:export", "own data"): _privacy_export,
     ("privacy:erase", "erase a person"): _privacy_erase,
+    ("efforts:yearly_plan", "plan the yearly survey"): _yearly_plan,
+    ("efforts:yearly_edit", "change the yearly survey's days"): _yearly_edit,
     ("benchmarking:round_create", "open a round"): _bm_round_create,
     ("benchmarking:round_edit", "change a round"): _bm_round_edit,
     ("benchmarking:proposal_start", "make a proposal"): _bm_proposal_start,

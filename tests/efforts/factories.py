@@ -2,7 +2,10 @@
 tests.factories). The one builder module of tests/efforts: add what a test needs here, not in a
 module of its own."""
 
-from datetime import date
+from contextlib import contextmanager
+from datetime import date, datetime, time
+from unittest import mock
+from zoneinfo import ZoneInfo
 
 import factory
 from django.utils import timezone
@@ -17,6 +20,7 @@ from inspira.efforts.models import (
     Effort,
     Partner,
     Proposal,
+    YearlySurvey,
 )
 from tests.factories import ProgrammeCoordinatorFactory, SchoolFactory, member, programme
 
@@ -145,3 +149,55 @@ class DocumentFactory(factory.django.DjangoModelFactory):
     effort = factory.SubFactory(EffortFactory)
     title = factory.Sequence(lambda n: f"Anteckning {n}")
     text = "Vi gick igenom läget och kom överens om nästa steg."
+
+
+class YearlySurveyFactory(factory.django.DjangoModelFactory):
+    """A planned yearly survey (not sent): sent on the first of December, open until the twentieth."""
+
+    class Meta:
+        model = YearlySurvey
+        django_get_or_create = ("year",)
+
+    year = 2026
+    send_on = factory.LazyAttribute(lambda o: date(o.year, 12, 1))
+    closes_on = factory.LazyAttribute(lambda o: date(o.year, 12, 20))
+
+
+def effort_in_year(*, schools, state=Effort.State.ENDED, at=None, **fields) -> Effort:
+    """A tailor-made effort that ended (``ENDED``, at ``at``) or began running (``RUNNING``, at ``at``)."""
+    at = at or timezone.now()
+    if state == Effort.State.ENDED:
+        fields.setdefault("ended_at", at)
+    return EffortFactory(schools=schools, state=state, state_changed_at=at, **fields)
+
+
+def yearly_answers(survey, count: int, values=(4, 5, 3)) -> None:
+    """``count`` anonymous responses to a yearly survey's rating questions (positions 1, 2, 3), written
+    as the survey engine stores them (the engine's answering is tested in tests/surveys)."""
+    from inspira.surveys.models import Answer, Response
+
+    questions = {q.position: q for q in survey.questions.all()}
+    for _n in range(count):
+        response = Response.objects.create(survey=survey, submitted_on=timezone.localdate())
+        Answer.objects.bulk_create(Answer(response=response, question=questions[position], value=value)
+                                   for position, value in zip((1, 2, 3), values, strict=True))
+
+
+@contextmanager
+def clock_at(moment):
+    """Django's clock stands at ``moment``: for sending a past year's survey, as the survey engine's
+    question_add reads the clock itself (it takes no ``now``)."""
+    with mock.patch("django.utils.timezone.now", return_value=moment):
+        yield
+
+
+def yearly_sent(year: int = 2024, *, now=None, **fields) -> YearlySurvey:
+    """A yearly survey sent on its day (by default a past year's, so its surveys have closed by now)."""
+    from inspira.efforts.yearly import yearly_survey_send
+
+    planned = YearlySurveyFactory(year=year, **fields)
+    now = now or datetime.combine(planned.send_on, time(6, 0), tzinfo=ZoneInfo("Europe/Stockholm"))
+    with clock_at(now):
+        assert yearly_survey_send(yearly=planned, now=now)
+    planned.refresh_from_db()
+    return planned

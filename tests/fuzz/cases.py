@@ -57,6 +57,10 @@ class Case:
         return f"{self.name}/{self.variant}" if self.variant else self.name
 
 
+def _yearly_days(year: int) -> dict:
+    return {"year": [str(year)], "send_on": [f"{year}-12-01"], "closes_on": [f"{year}-12-20"]}
+
+
 def _series_rule(w: World) -> dict:
     first = timezone.localdate() + timedelta(days=30)
     return {"programme": [str(fx.event(w).programme_id)], "title": ["Nätverksträff"], "kind": ["session"],
@@ -554,6 +558,12 @@ CASES: list[Case] = [
          values=lambda w: {"day": [fx._working_day_in(20).isoformat()], "reason": ["Planeringsdag"]}),
     Case("efforts:closed_day_remove", ADMINISTRATOR, page="efforts:closed_days", page_kwargs=fx.efforts_on,
          note="No fields: the button removes the day."),
+    # development efforts: the yearly survey
+    Case("efforts:yearly_plan", ADMINISTRATOR, kwargs=fx.efforts_on, page="efforts:yearly_list",
+         values=lambda w: _yearly_days(timezone.localdate().year + 2),
+         note="A year not planned yet; the days in and out of the year, before and after each other."),
+    Case("efforts:yearly_edit", ADMINISTRATOR,
+         values=lambda w: _yearly_days(fx.yearly_survey(w).year)),
 ]
 
 # The search and filter forms (GET) of the lists. The untouched form is a search like any other.
