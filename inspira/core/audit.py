@@ -129,6 +129,10 @@ ACTION_LABELS = {
     "benchmarking.visit_moved": _("Moved a benchmarking visit to another date"),
     "benchmarking.dates_answered": _("Answered on their benchmarking group's dates"),
     "benchmarking.participant_left": _("Took a participant out of a benchmarking round"),
+    # development efforts: the proposal and the dialogue about it
+    "effort.proposal_presented": _("Presented a version of a development effort's proposal"),
+    "effort.proposal_accepted": _("Accepted a version of a development effort's proposal"),
+    "effort.proposal_changes_requested": _("Asked for changes to a development effort's proposal"),
 }
 
 
