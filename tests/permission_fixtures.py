@@ -384,6 +384,22 @@ def effort(world: World):
     return world.once("effort", lambda: EffortFactory(schools=[world.school], requested_by=world.users[PRINCIPAL]))
 
 
+def effort_proposal(world: World):
+    """Version 1 of the centre's proposal for a tailor-made effort of ``world.school`` (state PROPOSAL),
+    not answered yet; the administrator presented it."""
+    from inspira.efforts.models import Effort
+    from tests.efforts.factories import EffortFactory, present
+
+    efforts_on(world)
+
+    def make():
+        effort = EffortFactory(schools=[world.school], requested_by=world.users[PRINCIPAL],
+                               state=Effort.State.PROPOSAL)
+        return present(effort, world.users[ADMINISTRATOR])
+
+    return world.once("effort_proposal", make)
+
+
 def benchmarking_round(world: World):
     """A round of the (switched-on) benchmarking programme whose interest registration is open."""
     from tests.benchmarking.factories import RoundFactory

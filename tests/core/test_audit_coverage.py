@@ -616,6 +616,32 @@ def _bm_quote_unpublish(w: World) -> Scenario:
                     expect=("benchmarking.quote_unpublished",))
 
 
+# --- Development efforts: the proposal ---------------------------------------------------------------------------
+
+def _ef_proposal_text(**changes) -> dict:
+    from tests.efforts.factories import PROPOSAL_TEXT
+
+    return PROPOSAL_TEXT | changes
+
+
+def _ef_proposal_next(w: World) -> Scenario:
+    effort = fx.effort_proposal(w).effort
+    return Scenario(ADMINISTRATOR, reverse("efforts:proposal_present", args=[effort.pk]),
+                    _ef_proposal_text(plan="Två träffar."), expect=("effort.proposal_presented",))
+
+
+def _ef_proposal_first(w: World) -> Scenario:
+    """The first version stops the proposal clock, which writes its own row."""
+    from inspira.efforts.models import Effort
+    from tests.efforts.factories import EffortFactory, clock_entry
+
+    fx.efforts_on(w)
+    effort = EffortFactory(schools=[w.school], state=Effort.State.PROPOSAL)
+    clock_entry(effort, "started", timezone.localdate() - datetime.timedelta(days=3))
+    return Scenario(ADMINISTRATOR, reverse("efforts:proposal_present", args=[effort.pk]), _ef_proposal_text(),
+                    expect=("effort.proposal_presented", "effort.clock_met"))
+
+
 SCENARIOS = {
     ("core:outbox_retry", "retry"): _outbox_retry,
     ("accounts:password_change", "own password"): _password_change,
@@ -696,6 +722,8 @@ SCENARIOS = {
     ("benchmarking:evaluation_invite", "invite to the round's evaluation"): _bm_evaluation_invite,
     ("benchmarking:quote_publish", "publish a quote"): _bm_quote_publish,
     ("benchmarking:quote_unpublish", "unpublish a quote"): _bm_quote_unpublish,
+    ("efforts:proposal_present", "present the next version"): _ef_proposal_next,
+    ("efforts:proposal_present", "present the first version"): _ef_proposal_first,
 }
 
 # Pages a central role may POST to that have no scenario here, and why.

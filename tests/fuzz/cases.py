@@ -543,6 +543,12 @@ CASES: list[Case] = [
     Case("benchmarking:quote_unpublish", ADMINISTRATOR, page="benchmarking:round_closing",
          kwargs=lambda w: {"quote_id": _bm_published_quote(w).pk},
          page_kwargs=lambda w: {"round_id": fx.bm_costs(w)["round"].pk}),
+    # development efforts: the proposal and the dialogue about it (fx.effort_proposal, version 1)
+    Case("efforts:proposal_present", ADMINISTRATOR,
+         values={"plan": ["Träff 1: genomgång.\nTräff 2: eget arbete.\nTräff 3: uppföljning."]},
+         note="The form holds version 1's text; the baseline changes the plan, so it makes version 2."),
+    Case("efforts:proposal_accept", PRINCIPAL, note="No fields: the button on the page naming the version accepts it."),
+    Case("efforts:proposal_request_changes", PRINCIPAL, values={"comment": ["Vi vill ha en träff till."]}),
 ]
 
 # The search and filter forms (GET) of the lists. The untouched form is a search like any other.
