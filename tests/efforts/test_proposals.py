@@ -12,6 +12,7 @@ import pytest
 from django.apps import apps
 from django.core import mail
 from django.db import DatabaseError, IntegrityError, transaction
+from django.utils import translation
 
 from inspira.core.appendonly import erasure_rewrites
 from inspira.core.models import AuditEvent
@@ -47,6 +48,13 @@ STOCKHOLM = datetime.timezone(datetime.timedelta(hours=2))  # summer time, as in
 
 def at(*args) -> datetime.datetime:
     return datetime.datetime(*args, tzinfo=STOCKHOLM)
+
+
+@pytest.fixture(autouse=True)
+def _english():
+    """The services' messages in English (their msgids), as the race harness reads them."""
+    with translation.override("en"):
+        yield
 
 
 @pytest.fixture
@@ -302,6 +310,14 @@ def test_the_principals_are_told_of_a_new_version(school, other_school, centre, 
     assert sorted(email.to) == sorted([principal.email, other.email])
     assert effort.title in email.subject and "version 1" in email.subject
     assert f"/insatser/{effort.pk}/" in email.body and f"/insatser/forslag/{proposal.pk}/" in email.body
+
+
+def test_a_unit_without_a_principal_is_told_at_its_own_address(centre, django_capture_on_commit_callbacks):
+    school = SchoolFactory(contact_email="expedition@skolan.example")
+    effort = effort_awaiting_proposal(schools=[school])
+    with django_capture_on_commit_callbacks(execute=True):
+        present(effort, centre)
+    assert [email.to for email in mail.outbox] == [["expedition@skolan.example"]]
 
 
 def test_the_centre_is_told_of_an_answer(effort, centre, principal, django_capture_on_commit_callbacks):
