@@ -436,6 +436,20 @@ def yearly_survey(world: World):
 
     efforts_on(world)
     return world.once("yearly_survey", lambda: YearlySurveyFactory(year=timezone.localdate().year + 1))
+def effort_proposal(world: World):
+    """Version 1 of the centre's proposal for a tailor-made effort of ``world.school`` (state PROPOSAL),
+    not answered yet; the administrator presented it."""
+    from inspira.efforts.models import Effort
+    from tests.efforts.factories import EffortFactory, present
+
+    efforts_on(world)
+
+    def make():
+        effort = EffortFactory(schools=[world.school], requested_by=world.users[PRINCIPAL],
+                               state=Effort.State.PROPOSAL)
+        return present(effort, world.users[ADMINISTRATOR])
+
+    return world.once("effort_proposal", make)
 
 
 def benchmarking_round(world: World):

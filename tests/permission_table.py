@@ -885,3 +885,28 @@ TABLE.update({
     "efforts:yearly_export": Row(GET=ADMIN_ONLY, POST=not_allowed(LOGGED_IN), kwargs=fx.efforts_on,
                                  note="The xlsx of the results over the years."),
 })
+
+
+# --- Development efforts: the proposal and the dialogue about it (inspira/efforts/proposal_views.py) ---
+# fx.effort_proposal: version 1, not answered, of an effort of the school (state PROPOSAL).
+_EF_PROPOSAL_READERS = only(ADMINISTRATOR, PRINCIPAL)
+
+
+def _ef_proposal(world):
+    return {"proposal_id": fx.effort_proposal(world).pk}
+
+
+TABLE.update({
+    "efforts:proposal_present": Row(
+        GET=only(ADMINISTRATOR), POST=only(ADMINISTRATOR), kwargs=lambda w: {"pk": fx.effort_proposal(w).effort_id},
+        note="The centre (coordinators, administrators); an empty POST re-shows the form and stores nothing."),
+    "efforts:proposal_detail": Row(
+        GET=_EF_PROPOSAL_READERS, POST=not_allowed(LOGGED_IN), kwargs=_ef_proposal,
+        note="Whoever sees the case: the centre and the principal of the effort's unit."),
+    "efforts:proposal_accept": Row(
+        GET=only(PRINCIPAL), POST=only(PRINCIPAL), kwargs=_ef_proposal,
+        note="The principal of the effort's unit only; the GET names the version, the POST accepts it."),
+    "efforts:proposal_request_changes": Row(
+        GET=only(PRINCIPAL), POST=only(PRINCIPAL), kwargs=_ef_proposal,
+        note="The principal of the effort's unit only; an empty POST re-shows the form (a comment is required)."),
+})

@@ -142,6 +142,10 @@ ACTION_LABELS = {
     "effort.yearly_planned": _("Planned the yearly survey of development efforts"),
     "effort.yearly_changed": _("Changed the days of the yearly survey of development efforts"),
     "effort.yearly_sent": _("Sent the yearly survey of development efforts"),
+    # development efforts: the proposal and the dialogue about it
+    "effort.proposal_presented": _("Presented a version of a development effort's proposal"),
+    "effort.proposal_accepted": _("Accepted a version of a development effort's proposal"),
+    "effort.proposal_changes_requested": _("Asked for changes to a development effort's proposal"),
 }
 
 

@@ -47,8 +47,27 @@ def clock_section(*, effort, user, now) -> dict:
 
 
 def proposal_section(*, effort, user, now) -> dict:
-    """The proposal's versions and the principal's answers."""
-    return {}
+    """The proposal's versions (newest first) and the principal's answers; which version is accepted,
+    and when; what this person may do next (present a version, or answer the latest)."""
+    from inspira.efforts import proposals
+
+    versions = [{"proposal": proposal, "answer": proposals.answer_of(proposal)}
+                for proposal in proposals.versions_of(effort)]
+    latest = versions[0]["proposal"] if versions else None
+    accepted = next((v for v in versions if v["answer"] is not None
+                     and v["answer"].kind == v["answer"].Kind.ACCEPTED), None)
+    for version in versions:
+        version["is_accepted"] = version is accepted
+    may_answer = latest is not None and proposals.proposal_may_accept(proposal=latest, actor=user)
+    return {
+        "proposal_versions": versions,
+        "proposal_latest": latest,
+        "proposal_accepted": accepted,
+        "may_present_proposal": proposals.proposal_may_present(effort=effort, actor=user),
+        "may_accept_latest": may_answer,
+        "may_request_changes_latest": (latest is not None
+                                       and proposals.proposal_may_request_changes(proposal=latest, actor=user)),
+    }
 
 
 def delivery_section(*, effort, user, now) -> dict:

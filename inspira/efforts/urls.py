@@ -34,3 +34,15 @@ urlpatterns += [
     path("arlig-enkat/<int:year>/", yearly_views.yearly_detail, name="yearly_detail"),
     path("arlig-enkat/<int:year>/andra/", yearly_views.yearly_edit, name="yearly_edit"),
 ]
+
+
+# --- The proposal and the dialogue about it (proposal_views) ---
+from inspira.efforts import proposal_views  # noqa: E402
+
+urlpatterns += [
+    path("<int:pk>/forslag/nytt/", proposal_views.proposal_present, name="proposal_present"),
+    path("forslag/<int:proposal_id>/", proposal_views.proposal_detail, name="proposal_detail"),
+    path("forslag/<int:proposal_id>/godkann/", proposal_views.proposal_accept, name="proposal_accept"),
+    path("forslag/<int:proposal_id>/andringar/", proposal_views.proposal_request_changes,
+         name="proposal_request_changes"),
+]

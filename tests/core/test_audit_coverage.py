@@ -656,6 +656,30 @@ def _yearly_edit(w: World) -> Scenario:
     year = fx.yearly_survey(w).year
     return Scenario(ADMINISTRATOR, reverse("efforts:yearly_edit", args=[year]),
                     {"send_on": f"{year}-12-02", "closes_on": f"{year}-12-21"}, expect=("effort.yearly_changed",))
+# --- Development efforts: the proposal ---------------------------------------------------------------------------
+
+def _ef_proposal_text(**changes) -> dict:
+    from tests.efforts.factories import PROPOSAL_TEXT
+
+    return PROPOSAL_TEXT | changes
+
+
+def _ef_proposal_next(w: World) -> Scenario:
+    effort = fx.effort_proposal(w).effort
+    return Scenario(ADMINISTRATOR, reverse("efforts:proposal_present", args=[effort.pk]),
+                    _ef_proposal_text(plan="Två träffar."), expect=("effort.proposal_presented",))
+
+
+def _ef_proposal_first(w: World) -> Scenario:
+    """The first version stops the proposal clock, which writes its own row."""
+    from inspira.efforts.models import Effort
+    from tests.efforts.factories import EffortFactory, clock_entry
+
+    fx.efforts_on(w)
+    effort = EffortFactory(schools=[w.school], state=Effort.State.PROPOSAL)
+    clock_entry(effort, "started", timezone.localdate() - datetime.timedelta(days=3))
+    return Scenario(ADMINISTRATOR, reverse("efforts:proposal_present", args=[effort.pk]), _ef_proposal_text(),
+                    expect=("effort.proposal_presented", "effort.clock_met"))
 
 
 SCENARIOS = {
@@ -745,6 +769,8 @@ SCENARIOS = {
     ("efforts:clock_extend", "extend the time for the proposal"): _effort_clock_extend,
     ("efforts:closed_days", "add a closed day"): _closed_day_add,
     ("efforts:closed_day_remove", "remove a closed day"): _closed_day_remove,
+    ("efforts:proposal_present", "present the next version"): _ef_proposal_next,
+    ("efforts:proposal_present", "present the first version"): _ef_proposal_first,
 }
 
 # Pages a central role may POST to that have no scenario here, and why.

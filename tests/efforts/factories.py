@@ -201,3 +201,22 @@ def yearly_sent(year: int = 2024, *, now=None, **fields) -> YearlySurvey:
         assert yearly_survey_send(yearly=planned, now=now)
     planned.refresh_from_db()
     return planned
+def effort_awaiting_proposal(*, schools, **fields) -> Effort:
+    """A tailor-made effort after its planning meeting: the centre prepares the proposal (state PROPOSAL)."""
+    efforts_on()
+    return EffortFactory(schools=schools, **{"state": Effort.State.PROPOSAL} | fields)
+
+
+PROPOSAL_TEXT = {
+    "summary": "Fyra träffar om språkutvecklande arbetssätt för hela kollegiet.",
+    "goals": "Alla lärare planerar lektioner med stöttning för språket.",
+    "plan": "Träff 1: genomgång.\nTräff 2: eget arbete.\nTräff 3: eget arbete.\nTräff 4: uppföljning.",
+    "scope": "",
+}
+
+
+def present(effort, actor, **changes):
+    """The next version through the service (the text of PROPOSAL_TEXT with ``changes``)."""
+    from inspira.efforts.proposals import proposal_present
+
+    return proposal_present(effort=effort, actor=actor, **(PROPOSAL_TEXT | changes))

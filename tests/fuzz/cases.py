@@ -564,6 +564,12 @@ CASES: list[Case] = [
          note="A year not planned yet; the days in and out of the year, before and after each other."),
     Case("efforts:yearly_edit", ADMINISTRATOR,
          values=lambda w: _yearly_days(fx.yearly_survey(w).year)),
+    # development efforts: the proposal and the dialogue about it (fx.effort_proposal, version 1)
+    Case("efforts:proposal_present", ADMINISTRATOR,
+         values={"plan": ["Träff 1: genomgång.\nTräff 2: eget arbete.\nTräff 3: uppföljning."]},
+         note="The form holds version 1's text; the baseline changes the plan, so it makes version 2."),
+    Case("efforts:proposal_accept", PRINCIPAL, note="No fields: the button on the page naming the version accepts it."),
+    Case("efforts:proposal_request_changes", PRINCIPAL, values={"comment": ["Vi vill ha en träff till."]}),
 ]
 
 # The search and filter forms (GET) of the lists. The untouched form is a search like any other.
