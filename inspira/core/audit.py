@@ -129,6 +129,13 @@ ACTION_LABELS = {
     "benchmarking.visit_moved": _("Moved a benchmarking visit to another date"),
     "benchmarking.dates_answered": _("Answered on their benchmarking group's dates"),
     "benchmarking.participant_left": _("Took a participant out of a benchmarking round"),
+    # development efforts: the request and the planning meeting
+    "effort.requested": _("Asked for a tailor-made effort"),
+    "effort.withdrawn": _("Withdrew a tailor-made effort"),
+    "effort.assigned": _("Gave a tailor-made effort its responsible person"),
+    "effort.planning_booked": _("Booked the planning meeting of a tailor-made effort"),
+    "effort.planning_moved": _("Moved the planning meeting of a tailor-made effort"),
+    "effort.planning_notes": _("Wrote the notes of a tailor-made effort's planning meeting"),
 }
 
 
