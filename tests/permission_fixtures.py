@@ -384,6 +384,15 @@ def effort(world: World):
     return world.once("effort", lambda: EffortFactory(schools=[world.school], requested_by=world.users[PRINCIPAL]))
 
 
+def effort_met(world: World):
+    """A tailor-made effort of ``world.school`` whose planning meeting took place yesterday (booked by a
+    coordinator through the service; its notes are not yet written)."""
+    from tests.efforts.factories import booked_effort
+
+    efforts_on(world)
+    return world.once("effort_met", lambda: booked_effort(world.school, world.users[PRINCIPAL], days=-1))
+
+
 def benchmarking_round(world: World):
     """A round of the (switched-on) benchmarking programme whose interest registration is open."""
     from tests.benchmarking.factories import RoundFactory

@@ -136,6 +136,7 @@ ACTION_LABELS = {
     "effort.planning_booked": _("Booked the planning meeting of a tailor-made effort"),
     "effort.planning_moved": _("Moved the planning meeting of a tailor-made effort"),
     "effort.planning_notes": _("Wrote the notes of a tailor-made effort's planning meeting"),
+    "effort.documented": _("Documented an effort"),
 }
 
 

@@ -51,8 +51,8 @@ def cooperation_coordinator():
     return ProgrammeCoordinatorFactory(programme=programme("cooperation")).user
 
 
-def principal_of(school):
-    return member(school, role=Membership.Role.PRINCIPAL)
+def principal_of(school, **user_fields):
+    return member(school, role=Membership.Role.PRINCIPAL, **user_fields)
 
 
 class AreaFactory(factory.django.DjangoModelFactory):

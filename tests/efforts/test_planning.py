@@ -221,8 +221,8 @@ def test_the_notes_start_the_clock_on_the_meeting_s_day(school, centre, principa
     (started,) = ClockEvent.objects.filter(effort=effort)
     assert (started.kind, started.day, started.actor) == (ClockEvent.Kind.STARTED, meeting_day, centre)
     assert clock_of(effort).started_on == meeting_day
-    assert [a for a in AuditEvent.objects.filter(object_id=str(effort.pk)).order_by("pk").values_list("action", flat=True)
-            if a.startswith("effort.")][-2:] == ["effort.clock_started", "effort.planning_notes"]
+    actions = AuditEvent.objects.filter(object_id=str(effort.pk), action__startswith="effort.").order_by("pk")
+    assert list(actions.values_list("action", flat=True))[-2:] == ["effort.clock_started", "effort.planning_notes"]
 
 
 def test_correcting_the_notes_does_not_start_the_clock_again(school, centre, principal):

@@ -543,6 +543,13 @@ CASES: list[Case] = [
     Case("benchmarking:quote_unpublish", ADMINISTRATOR, page="benchmarking:round_closing",
          kwargs=lambda w: {"quote_id": _bm_published_quote(w).pk},
          page_kwargs=lambda w: {"round_id": fx.bm_costs(w)["round"].pk}),
+    # development efforts: the request and the planning meeting
+    Case("efforts:request", PRINCIPAL),
+    Case("efforts:withdraw", PRINCIPAL),
+    Case("efforts:assign_me", ADMINISTRATOR, page="efforts:effort_detail",
+         note="No fields: the confirmation is the POST."),
+    Case("efforts:planning_meeting", ADMINISTRATOR),
+    Case("efforts:planning_notes", ADMINISTRATOR),
 ]
 
 # The search and filter forms (GET) of the lists. The untouched form is a search like any other.
