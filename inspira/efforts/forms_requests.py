@@ -5,6 +5,7 @@ planning.py), whose errors the views put at the fields named here."""
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from inspira.core.forms import ModelMultipleChoiceField
 from inspira.efforts.models import Area, Effort
 from inspira.efforts.requests import guest_candidates
 from inspira.events.rules import local_instant
@@ -42,7 +43,7 @@ class EffortRequestForm(forms.Form):
                                      help_text=_("About how many of the staff take part."))
     wished_start = forms.DateField(label=_("Wished start"), widget=DATE, required=False)
     wished_end = forms.DateField(label=_("Wished end"), widget=DATE, required=False)
-    guests = forms.ModelMultipleChoiceField(
+    guests = ModelMultipleChoiceField(
         label=_("Who besides you joins the first planning meeting"), queryset=None, required=False,
         widget=forms.CheckboxSelectMultiple,
         help_text=_("The school's confirmed staff. They are invited to the meeting with you."))

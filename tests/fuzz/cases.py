@@ -548,7 +548,7 @@ CASES: list[Case] = [
     Case("efforts:withdraw", PRINCIPAL),
     Case("efforts:assign_me", ADMINISTRATOR, page="efforts:effort_detail",
          note="No fields: the confirmation is the POST."),
-    Case("efforts:planning_meeting", ADMINISTRATOR),
+    Case("efforts:planning_meeting", ADMINISTRATOR, values={"place": ["Konferensrummet"]}),
     Case("efforts:planning_notes", ADMINISTRATOR),
 ]
 
