@@ -261,3 +261,23 @@ def test_the_invitation_email_is_sent_through_the_outbox(school, centre, client_
     effort = EffortFactory(schools=[school], requested_by=principal)
     client_for(centre).post(reverse("efforts:planning_meeting", args=[effort.pk]), _meeting_data())
     assert OutboxItem.objects.filter(key__startswith="event-registered:", payload__to=[principal.email]).exists()
+
+
+def test_a_time_the_clocks_skip_is_refused_at_the_field(school, centre, client_for, en):
+    """02:30 on the last Sunday of March 2027 does not exist in Stockholm."""
+    effort = EffortFactory(schools=[school], requested_by=principal_of(school))
+    response = client_for(centre).post(reverse("efforts:planning_meeting", args=[effort.pk]), {
+        "date": "2027-03-28", "start_time": "02:30", "end_time": "04:00", "place": "Aulan"})
+    assert response.status_code == 200
+    assert "The clocks change at that time; choose another." in response.context["form"].errors["start_time"]
+    effort.refresh_from_db()
+    assert effort.planning_meeting is None
+
+
+def test_a_meeting_on_the_autumn_dst_day_keeps_its_wall_clock_time(school, centre, client_for):
+    effort = EffortFactory(schools=[school], requested_by=principal_of(school))
+    client_for(centre).post(reverse("efforts:planning_meeting", args=[effort.pk]), {
+        "date": "2027-10-31", "start_time": "09:00", "end_time": "11:00", "place": "Aulan"})
+    effort.refresh_from_db()
+    starts = timezone.localtime(effort.planning_meeting.starts_at)
+    assert (starts.date().isoformat(), starts.hour, starts.utcoffset()) == ("2027-10-31", 9, timedelta(hours=1))
