@@ -150,7 +150,7 @@ def effort_withdraw(*, effort: Effort, actor, reason: str, now=None) -> Effort:
     """Withdraw the request (or the effort): a booked planning meeting that has not yet taken place is
     cancelled, so everyone invited is told and their calendars updated."""
     now = now or timezone.now()
-    effort = Effort.objects.select_for_update().select_related("planning_meeting", "area").get(pk=effort.pk)
+    effort = Effort.objects.select_for_update(of=("self",)).select_related("planning_meeting", "area").get(pk=effort.pk)
     if not effort_may_withdraw(effort=effort, actor=actor):
         raise RequestError(_("The effort cannot be withdrawn: it has ended or was withdrawn already, or you "
                              "are not its principal."))
