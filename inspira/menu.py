@@ -17,6 +17,7 @@ from inspira.accounts.permissions import CENTRAL_ROLES, has_central_role
 from inspira.benchmarking.permissions import may_approve_claims
 from inspira.billing.permissions import can_view_overview
 from inspira.certification.permissions import can_decide, can_view_casework
+from inspira.efforts.permissions import may_view_own_efforts
 from inspira.events.permissions import may_manage_events
 from inspira.programmes.catalog import programme_of_url_name
 from inspira.programmes.state import active_keys
@@ -58,6 +59,9 @@ def _benchmarking_coordinator(user) -> bool:
     return _administrator(user) or (user.is_authenticated and user.is_active
                                     and user.pk in _coordinators().get(Key.BENCHMARKING, ()))
 
+
+# The pages of tailor-made development that are the principal's own.
+EFFORTS_PRINCIPAL_PAGES = ("mine", "request")
 
 # The benchmarking pages of the teachers (the rest are the coordinators').
 BENCHMARKING_TEACHER_PAGES = ("index", "interest_register", "mine", "interest_withdraw")
@@ -109,6 +113,9 @@ ENTRIES = (
     # Finance's list of the schools' substitute-cost claims for benchmarking (gone while the programme is off).
     ("benchmarking:finance_claims", _("Substitute costs"), may_approve_claims,
      lambda match: match.view_name in ("benchmarking:finance_claims", "benchmarking:claim_detail")),
+    # A principal's efforts of tailor-made development and the request (gone while the programme is off).
+    ("efforts:mine", _("Our efforts"), may_view_own_efforts,
+     lambda match: match.app_name == "efforts" and match.url_name in EFFORTS_PRINCIPAL_PAGES),
 )
 
 # The administration's registers, in one dropdown after the entries above.
@@ -130,8 +137,9 @@ def _items(request, entries, *, signed_in: bool) -> list[MenuItem]:
     return [
         MenuItem(label=str(label), url=reverse(url_name), current=match is not None and is_current(match))
         for url_name, label, allowed, is_current in entries
-        if (allowed is None or (signed_in and allowed(request.user)))
-        and programme_of_url_name(url_name) in (None, *active)
+        # The programme first: the predicate of an entry whose programme is off is never asked.
+        if programme_of_url_name(url_name) in (None, *active)
+        and (allowed is None or (signed_in and allowed(request.user)))
     ]
 
 

@@ -450,6 +450,13 @@ def effort_proposal(world: World):
         return present(effort, world.users[ADMINISTRATOR])
 
     return world.once("effort_proposal", make)
+def effort_met(world: World):
+    """A tailor-made effort of ``world.school`` whose planning meeting took place yesterday (booked by a
+    coordinator through the service; its notes are not yet written)."""
+    from tests.efforts.factories import booked_effort
+
+    efforts_on(world)
+    return world.once("effort_met", lambda: booked_effort(world.school, world.users[PRINCIPAL], days=-1))
 
 
 def benchmarking_round(world: World):

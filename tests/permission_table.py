@@ -910,3 +910,19 @@ TABLE.update({
         GET=only(PRINCIPAL), POST=only(PRINCIPAL), kwargs=_ef_proposal,
         note="The principal of the effort's unit only; an empty POST re-shows the form (a comment is required)."),
 })
+
+
+# --- Development efforts: the request, "Our efforts" and the planning meeting (inspira/efforts/request_views.py) ---
+# Coordinators of tailor-made development (no role here) have what administrators have (tests/efforts).
+_EFFORT = {"kwargs": lambda w: {"pk": fx.effort(w).pk}}
+TABLE.update({
+    "efforts:request": Row(GET=only(PRINCIPAL, OTHER_PRINCIPAL), POST=only(PRINCIPAL, OTHER_PRINCIPAL),
+                           kwargs=fx.efforts_on, note="A principal asks for an effort for their own school."),
+    "efforts:mine": Row(GET=only(PRINCIPAL, OTHER_PRINCIPAL), POST=not_allowed(LOGGED_IN), kwargs=fx.efforts_on,
+                        note="A principal's list of their own units' efforts."),
+    "efforts:withdraw": Row(GET=only(ADMINISTRATOR, PRINCIPAL), POST=only(ADMINISTRATOR, PRINCIPAL), **_EFFORT,
+                            note="The effort's principal or the centre."),
+    "efforts:assign_me": Row(GET=not_allowed(LOGGED_IN), POST=ADMIN_ONLY, **_EFFORT),
+    "efforts:planning_meeting": Row(GET=ADMIN_ONLY, POST=ADMIN_ONLY, **_EFFORT),
+    "efforts:planning_notes": Row(GET=ADMIN_ONLY, POST=ADMIN_ONLY, kwargs=lambda w: {"pk": fx.effort_met(w).pk}),
+})

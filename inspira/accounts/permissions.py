@@ -19,16 +19,21 @@ def confirmed_memberships(user):
     return Membership.objects.filter(user=user, confirmed_at__isnull=False).select_related("school")
 
 
-def school_role(user, school) -> str | None:
-    """The person's confirmed role at ``school``, or None."""
+def school_roles(user) -> dict[int, str]:
+    """School id -> the person's confirmed role there (empty for nobody)."""
     if not user.is_authenticated or not user.is_active:
-        return None
+        return {}
     # Memberships are few per person; cache them for the request's user object.
     cache = getattr(user, "_inspira_roles", None)
     if cache is None:
         cache = dict(confirmed_memberships(user).values_list("school_id", "role"))
         user._inspira_roles = cache
-    return cache.get(school.pk if hasattr(school, "pk") else school)
+    return cache
+
+
+def school_role(user, school) -> str | None:
+    """The person's confirmed role at ``school``, or None."""
+    return school_roles(user).get(school.pk if hasattr(school, "pk") else school)
 
 
 def can_act_for_school(user, school) -> bool:

@@ -146,6 +146,13 @@ ACTION_LABELS = {
     "effort.proposal_presented": _("Presented a version of a development effort's proposal"),
     "effort.proposal_accepted": _("Accepted a version of a development effort's proposal"),
     "effort.proposal_changes_requested": _("Asked for changes to a development effort's proposal"),
+    # development efforts: the request and the planning meeting
+    "effort.requested": _("Asked for a tailor-made effort"),
+    "effort.withdrawn": _("Withdrew a tailor-made effort"),
+    "effort.assigned": _("Gave a tailor-made effort its responsible person"),
+    "effort.planning_booked": _("Booked the planning meeting of a tailor-made effort"),
+    "effort.planning_moved": _("Moved the planning meeting of a tailor-made effort"),
+    "effort.planning_notes": _("Wrote the notes of a tailor-made effort's planning meeting"),
 }
 
 

@@ -9,3 +9,8 @@ class EffortsConfig(AppConfig):
     name = "inspira.efforts"
     label = "efforts"
     verbose_name = _("Development efforts")
+
+    def ready(self):
+        from inspira.efforts.planning import register_planning_group
+
+        register_planning_group()  # who may register for an effort's planning meeting (events.eligibility)

@@ -1,7 +1,7 @@
 """Who may do what with development efforts. Every view asks one of these, on the server."""
 
-from inspira.accounts.models import User
-from inspira.accounts.permissions import can_act_for_school, has_central_role, is_principal_of
+from inspira.accounts.models import Membership, User
+from inspira.accounts.permissions import can_act_for_school, has_central_role, is_principal_of, school_roles
 from inspira.programmes.catalog import Key
 from inspira.programmes.permissions import is_coordinator
 
@@ -25,6 +25,18 @@ def may_manage_cooperation(user) -> bool:
 def may_request(user, school) -> bool:
     """A principal describes their unit's need."""
     return _active(user) and is_principal_of(user, school)
+
+
+def principal_school_ids(user) -> list[int]:
+    """The schools the person is the confirmed principal of (read once a request: the menu asks)."""
+    if not _active(user):
+        return []
+    return sorted(school_id for school_id, role in school_roles(user).items() if role == Membership.Role.PRINCIPAL)
+
+
+def may_view_own_efforts(user) -> bool:
+    """"Our efforts": a principal's list of their units' efforts."""
+    return bool(principal_school_ids(user))
 
 
 def _school_ids(effort) -> list[int]:

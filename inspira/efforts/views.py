@@ -9,7 +9,7 @@ from django.views.decorators.http import require_GET
 from inspira.accounts.permissions import require
 from inspira.efforts import sections
 from inspira.efforts.models import Effort
-from inspira.efforts.permissions import may_coordinate, may_view_effort
+from inspira.efforts.permissions import may_coordinate, may_view_effort, may_view_own_efforts
 
 
 @require_GET
@@ -17,6 +17,7 @@ def index(request):
     """The programme's page: how a tailor-made effort goes, in the centre's seven steps."""
     return render(request, "efforts/index.html", {
         "signed_in": request.user.is_authenticated, "may_coordinate": may_coordinate(request.user),
+        "may_order": may_view_own_efforts(request.user),
     })
 
 

@@ -22,7 +22,17 @@ from inspira.schools.models import SchoolForm
 from inspira.schoolyears.models import school_year_start
 from tests import permission_fixtures as fx
 from tests.factories import PASSWORD, DistrictFactory, FeeRuleFactory, SchoolFactory, SchoolYearFactory
-from tests.permission_fixtures import ADMINISTRATOR, ANONYMOUS, DIRECTOR, FINANCE, PENDING, STAFF, World, build_world
+from tests.permission_fixtures import (
+    ADMINISTRATOR,
+    ANONYMOUS,
+    DIRECTOR,
+    FINANCE,
+    PENDING,
+    PRINCIPAL,
+    STAFF,
+    World,
+    build_world,
+)
 from tests.permission_table import OK, TABLE
 from tests.test_permission_table import checked_patterns
 
@@ -34,7 +44,9 @@ class Scenario:
     role: str
     url: str
     data: dict = field(default_factory=dict)
-    expect: tuple[str, ...] = ()
+    # The actions written, in order; each by the scenario's role, or ``(action, role)`` for a row another
+    # person's (a registration the action makes is the registered person's, as every registration is).
+    expect: tuple[str | tuple[str, str], ...] = ()
     status: int = 302  # what the page answers when the action went through
 
 
@@ -680,6 +692,26 @@ def _ef_proposal_first(w: World) -> Scenario:
     clock_entry(effort, "started", timezone.localdate() - datetime.timedelta(days=3))
     return Scenario(ADMINISTRATOR, reverse("efforts:proposal_present", args=[effort.pk]), _ef_proposal_text(),
                     expect=("effort.proposal_presented", "effort.clock_met"))
+def _effort_withdraw(w: World) -> Scenario:
+    return Scenario(ADMINISTRATOR, reverse("efforts:withdraw", args=[fx.effort(w).pk]),
+                    {"reason": "Rektor har bytt skola."}, expect=("effort.withdrawn",))
+
+
+def _effort_assign_me(w: World) -> Scenario:
+    return Scenario(ADMINISTRATOR, reverse("efforts:assign_me", args=[fx.effort(w).pk]), expect=("effort.assigned",))
+
+
+def _effort_planning_book(w: World) -> Scenario:
+    day = timezone.localdate() + datetime.timedelta(days=7)
+    return Scenario(ADMINISTRATOR, reverse("efforts:planning_meeting", args=[fx.effort(w).pk]),
+                    {"date": day.isoformat(), "start_time": "09:00", "end_time": "11:00", "place": "Biblioteket"},
+                    expect=("event.created", ("registration.created", PRINCIPAL), "effort.planning_booked"))
+
+
+def _effort_planning_notes(w: World) -> Scenario:
+    return Scenario(ADMINISTRATOR, reverse("efforts:planning_notes", args=[fx.effort_met(w).pk]),
+                    {"purpose": "Syfte", "goals": "Mål", "needs": "Behov", "limits": ""},
+                    expect=("effort.clock_started", "effort.planning_notes"))
 
 
 SCENARIOS = {
@@ -771,6 +803,10 @@ SCENARIOS = {
     ("efforts:closed_day_remove", "remove a closed day"): _closed_day_remove,
     ("efforts:proposal_present", "present the next version"): _ef_proposal_next,
     ("efforts:proposal_present", "present the first version"): _ef_proposal_first,
+    ("efforts:withdraw", "withdraw an effort"): _effort_withdraw,
+    ("efforts:assign_me", "take responsibility for an effort"): _effort_assign_me,
+    ("efforts:planning_meeting", "book the planning meeting"): _effort_planning_book,
+    ("efforts:planning_notes", "write the planning meeting's notes"): _effort_planning_notes,
 }
 
 # Pages a central role may POST to that have no scenario here, and why.
@@ -803,7 +839,8 @@ def test_the_action_writes_its_audit_rows(key, world, client_for):
 
     assert response.status_code == scenario.status, f"the action did not go through: {response.status_code}"
     new = list(AuditEvent.objects.filter(pk__gt=last).order_by("pk").values_list("action", "actor_id"))
-    assert new == [(action, actor.pk) for action in scenario.expect]
+    assert new == [(action, actor.pk) if isinstance(action, str) else (action[0], world.users[action[1]].pk)
+                   for action in scenario.expect]
 
 
 def test_an_action_that_changes_nothing_writes_nothing(world, client_for):

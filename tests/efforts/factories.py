@@ -55,8 +55,8 @@ def cooperation_coordinator():
     return ProgrammeCoordinatorFactory(programme=programme("cooperation")).user
 
 
-def principal_of(school):
-    return member(school, role=Membership.Role.PRINCIPAL)
+def principal_of(school, **user_fields):
+    return member(school, role=Membership.Role.PRINCIPAL, **user_fields)
 
 
 class AreaFactory(factory.django.DjangoModelFactory):
@@ -220,3 +220,30 @@ def present(effort, actor, **changes):
     from inspira.efforts.proposals import proposal_present
 
     return proposal_present(effort=effort, actor=actor, **(PROPOSAL_TEXT | changes))
+def staff_of(school, **user_fields):
+    """A confirmed member of the school's staff (a guest the principal may name)."""
+    return member(school, role=Membership.Role.STAFF, **user_fields)
+
+
+def meeting_time(days: int = 7, hour: int = 9, hours: int = 2):
+    """A planning meeting's start and end, ``days`` from today at ``hour`` (Stockholm)."""
+    from datetime import datetime, time, timedelta
+
+    day = timezone.localdate() + timedelta(days=days)
+    starts = timezone.make_aware(datetime.combine(day, time(hour, 0)))
+    return starts, starts + timedelta(hours=hours)
+
+
+def booked_effort(school, principal, *, coordinator_user=None, guests=(), days: int = 7, **fields) -> Effort:
+    """An effort the principal requested whose planning meeting the centre booked through the service
+    (state PLANNING), ``days`` from today; a negative ``days`` books it, as it were, before it took place."""
+    from datetime import timedelta
+
+    from inspira.efforts.planning import planning_meeting_book
+
+    actor = coordinator_user or coordinator()
+    effort = EffortFactory(schools=[school], requested_by=principal, **fields)
+    effort.guests.set(guests)
+    starts, ends = meeting_time(days=days)
+    return planning_meeting_book(effort=effort, actor=actor, starts_at=starts, ends_at=ends, place="Konferensrummet",
+                                 now=min(timezone.now(), starts - timedelta(days=1)))

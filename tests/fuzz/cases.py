@@ -570,6 +570,13 @@ CASES: list[Case] = [
          note="The form holds version 1's text; the baseline changes the plan, so it makes version 2."),
     Case("efforts:proposal_accept", PRINCIPAL, note="No fields: the button on the page naming the version accepts it."),
     Case("efforts:proposal_request_changes", PRINCIPAL, values={"comment": ["Vi vill ha en träff till."]}),
+    # development efforts: the request and the planning meeting
+    Case("efforts:request", PRINCIPAL),
+    Case("efforts:withdraw", PRINCIPAL),
+    Case("efforts:assign_me", ADMINISTRATOR, page="efforts:effort_detail",
+         note="No fields: the confirmation is the POST."),
+    Case("efforts:planning_meeting", ADMINISTRATOR, values={"place": ["Konferensrummet"]}),
+    Case("efforts:planning_notes", ADMINISTRATOR),
 ]
 
 # The search and filter forms (GET) of the lists. The untouched form is a search like any other.
