@@ -129,6 +129,15 @@ ACTION_LABELS = {
     "benchmarking.visit_moved": _("Moved a benchmarking visit to another date"),
     "benchmarking.dates_answered": _("Answered on their benchmarking group's dates"),
     "benchmarking.participant_left": _("Took a participant out of a benchmarking round"),
+    # development efforts: the delivery, the documentation, the ending and the evaluation
+    "effort.session_added": _("Planned a session of a development effort"),
+    "effort.session_changed": _("Changed a session of a development effort"),
+    "effort.session_cancelled": _("Cancelled a session of a development effort"),
+    "effort.documented": _("Documented a development effort"),
+    "effort.ended": _("Ended a development effort and shared its documentation"),
+    "effort.evaluation_created": _("Created the evaluation of a development effort"),
+    "effort.evaluation_invited": _("Invited participants to the evaluation of a development effort"),
+    "effort.evaluation_shared": _("Shared the summary of a development effort's evaluation with the principal"),
 }
 
 

@@ -9,3 +9,9 @@ class EffortsConfig(AppConfig):
     name = "inspira.efforts"
     label = "efforts"
     verbose_name = _("Development efforts")
+
+    def ready(self):
+        from inspira.efforts.sessions import register_staff_group
+
+        # The sessions are open to the staff of the effort's units (events.eligibility).
+        register_staff_group()
