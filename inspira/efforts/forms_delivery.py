@@ -30,7 +30,7 @@ class SessionForm(forms.Form):
     start_time = forms.TimeField(label=_("Starts at"), widget=TIME)
     end_time = forms.TimeField(label=_("Ends at"), widget=TIME)
     place = forms.CharField(label=_("Place"), max_length=300, required=False)
-    online_link = forms.URLField(label=_("Online link"), max_length=500, required=False,
+    online_link = forms.URLField(label=_("Online link"), max_length=500, required=False, assume_scheme="https",
                                  help_text=_("Shown only to those registered, shortly before the session."))
     capacity = forms.IntegerField(label=_("Places"), min_value=1, max_value=100000, required=False,
                                   help_text=WHOLE_STAFF)
