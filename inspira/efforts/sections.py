@@ -29,6 +29,8 @@ def delivery_section(*, effort, user, now) -> dict:
     for session in planned:
         session.effort = effort
         session.may_change = leads and sessions.session_may_change(session=session)
+        # Attendance is marked on the events app's page: the evaluation goes to those marked as attended.
+        session.may_mark_attendance = leads and not session.event.is_cancelled
     readable = may_read_documentation(user, effort)
     return {
         "sessions": planned,

@@ -46,6 +46,7 @@ def test_the_centre_plans_a_session_for_the_whole_staff(school, client_for, en):
     assert timezone.localtime(event.starts_at).hour == 13 and event.capacity == 22
     detail = client.get(response.url)
     assert "Träff 1: språket i alla ämnen" in detail.text and "0 of 22" in detail.text
+    assert reverse("events:attendance", args=[event.pk]) in detail.text  # the evaluation follows attendance
 
 
 def test_bad_input_is_shown_at_the_fields_and_nothing_is_saved(school, client_for, en):
@@ -139,4 +140,5 @@ def test_the_principal_sees_the_sessions_but_not_the_documentation_before_the_en
     assert reverse("events:event", args=[session.event.pk]) in page.text
     assert reverse("efforts:documents", args=[effort.pk]) not in page.text
     assert reverse("efforts:session_edit", args=[effort.pk, session.pk]) not in page.text
+    assert reverse("events:attendance", args=[session.event.pk]) not in page.text
     assert "the documentation is shared with the unit when the effort ends" in page.text
