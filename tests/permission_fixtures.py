@@ -538,3 +538,67 @@ def benchmarking_proposed_round(world: World):
     from tests.benchmarking.builders_publish import proposed_round
 
     return world.once("benchmarking_proposed_round", lambda: proposed_round(groups=2, size=2)[0])
+
+
+# --- Development efforts: the delivery, the documentation, the ending and the evaluation (tests/efforts) ---
+
+def effort_running(world: World) -> dict:
+    """A running tailor-made effort of ``world.school`` (the programme switched on) with a session in
+    two weeks and a document with a PDF file. None of the roles coordinates the programme: only
+    administrators lead it."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from inspira.efforts.documents import document_add
+    from tests.efforts.factories import running_effort, session_of
+
+    def make():
+        effort = running_effort(schools=[world.school], title="Språkutvecklande arbetssätt")
+        session = session_of(effort, actor=world.users[ADMINISTRATOR])
+        document = document_add(effort=effort, actor=world.users[ADMINISTRATOR], kind="note", title="Träff 1",
+                                upload=SimpleUploadedFile("träff.pdf", b"%PDF-1.4\n%%EOF\n", "application/pdf"))
+        return {"effort": effort, "session": session, "document": document}
+
+    return world.once("effort_running", make)
+
+
+def effort_ended(world: World) -> dict:
+    """An ended effort of ``world.school`` whose documentation (one PDF) is shared with the unit."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from inspira.efforts.documents import document_add
+    from inspira.efforts.ending import effort_end
+    from tests.efforts.factories import running_effort
+
+    def make():
+        effort = running_effort(schools=[world.school], title="Kollegialt lärande")
+        document = document_add(effort=effort, actor=world.users[ADMINISTRATOR], kind="lesson", title="Lärdomar",
+                                upload=SimpleUploadedFile("lärdomar.pdf", b"%PDF-1.4\n%%EOF\n", "application/pdf"))
+        effort_end(effort=effort, actor=world.users[ADMINISTRATOR])
+        effort.refresh_from_db()
+        return {"effort": effort, "document": document}
+
+    return world.once("effort_ended", make)
+
+
+def effort_evaluated(world: World, *, closed: bool) -> dict:
+    """A running effort of ``world.school`` whose last session was yesterday, one staff member's
+    attendance marked, its evaluation made and opened (``closed``: and closed since)."""
+    from datetime import timedelta
+
+    from inspira.efforts.evaluation import effort_evaluation_create
+    from inspira.surveys.services import survey_open
+    from tests.efforts.factories import running_effort, session_of
+    from tests.factories import RegistrationFactory
+
+    def make():
+        actor = world.users[ADMINISTRATOR]
+        effort = running_effort(schools=[world.school], title="Matematiklyftet på enheten")
+        session = session_of(effort, days=-1, actor=actor)
+        RegistrationFactory(event=session.event, user=world.users[STAFF], attended=True)
+        survey = survey_open(survey=effort_evaluation_create(effort=effort, actor=actor), actor=actor)
+        if closed:
+            survey.closed_at = timezone.now() - timedelta(seconds=1)
+            survey.save(update_fields=["closed_at"])
+        return {"effort": effort, "session": session, "survey": survey}
+
+    return world.once(f"effort_evaluated:{closed}", make)

@@ -926,3 +926,47 @@ TABLE.update({
     "efforts:planning_meeting": Row(GET=ADMIN_ONLY, POST=ADMIN_ONLY, **_EFFORT),
     "efforts:planning_notes": Row(GET=ADMIN_ONLY, POST=ADMIN_ONLY, kwargs=lambda w: {"pk": fx.effort_met(w).pk}),
 })
+
+
+# --- Development efforts: the delivery, the documentation, the ending and the evaluation (seed 001, steps 6-7) ---
+# The centre (coordinators, none of the roles here; administrators) leads a tailor-made effort. The unit
+# (its confirmed staff, site contact and principal) reads the documentation once the effort has ended;
+# the principal reads the evaluation's summary once the centre has shared it (tests/efforts).
+UNIT_AND_CENTRE = only(STAFF, SITE_CONTACT, PRINCIPAL, ADMINISTRATOR)
+
+
+def _ef_running(w) -> dict:
+    return {"pk": fx.effort_running(w)["effort"].pk}
+
+
+def _ef_session(w) -> dict:
+    made = fx.effort_running(w)
+    return {"pk": made["effort"].pk, "session_id": made["session"].pk}
+
+
+TABLE.update({
+    "efforts:session_add": Row(GET=ADMIN_ONLY, POST=ADMIN_ONLY, kwargs=_ef_running,
+                               note="An empty POST re-shows the form."),
+    "efforts:session_edit": Row(GET=ADMIN_ONLY, POST=ADMIN_ONLY, kwargs=_ef_session,
+                                note="An empty POST re-shows the form."),
+    "efforts:session_cancel": Row(GET=ADMIN_ONLY, POST=ADMIN_ONLY, kwargs=_ef_session,
+                                  note="An empty POST (no reason) re-shows the form."),
+    "efforts:documents": Row(
+        GET=UNIT_AND_CENTRE, POST=not_allowed(LOGGED_IN), kwargs=lambda w: {"pk": fx.effort_ended(w)["effort"].pk},
+        note="An ended effort: its documentation is shared with the unit (before the end: the centre only)."),
+    "efforts:document_add": Row(GET=ADMIN_ONLY, POST=ADMIN_ONLY, kwargs=_ef_running,
+                                note="An empty POST re-shows the form."),
+    "efforts:document_download": Row(
+        GET=UNIT_AND_CENTRE, POST=not_allowed(LOGGED_IN),
+        kwargs=lambda w: {"pk": fx.effort_ended(w)["effort"].pk, "document_id": fx.effort_ended(w)["document"].pk},
+        note="The file of an ended effort's documentation, from private storage."),
+    "efforts:effort_end": Row(GET=not_allowed(LOGGED_IN), POST=ADMIN_ONLY, kwargs=_ef_running),
+    "efforts:evaluation_summary": Row(
+        GET=ADMIN_ONLY, POST=not_allowed(LOGGED_IN), kwargs=_ef_running,
+        note="Not shared yet: the centre only (the principal once it is shared, tests/efforts/test_evaluation.py)."),
+    "efforts:evaluation_create": Row(GET=not_allowed(LOGGED_IN), POST=ADMIN_ONLY, kwargs=_ef_running),
+    "efforts:evaluation_invite": Row(GET=not_allowed(LOGGED_IN), POST=ADMIN_ONLY, kwargs=_ef_running,
+                                     note="Without an evaluation the centre is told so on the case page."),
+    "efforts:evaluation_share": Row(GET=ADMIN_ONLY, POST=ADMIN_ONLY, kwargs=_ef_running,
+                                    note="Before the evaluation has closed the centre is sent back with why."),
+})

@@ -153,6 +153,14 @@ ACTION_LABELS = {
     "effort.planning_booked": _("Booked the planning meeting of a tailor-made effort"),
     "effort.planning_moved": _("Moved the planning meeting of a tailor-made effort"),
     "effort.planning_notes": _("Wrote the notes of a tailor-made effort's planning meeting"),
+    # development efforts: the delivery, the documentation, the ending and the evaluation
+    "effort.session_added": _("Planned a session of a development effort"),
+    "effort.session_changed": _("Changed a session of a development effort"),
+    "effort.session_cancelled": _("Cancelled a session of a development effort"),
+    "effort.ended": _("Ended a development effort and shared its documentation"),
+    "effort.evaluation_created": _("Created the evaluation of a development effort"),
+    "effort.evaluation_invited": _("Invited participants to the evaluation of a development effort"),
+    "effort.evaluation_shared": _("Shared the summary of a development effort's evaluation with the principal"),
 }
 
 

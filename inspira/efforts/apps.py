@@ -14,3 +14,7 @@ class EffortsConfig(AppConfig):
         from inspira.efforts.planning import register_planning_group
 
         register_planning_group()  # who may register for an effort's planning meeting (events.eligibility)
+        from inspira.efforts.sessions import register_staff_group
+
+        # The sessions are open to the staff of the effort's units (events.eligibility).
+        register_staff_group()

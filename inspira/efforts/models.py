@@ -155,6 +155,10 @@ class Effort(models.Model):
     ended_at = models.DateTimeField(_("ended"), null=True, blank=True)
     # The documentation is shared with the unit when the effort ends.
     documentation_shared_at = models.DateTimeField(_("documentation shared"), null=True, blank=True)
+    # The centre's summarising description of the evaluation at the last session, given back to the
+    # principal with the survey's results (seed 001, step 7) when the centre shares it.
+    evaluation_summary = models.TextField(_("summary of the evaluation"), blank=True)
+    evaluation_shared_at = models.DateTimeField(_("evaluation summary shared"), null=True, blank=True)
     withdrawn_reason = models.TextField(_("reason for withdrawing"), blank=True)
     # The proposal clock's warning (three working days before the deadline) was sent for this deadline.
     warned_for = models.DateField(_("warned for the deadline"), null=True, blank=True, editable=False)

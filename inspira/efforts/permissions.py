@@ -92,3 +92,11 @@ def may_read_documentation(user, effort) -> bool:
 def may_view_cooperation(user, cooperation) -> bool:
     """A cooperation programme's overview: those who manage it and its process leaders."""
     return may_manage_cooperation(user) or is_process_leader(user, cooperation)
+
+
+def may_read_evaluation_summary(user, effort) -> bool:
+    """The summary of the evaluation at the last session: those who lead the effort at once; the
+    principal of the unit once the centre has shared it."""
+    if may_lead_effort(user, effort):
+        return True
+    return effort.evaluation_shared_at is not None and is_principal_of_effort(user, effort)

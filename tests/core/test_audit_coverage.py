@@ -712,6 +712,56 @@ def _effort_planning_notes(w: World) -> Scenario:
     return Scenario(ADMINISTRATOR, reverse("efforts:planning_notes", args=[fx.effort_met(w).pk]),
                     {"purpose": "Syfte", "goals": "Mål", "needs": "Behov", "limits": ""},
                     expect=("effort.clock_started", "effort.planning_notes"))
+def _ef_session_add(w: World) -> Scenario:
+    effort = fx.effort_running(w)["effort"]
+    day = (timezone.localdate() + datetime.timedelta(days=20)).isoformat()
+    return Scenario(ADMINISTRATOR, reverse("efforts:session_add", args=[effort.pk]),
+                    {"title": "Träff 2", "day": day, "start_time": "13:00", "end_time": "16:00", "place": "Aulan",
+                     "capacity": "18"}, expect=("event.created", "effort.session_added"))
+
+
+def _ef_session_edit(w: World) -> Scenario:
+    made = fx.effort_running(w)
+    day = (timezone.localdate() + datetime.timedelta(days=30)).isoformat()
+    return Scenario(ADMINISTRATOR, reverse("efforts:session_edit", args=[made["effort"].pk, made["session"].pk]),
+                    {"title": made["session"].event.title, "day": day, "start_time": "13:00", "end_time": "16:00",
+                     "place": "Aulan", "capacity": "18"}, expect=("event.updated", "effort.session_changed"))
+
+
+def _ef_session_cancel(w: World) -> Scenario:
+    made = fx.effort_running(w)
+    return Scenario(ADMINISTRATOR, reverse("efforts:session_cancel", args=[made["effort"].pk, made["session"].pk]),
+                    {"reason": "Personalen är sjuk"}, expect=("event.cancelled", "effort.session_cancelled"))
+
+
+def _ef_document_add(w: World) -> Scenario:
+    effort = fx.effort_running(w)["effort"]
+    return Scenario(ADMINISTRATOR, reverse("efforts:document_add", args=[effort.pk]),
+                    {"title": "Lärdomar", "kind": "lesson", "happened_on": "2026-11-30", "text": "Vi lärde oss mycket.",
+                     "file": SimpleUploadedFile("a.pdf", b"%PDF-1.4\n%%EOF\n", "application/pdf")},
+                    expect=("effort.documented",))
+
+
+def _ef_end(w: World) -> Scenario:
+    return Scenario(ADMINISTRATOR, reverse("efforts:effort_end", args=[fx.effort_running(w)["effort"].pk]),
+                    expect=("effort.ended",))
+
+
+def _ef_evaluation_create(w: World) -> Scenario:
+    return Scenario(ADMINISTRATOR, reverse("efforts:evaluation_create", args=[fx.effort_running(w)["effort"].pk]),
+                    expect=("survey.create", "event.evaluation_created", "effort.evaluation_created"))
+
+
+def _ef_evaluation_invite(w: World) -> Scenario:
+    effort = fx.effort_evaluated(w, closed=False)["effort"]
+    return Scenario(ADMINISTRATOR, reverse("efforts:evaluation_invite", args=[effort.pk]),
+                    expect=("survey.invite", "effort.evaluation_invited"))
+
+
+def _ef_evaluation_share(w: World) -> Scenario:
+    effort = fx.effort_evaluated(w, closed=True)["effort"]
+    return Scenario(ADMINISTRATOR, reverse("efforts:evaluation_share", args=[effort.pk]),
+                    {"summary": "Deltagarna var nöjda."}, expect=("effort.evaluation_shared",))
 
 
 SCENARIOS = {
@@ -807,6 +857,14 @@ SCENARIOS = {
     ("efforts:assign_me", "take responsibility for an effort"): _effort_assign_me,
     ("efforts:planning_meeting", "book the planning meeting"): _effort_planning_book,
     ("efforts:planning_notes", "write the planning meeting's notes"): _effort_planning_notes,
+    ("efforts:session_add", "plan a session"): _ef_session_add,
+    ("efforts:session_edit", "move a session"): _ef_session_edit,
+    ("efforts:session_cancel", "cancel a session"): _ef_session_cancel,
+    ("efforts:document_add", "add documentation"): _ef_document_add,
+    ("efforts:effort_end", "end an effort"): _ef_end,
+    ("efforts:evaluation_create", "create the effort's evaluation"): _ef_evaluation_create,
+    ("efforts:evaluation_invite", "invite to the effort's evaluation"): _ef_evaluation_invite,
+    ("efforts:evaluation_share", "share the evaluation's summary"): _ef_evaluation_share,
 }
 
 # Pages a central role may POST to that have no scenario here, and why.

@@ -14,7 +14,7 @@ PROGRAMME = "inspirationsplatser@kommun.example"
 BOOKER = "bokare@skolan.example"
 # What some emails count or format as a number (a missing variable is an empty string).
 NUMBERS = {"valid_days": 3, "days_left": 30, "days": 2, "total": 200000, "amount_ore": 200000,
-           "staff_count": 18}
+           "staff_count": 18, "documents": 4}
 
 
 def test_the_list_of_emails_is_found():

@@ -3,7 +3,7 @@ tests.factories). The one builder module of tests/efforts: add what a test needs
 module of its own."""
 
 from contextlib import contextmanager
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 from unittest import mock
 from zoneinfo import ZoneInfo
 
@@ -20,9 +20,10 @@ from inspira.efforts.models import (
     Effort,
     Partner,
     Proposal,
+    Session,
     YearlySurvey,
 )
-from tests.factories import ProgrammeCoordinatorFactory, SchoolFactory, member, programme
+from tests.factories import ProgrammeCoordinatorFactory, SchoolFactory, UserFactory, member, programme
 
 
 def _switch_on(key: str):
@@ -247,3 +248,55 @@ def booked_effort(school, principal, *, coordinator_user=None, guests=(), days: 
     starts, ends = meeting_time(days=days)
     return planning_meeting_book(effort=effort, actor=actor, starts_at=starts, ends_at=ends, place="Konferensrummet",
                                  now=min(timezone.now(), starts - timedelta(days=1)))
+# --- The delivery: running efforts and their sessions ---------------------------------------------------------
+
+def running_effort(**fields) -> Effort:
+    """A tailor-made effort whose proposal the principal accepted (RUNNING), with the programme switched
+    on; give ``schools=[...]``."""
+    efforts_on()
+    return EffortFactory(**{"state": Effort.State.RUNNING} | fields)
+
+
+def centre():
+    """An administrator: the centre, who plans sessions and documents (a coordinator may as well)."""
+    from inspira.accounts.models import User
+
+    return UserFactory(role=User.Role.ADMINISTRATOR)
+
+
+def session_of(effort, *, days: int = 14, actor=None, **fields) -> Session:
+    """A session of ``effort`` planned through ``sessions.session_add``, ``days`` from today 13:00-16:00
+    (a negative number: a session that has taken place)."""
+    from inspira.efforts.sessions import session_add
+
+    starts = timezone.make_aware(datetime.combine(timezone.localdate() + timedelta(days=days), time(13)))
+    values = {"title": "Träff om språkutvecklande arbetssätt", "starts_at": starts,
+              "ends_at": starts + timedelta(hours=3), "place": "Aulan"} | fields
+    return session_add(effort=effort, actor=actor or centre(), **values)
+
+
+def evaluated_effort(school, *, answers: int, actor=None, close: bool = True, **fields):
+    """A running effort for ``school`` whose last session (yesterday) has its evaluation made and
+    opened, answered by ``answers`` people (satisfied: 4 of 5, "Yes, right away"), and closed unless
+    ``close`` is False. Returns (effort, survey)."""
+    from django.utils import timezone as tz
+
+    from inspira.efforts.evaluation import effort_evaluation_create
+    from inspira.surveys.models import Question
+    from inspira.surveys.services import invitation_token, survey_answer, survey_open
+    from tests.factories import InvitationFactory
+
+    actor = actor or centre()
+    effort = running_effort(schools=[school], **fields)
+    session_of(effort, days=-1, actor=actor)
+    survey = effort_evaluation_create(effort=effort, actor=actor)
+    survey_open(survey=survey, actor=actor)
+    scale = survey.questions.get(kind=Question.Kind.SCALE)
+    single = survey.questions.filter(kind=Question.Kind.SINGLE).first()
+    for _ in range(answers):
+        survey_answer(token=invitation_token(InvitationFactory(survey=survey)),
+                      answers={scale.pk: 4, single.pk: single.choices.order_by("position").first().pk})
+    if close:
+        survey.closed_at = tz.now() - timedelta(seconds=1)
+        survey.save(update_fields=["closed_at"])
+    return effort, survey

@@ -157,6 +157,12 @@ def _bm_published_quote(w: World):
                   lambda: quote_publish(quote=fx.bm_costs(w)["quote"], actor=w.users[ADMINISTRATOR]))
 
 
+def _effort_session(w: World) -> dict:
+    day = timezone.localdate() + timedelta(days=20)
+    return {"title": ["Träff 2: stöttning i alla ämnen"], "day": [day.isoformat()], "start_time": ["13:00"],
+            "end_time": ["16:00"], "place": ["Aulan"], "capacity": ["18"]}
+
+
 def _fee_rules(w: World) -> None:
     """Fee rules for the school years around today, which decisions and completed visits need."""
     from inspira.schoolyears.models import FeeRule
@@ -577,6 +583,21 @@ CASES: list[Case] = [
          note="No fields: the confirmation is the POST."),
     Case("efforts:planning_meeting", ADMINISTRATOR, values={"place": ["Konferensrummet"]}),
     Case("efforts:planning_notes", ADMINISTRATOR),
+    # development efforts: the delivery, the documentation, the ending and the evaluation (fx.effort_running)
+    Case("efforts:session_add", ADMINISTRATOR, values=_effort_session),
+    Case("efforts:session_edit", ADMINISTRATOR, note="The session's own details, sent back as they are."),
+    Case("efforts:session_cancel", ADMINISTRATOR, values={"reason": ["Personalen är sjuk"]}),
+    Case("efforts:document_add", ADMINISTRATOR,
+         values={"title": ["Lärdomar från träff 2"], "text": ["Kollegiet planerade lektioner tillsammans."]},
+         note="The file field gets a real PDF, and odd and broken files."),
+    Case("efforts:effort_end", ADMINISTRATOR, page="efforts:effort_detail",
+         note="No fields: the confirmation is the POST."),
+    Case("efforts:evaluation_create", ADMINISTRATOR, page="efforts:effort_detail"),
+    Case("efforts:evaluation_invite", ADMINISTRATOR, page="efforts:effort_detail",
+         kwargs=lambda w: {"pk": fx.effort_evaluated(w, closed=False)["effort"].pk}),
+    Case("efforts:evaluation_share", ADMINISTRATOR,
+         kwargs=lambda w: {"pk": fx.effort_evaluated(w, closed=True)["effort"].pk},
+         values={"summary": ["Deltagarna var nöjda och vill fortsätta med kollegialt lärande."]}),
 ]
 
 # The search and filter forms (GET) of the lists. The untouched form is a search like any other.

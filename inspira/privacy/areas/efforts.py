@@ -21,7 +21,8 @@ from inspira.privacy.scrub import scrub_rows
 
 TEXT = {
     CooperationProgramme: ["description"],
-    Effort: ["need", "goals", "notes_purpose", "notes_goals", "notes_needs", "notes_limits", "withdrawn_reason"],
+    Effort: ["need", "goals", "notes_purpose", "notes_goals", "notes_needs", "notes_limits", "withdrawn_reason",
+             "evaluation_summary"],
     Document: ["text"],
 }
 # Append-only: rewritten through the one deliberate path (scrub.rewrite_protected).
