@@ -129,6 +129,15 @@ ACTION_LABELS = {
     "benchmarking.visit_moved": _("Moved a benchmarking visit to another date"),
     "benchmarking.dates_answered": _("Answered on their benchmarking group's dates"),
     "benchmarking.participant_left": _("Took a participant out of a benchmarking round"),
+    # development efforts: documentation.document_add (used by both programmes)
+    "effort.documented": _("Documented an effort"),
+    # cooperation programmes (seed 004)
+    "cooperation.created": _("Set up a cooperation programme"),
+    "cooperation.updated": _("Changed a cooperation programme"),
+    "cooperation.effort_created": _("Added an effort to a cooperation programme"),
+    "cooperation.effort_updated": _("Changed an effort of a cooperation programme"),
+    "cooperation.effort_ended": _("Ended an effort of a cooperation programme"),
+    "cooperation.seminar_created": _("Planned a cooperation programme's closing seminar"),
 }
 
 

@@ -9,3 +9,8 @@ class EffortsConfig(AppConfig):
     name = "inspira.efforts"
     label = "efforts"
     verbose_name = _("Development efforts")
+
+    def ready(self):
+        from inspira.efforts.cooperation_participants import register_participant_group
+
+        register_participant_group()
