@@ -287,7 +287,8 @@ def effort_end(request, pk: int):
     if not services.cooperation_effort_may_end(effort=effort):
         messages.info(request, _("Only a running effort can be ended."))
         return redirect("cooperation:effort_detail", pk=effort.pk)
-    form = EndForm(request.POST or None)
+    # The form has no fields: an empty POST is the confirmation.
+    form = EndForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             services.cooperation_effort_end(effort=effort, actor=request.user, now=timezone.now())

@@ -91,9 +91,11 @@ class BasePartnerFormSet(forms.BaseFormSet):
 
     def partners(self) -> list[dict]:
         """The rows kept (filled in, not ticked for removal), in order."""
+        # A saved partner's row counts unchanged; an empty new row left as it was is no partner.
         return [{"name": form.cleaned_data["name"], "role": form.cleaned_data.get("role", "")}
-                for form in self.forms
-                if form.has_changed() and form.cleaned_data and not form.cleaned_data.get("DELETE")]
+                for i, form in enumerate(self.forms)
+                if (i < self.initial_form_count() or form.has_changed()) and form.cleaned_data.get("name")
+                and not form.cleaned_data.get("DELETE")]
 
 
 # Two empty rows to add partners; a saved partner is removed by ticking its row.

@@ -174,5 +174,7 @@ def closing_seminar(cooperation, *, actor=None, day: date | None = None, capacit
 
     actor = actor or UserFactory(role=User.Role.ADMINISTRATOR)
     day = day or timezone.localdate() + datetime.timedelta(days=30)
-    return closing_seminar_create(cooperation=cooperation, actor=actor, day=day, starts=datetime.time(9),
-                                  ends=datetime.time(15), place="Stadshuset", capacity=capacity)
+    event = closing_seminar_create(cooperation=cooperation, actor=actor, day=day, starts=datetime.time(9),
+                                   ends=datetime.time(15), place="Stadshuset", capacity=capacity)
+    cooperation.closing_seminar = event  # the service saved it on its own (locked) copy of the row
+    return event
