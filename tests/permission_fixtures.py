@@ -463,3 +463,29 @@ def benchmarking_proposed_round(world: World):
     from tests.benchmarking.builders_publish import proposed_round
 
     return world.once("benchmarking_proposed_round", lambda: proposed_round(groups=2, size=2)[0])
+
+
+# --- Cooperation programmes (seed 004): switched off by default, each URL switches it on first ---
+
+def cooperation(world: World):
+    """A programme (no closing seminar yet) with a process leader who is none of the roles, and a running
+    effort for ``world.school``."""
+    from tests.efforts.factories import CooperationFactory, process_leader_of, unit_effort
+
+    cooperation_on(world)
+
+    def make():
+        programme = CooperationFactory(title="Samverkan för bästa skola")
+        leader = process_leader_of(programme, name="Pia Processledare", email="pia@example.se")
+        effort = unit_effort(programme, [world.school], leader=leader, title="Kollegialt lärande i arbetslagen")
+        return {"programme": programme, "leader": leader, "effort": effort}
+
+    return world.once("cooperation", make)
+
+
+def cooperation_programme(world: World):
+    return cooperation(world)["programme"]
+
+
+def cooperation_effort(world: World):
+    return cooperation(world)["effort"]

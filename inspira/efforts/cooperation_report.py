@@ -48,7 +48,8 @@ def _units(effort) -> str:
 def report_sheets(report: Report) -> list[Sheet]:
     efforts = Sheet(_("Efforts"), [
         _("Effort"), _("Level"), _("Development area"), _("School units"), _("Process leader"), _("State"),
-        _("Goals"), _("Notes"), _("Lessons learnt"), _("Good examples"), _("Latest entry"), _("Date of the latest entry"),
+        _("Goals"), _("Notes"), _("Lessons learnt"), _("Good examples"), _("Latest entry"),
+        _("Date of the latest entry"),
     ], [[e.title, str(Level(e.level).label), e.area.name, _units(e), e.leader.name if e.leader else "",
          e.get_state_display(), e.goals, e.notes, e.lessons, e.good_examples, e.latest_title or "", e.latest_on]
         for e in report.overview.efforts])

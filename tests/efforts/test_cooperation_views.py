@@ -264,3 +264,17 @@ def test_the_effort_page_keeps_its_queries_as_the_log_grows(client_for, manager)
     with CaptureQueriesContext(connection) as large:
         client.get(url)
     assert len(large) == len(small)
+
+
+def _menu_urls(client) -> list[str]:
+    response = client.get(reverse("catalogue:index"))
+    urls = []
+    for item in response.context["menu_items"]:
+        urls += [child.url for child in item.children] if item.children else [item.url]
+    return urls
+
+
+def test_the_menu_has_the_programmes_for_those_who_set_them_up(client_for, manager):
+    assert reverse("cooperation:programme_list") in _menu_urls(client_for(manager))
+    teacher = member(SchoolFactory())
+    assert reverse("cooperation:programme_list") not in _menu_urls(client_for(teacher))
