@@ -6,6 +6,7 @@ from django.contrib.auth import get_user_model
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from inspira.core.forms import ModelMultipleChoiceField
 from inspira.efforts import cooperation_services as services
 from inspira.efforts.models import Area, CooperationProgramme, Document, Effort, Level, Partner
 from inspira.schools.models import School
@@ -34,10 +35,10 @@ class CooperationForm(forms.Form):
                                     max_value=services.LATEST_YEAR)
     last_year = forms.IntegerField(label=_("Last year"), min_value=services.EARLIEST_YEAR,
                                    max_value=services.LATEST_YEAR)
-    areas = forms.ModelMultipleChoiceField(
+    areas = ModelMultipleChoiceField(
         label=_("Development areas"), queryset=Area.objects.none(), widget=forms.CheckboxSelectMultiple,
         error_messages={"required": _("Choose at least one development area.")})
-    process_leaders = forms.ModelMultipleChoiceField(
+    process_leaders = ModelMultipleChoiceField(
         label=_("Process leaders"), queryset=_people().none(), required=False,
         widget=forms.SelectMultiple(attrs={"class": "form-select", "size": 8}),
         help_text=_("The people who support the efforts, e.g. from a university. Hold Ctrl (⌘ on a Mac) to "
@@ -114,7 +115,7 @@ class EffortForm(forms.Form):
     level = forms.ChoiceField(label=_("Level"), choices=Level.choices, widget=SELECT)
     area = forms.ModelChoiceField(label=_("Development area"), queryset=Area.objects.none(), widget=SELECT,
                                   empty_label=_("Choose an area"))
-    schools = forms.ModelMultipleChoiceField(
+    schools = ModelMultipleChoiceField(
         label=_("School units"), queryset=School.objects.none(), required=False,
         widget=forms.SelectMultiple(attrs={"class": "form-select", "size": 8}),
         help_text=_("At least one for an effort at the school units; none for the political leadership or the "
