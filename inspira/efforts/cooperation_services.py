@@ -228,7 +228,7 @@ def cooperation_effort_may_change(*, effort: Effort) -> bool:
 @transaction.atomic
 def cooperation_effort_update(*, effort: Effort, actor, title: str, level: str, area, schools, leader,
                               goals: str = "") -> Effort:
-    effort = Effort.objects.select_for_update().select_related("cooperation").get(pk=effort.pk)
+    effort = Effort.objects.select_for_update(of=("self",)).select_related("cooperation").get(pk=effort.pk)
     if not cooperation_effort_may_change(effort=effort):
         raise CooperationError(_("The effort has ended and can no longer be changed."))
     schools = list(schools)
