@@ -63,6 +63,18 @@ def _benchmarking_coordinator(user) -> bool:
 # The pages of tailor-made development that are the principal's own.
 EFFORTS_PRINCIPAL_PAGES = ("mine", "request")
 
+
+def _cooperation_manager(user) -> bool:
+    """Administrators and the cooperation programmes' coordinators (efforts.permissions.may_manage_cooperation),
+    from the cached map of coordinators. Process leaders reach their programmes from the programme's page
+    (/samverkan/): asking the database who leads a programme on every page would cost a query each."""
+    from inspira.events.permissions import _coordinators
+    from inspira.programmes.catalog import Key
+
+    return _administrator(user) or (user.is_authenticated and user.is_active
+                                    and user.pk in _coordinators().get(Key.COOPERATION, ()))
+
+
 # The benchmarking pages of the teachers (the rest are the coordinators').
 BENCHMARKING_TEACHER_PAGES = ("index", "interest_register", "mine", "interest_withdraw")
 
@@ -116,6 +128,9 @@ ENTRIES = (
     # A principal's efforts of tailor-made development and the request (gone while the programme is off).
     ("efforts:mine", _("Our efforts"), may_view_own_efforts,
      lambda match: match.app_name == "efforts" and match.url_name in EFFORTS_PRINCIPAL_PAGES),
+    # The cooperation programmes (seed 004) for those who set them up (gone while the programme is off).
+    ("cooperation:programme_list", _("Cooperation programmes"), _cooperation_manager,
+     lambda match: match.app_name == "cooperation" and match.url_name != "index"),
 )
 
 # The administration's registers, in one dropdown after the entries above.

@@ -602,3 +602,27 @@ def effort_evaluated(world: World, *, closed: bool) -> dict:
         return {"effort": effort, "session": session, "survey": survey}
 
     return world.once(f"effort_evaluated:{closed}", make)
+# --- Cooperation programmes (seed 004): switched off by default, each URL switches it on first ---
+
+def cooperation(world: World):
+    """A programme (no closing seminar yet) with a process leader who is none of the roles, and a running
+    effort for ``world.school``."""
+    from tests.efforts.factories import CooperationFactory, process_leader_of, unit_effort
+
+    cooperation_on(world)
+
+    def make():
+        programme = CooperationFactory(title="Samverkan för bästa skola")
+        leader = process_leader_of(programme, name="Pia Processledare", email="pia@example.se")
+        effort = unit_effort(programme, [world.school], leader=leader, title="Kollegialt lärande i arbetslagen")
+        return {"programme": programme, "leader": leader, "effort": effort}
+
+    return world.once("cooperation", make)
+
+
+def cooperation_programme(world: World):
+    return cooperation(world)["programme"]
+
+
+def cooperation_effort(world: World):
+    return cooperation(world)["effort"]

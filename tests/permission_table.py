@@ -970,3 +970,44 @@ TABLE.update({
     "efforts:evaluation_share": Row(GET=ADMIN_ONLY, POST=ADMIN_ONLY, kwargs=_ef_running,
                                     note="Before the evaluation has closed the centre is sent back with why."),
 })
+
+
+# --- Cooperation programmes (inspira/efforts, namespace cooperation, seed 004) ---
+# The programme's coordinators (no role here) have what administrators have, and its process leaders
+# see their own programmes and document their efforts (tests/efforts/test_cooperation_views.py). The
+# principal of an effort's unit sees the effort (its log once it has ended).
+
+
+def _coop(w) -> dict:
+    return {"pk": fx.cooperation_programme(w).pk}
+
+
+def _coop_effort(w) -> dict:
+    return {"pk": fx.cooperation_effort(w).pk}
+
+
+TABLE.update({
+    "cooperation:programme_list": Row(GET=ADMIN_ONLY, POST=not_allowed(LOGGED_IN), kwargs=fx.cooperation_on),
+    "cooperation:programme_create": Row(GET=ADMIN_ONLY, POST=ADMIN_ONLY, kwargs=fx.cooperation_on,
+                                        note="An empty POST re-shows the form."),
+    "cooperation:programme_detail": Row(GET=ADMIN_ONLY, POST=not_allowed(LOGGED_IN), kwargs=_coop,
+                                        note="The overview: those who manage the programme and its process leaders."),
+    "cooperation:programme_edit": Row(GET=ADMIN_ONLY, POST=ADMIN_ONLY, kwargs=_coop,
+                                      note="An empty POST re-shows the form."),
+    "cooperation:programme_lessons": Row(GET=ADMIN_ONLY, POST=not_allowed(LOGGED_IN), kwargs=_coop),
+    "cooperation:programme_report_pdf": Row(GET=ADMIN_ONLY, POST=not_allowed(LOGGED_IN), kwargs=_coop),
+    "cooperation:programme_report_xlsx": Row(GET=ADMIN_ONLY, POST=not_allowed(LOGGED_IN), kwargs=_coop),
+    "cooperation:seminar_create": Row(GET=ADMIN_ONLY, POST=ADMIN_ONLY, kwargs=_coop,
+                                      note="An empty POST re-shows the form."),
+    "cooperation:effort_create": Row(GET=ADMIN_ONLY, POST=ADMIN_ONLY, kwargs=_coop,
+                                     note="An empty POST re-shows the form."),
+    "cooperation:effort_detail": Row(GET=only(ADMINISTRATOR, PRINCIPAL), POST=not_allowed(LOGGED_IN),
+                                     kwargs=_coop_effort,
+                                     note="Those who lead the effort and the principal of its unit."),
+    "cooperation:effort_edit": Row(GET=ADMIN_ONLY, POST=ADMIN_ONLY, kwargs=_coop_effort,
+                                   note="An empty POST re-shows the form."),
+    "cooperation:effort_document": Row(GET=ADMIN_ONLY, POST=ADMIN_ONLY, kwargs=_coop_effort,
+                                       note="Those who lead the effort; an empty POST re-shows the form."),
+    "cooperation:effort_end": Row(GET=ADMIN_ONLY, POST=ADMIN_ONLY, kwargs=_coop_effort,
+                                  note="No fields: the POST is the confirmation (rolled back after each role)."),
+})

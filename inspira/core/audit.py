@@ -161,6 +161,13 @@ ACTION_LABELS = {
     "effort.evaluation_created": _("Created the evaluation of a development effort"),
     "effort.evaluation_invited": _("Invited participants to the evaluation of a development effort"),
     "effort.evaluation_shared": _("Shared the summary of a development effort's evaluation with the principal"),
+    # cooperation programmes (seed 004)
+    "cooperation.created": _("Set up a cooperation programme"),
+    "cooperation.updated": _("Changed a cooperation programme"),
+    "cooperation.effort_created": _("Added an effort to a cooperation programme"),
+    "cooperation.effort_updated": _("Changed an effort of a cooperation programme"),
+    "cooperation.effort_ended": _("Ended an effort of a cooperation programme"),
+    "cooperation.seminar_created": _("Planned a cooperation programme's closing seminar"),
 }
 
 

@@ -18,3 +18,6 @@ class EffortsConfig(AppConfig):
 
         # The sessions are open to the staff of the effort's units (events.eligibility).
         register_staff_group()
+        from inspira.efforts.cooperation_participants import register_participant_group
+
+        register_participant_group()

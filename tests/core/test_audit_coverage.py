@@ -867,6 +867,70 @@ SCENARIOS = {
     ("efforts:evaluation_share", "share the evaluation's summary"): _ef_evaluation_share,
 }
 
+# --- Cooperation programmes (seed 004) ---
+
+def _coop_programme_create(w: World) -> Scenario:
+    from tests.efforts.test_cooperation_views import programme_data
+
+    fx.cooperation_on(w)
+    return Scenario(ADMINISTRATOR, reverse("cooperation:programme_create"), programme_data(),
+                    expect=("cooperation.created",))
+
+
+def _coop_programme_edit(w: World) -> Scenario:
+    from tests.efforts.test_cooperation_views import programme_data
+
+    programme = fx.cooperation_programme(w)
+    data = programme_data(process_leaders=[str(fx.cooperation(w)["leader"].pk)])
+    return Scenario(ADMINISTRATOR, reverse("cooperation:programme_edit", args=[programme.pk]), data,
+                    expect=("cooperation.updated",))
+
+
+def _coop_seminar_create(w: World) -> Scenario:
+    return Scenario(ADMINISTRATOR, reverse("cooperation:seminar_create", args=[fx.cooperation_programme(w).pk]),
+                    {"day": "2027-05-20", "starts": "09:00", "ends": "15:00", "place": "Stadshuset",
+                     "capacity": "80"}, expect=("event.created", "cooperation.seminar_created"))
+
+
+def _coop_effort_create(w: World) -> Scenario:
+    from tests.efforts.test_cooperation_views import effort_data
+
+    programme = fx.cooperation_programme(w)
+    return Scenario(ADMINISTRATOR, reverse("cooperation:effort_create", args=[programme.pk]),
+                    effort_data(programme, fx.cooperation(w)["leader"]), expect=("cooperation.effort_created",))
+
+
+def _coop_effort_edit(w: World) -> Scenario:
+    from tests.efforts.test_cooperation_views import effort_data
+
+    effort = fx.cooperation_effort(w)
+    data = effort_data(effort.cooperation, effort.leader, schools=[str(w.school.pk)], area=str(effort.area_id),
+                       title="Kollegialt lärande i alla arbetslag")
+    return Scenario(ADMINISTRATOR, reverse("cooperation:effort_edit", args=[effort.pk]), data,
+                    expect=("cooperation.effort_updated",))
+
+
+def _coop_effort_document(w: World) -> Scenario:
+    return Scenario(ADMINISTRATOR, reverse("cooperation:effort_document", args=[fx.cooperation_effort(w).pk]),
+                    {"kind": "good_example", "title": "Lässtunder i alla ämnen", "text": "Alla klasser läser."},
+                    expect=("effort.documented",))
+
+
+def _coop_effort_end(w: World) -> Scenario:
+    return Scenario(ADMINISTRATOR, reverse("cooperation:effort_end", args=[fx.cooperation_effort(w).pk]),
+                    expect=("cooperation.effort_ended",))
+
+
+SCENARIOS.update({
+    ("cooperation:programme_create", "set up a programme"): _coop_programme_create,
+    ("cooperation:programme_edit", "change a programme"): _coop_programme_edit,
+    ("cooperation:seminar_create", "plan the closing seminar"): _coop_seminar_create,
+    ("cooperation:effort_create", "add an effort"): _coop_effort_create,
+    ("cooperation:effort_edit", "change an effort"): _coop_effort_edit,
+    ("cooperation:effort_document", "document an effort"): _coop_effort_document,
+    ("cooperation:effort_end", "end an effort"): _coop_effort_end,
+})
+
 # Pages a central role may POST to that have no scenario here, and why.
 NOT_HERE = {
     "events:attendance_mark": "A tick at the door (came, did not come, undo): dozens per event, undone and "

@@ -300,3 +300,34 @@ def evaluated_effort(school, *, answers: int, actor=None, close: bool = True, **
         survey.closed_at = tz.now() - timedelta(seconds=1)
         survey.save(update_fields=["closed_at"])
     return effort, survey
+# --- Cooperation programmes (seed 004) -------------------------------------------------------------------
+
+def process_leader_of(cooperation, **user_fields):
+    """A process leader of ``cooperation`` (a new person)."""
+    from tests.factories import UserFactory
+
+    leader = UserFactory(**user_fields)
+    cooperation.process_leaders.add(leader)
+    return leader
+
+
+def unit_effort(cooperation, schools, *, leader=None, **fields) -> Effort:
+    """A running effort of ``cooperation`` at the school-unit level for ``schools``, in one of its areas."""
+    fields.setdefault("area", cooperation.areas.order_by("position", "name").first())
+    return cooperation_effort(cooperation, schools=list(schools), leader=leader, **fields)
+
+
+def closing_seminar(cooperation, *, actor=None, day: date | None = None, capacity: int = 100):
+    """The programme's closing seminar (an event), made through the service."""
+    import datetime
+
+    from inspira.accounts.models import User
+    from inspira.efforts.cooperation_services import closing_seminar_create
+    from tests.factories import UserFactory
+
+    actor = actor or UserFactory(role=User.Role.ADMINISTRATOR)
+    day = day or timezone.localdate() + datetime.timedelta(days=30)
+    event = closing_seminar_create(cooperation=cooperation, actor=actor, day=day, starts=datetime.time(9),
+                                   ends=datetime.time(15), place="Stadshuset", capacity=capacity)
+    cooperation.closing_seminar = event  # the service saved it on its own (locked) copy of the row
+    return event

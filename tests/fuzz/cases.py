@@ -600,6 +600,38 @@ CASES: list[Case] = [
          values={"summary": ["Deltagarna var nöjda och vill fortsätta med kollegialt lärande."]}),
 ]
 
+def _cooperation_programme(w: World) -> dict:
+    from inspira.efforts.models import Area
+
+    return {"title": ["Samverkan för bästa skola"], "first_year": ["2025"], "last_year": ["2027"],
+            "areas": [str(a.pk) for a in Area.objects.order_by("position")[:2]],
+            "partners-0-name": ["Skolverket"], "partners-0-role": ["Väljer ut huvudmän"]}
+
+
+def _cooperation_effort(w: World) -> dict:
+    programme = fx.cooperation_programme(w)
+    return {"title": ["Språkutvecklande arbetssätt"], "level": ["school_unit"],
+            "area": [str(programme.areas.order_by("position").first().pk)], "schools": [str(w.school.pk)],
+            "leader": [str(fx.cooperation(w)["leader"].pk)]}
+
+
+CASES += [
+    # cooperation programmes (seed 004)
+    Case("cooperation:programme_create", ADMINISTRATOR, kwargs=fx.cooperation_on, values=_cooperation_programme,
+         note="The partners are a list of rows (a formset): names twice, empty rows and ticked rows are tried."),
+    Case("cooperation:programme_edit", ADMINISTRATOR,
+         note="The world's programme as it is: its areas are used by its effort and its leader leads it."),
+    Case("cooperation:seminar_create", ADMINISTRATOR,
+         values={"day": ["2027-05-20"], "starts": ["09:00"], "ends": ["15:00"], "place": ["Stadshuset"]}),
+    Case("cooperation:effort_create", ADMINISTRATOR, values=_cooperation_effort),
+    Case("cooperation:effort_edit", ADMINISTRATOR),
+    Case("cooperation:effort_document", ADMINISTRATOR,
+         values={"kind": ["lesson"], "title": ["Tid för kollegialt lärande"], "text": ["Schemalagd tid hjälpte."]},
+         note="Through documents.document_add; the file field gets real and broken files."),
+    Case("cooperation:effort_end", ADMINISTRATOR, note="No fields: the confirmation is the POST."),
+]
+
+
 # The search and filter forms (GET) of the lists. The untouched form is a search like any other.
 # None at present; the audit filter's dates at the ends of the calendar and join_school's unchecked school id
 # were found here and fixed (tests/core/test_audit.py, tests/accounts/test_members.py).
