@@ -852,3 +852,10 @@ TABLE.update({
     "cooperation:index": Row(GET=PUBLIC, POST=NOBODY, kwargs=fx.cooperation_on,
                              note="What a cooperation programme is: public while the programme is on."),
 })
+
+# The centre's overview of the tailor-made efforts and its exports (inspira/efforts/overview_views.py).
+TABLE.update({
+    name: Row(GET=ADMIN_ONLY, POST=not_allowed(LOGGED_IN), kwargs=fx.efforts_on,
+              note="The centre only: the programme's coordinators (tests/efforts/test_overview.py) and administrators.")
+    for name in ("efforts:overview", "efforts:overview_csv", "efforts:overview_xlsx")
+})
