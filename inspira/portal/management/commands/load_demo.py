@@ -9,7 +9,9 @@ Fridhemsskolan holds a year and a half of history with the money it made
 (inspira.programmes.demo) and has events past and coming, registrations, attendance and one closed
 evaluation survey (inspira.events.demo). Benchmarking holds a round in progress (published groups, visits
 behind and ahead, one held, a claim waiting for finance) and the finished round a year before it
-(inspira.benchmarking.demo).
+(inspira.benchmarking.demo). Pedagogcentrum has tailor-made efforts in every state, and the cooperation
+programme "Samverkan för bästa skola" is in its third year with its closing seminar held
+(inspira.efforts.demo).
 """
 
 import json
@@ -26,6 +28,7 @@ from django.utils import timezone
 from inspira.accounts.models import Membership, User
 from inspira.benchmarking import demo as benchmarking_demo
 from inspira.certification import demo as certification_demo
+from inspira.efforts import demo as efforts_demo
 from inspira.events import demo as events_demo
 from inspira.portal import demo as history_demo
 from inspira.programmes import demo as programmes_demo
@@ -108,6 +111,7 @@ class Command(BaseCommand):
             programmes_demo.load(stdout=self.stdout)
             events_demo.load(stdout=self.stdout)
             benchmarking_demo.load(stdout=self.stdout)
+            efforts_demo.load(stdout=self.stdout)
             certification_demo.load(stdout=self.stdout)
             visits_demo.load(stdout=self.stdout)
             history_demo.load(stdout=self.stdout)
