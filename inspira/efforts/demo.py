@@ -80,6 +80,8 @@ PROCESS_LEADERS = (
     ("processledare.6@inspira.example", "Gustav Norén"),
     ("processledare.7@inspira.example", "Karin Widell"),
 )
+# Printed with the demo's logins (load_demo): the people this demo adds.
+EXTRA_LOGINS = tuple(email for email, _name in (*EXTRA_STAFF, *PROCESS_LEADERS))
 AREAS = ("Struktur och organisation", "Undervisningsnära utveckling", "Språkutvecklande arbetssätt",
          "Kollegialt lärande", "Elevhälsoprocesser")
 
@@ -538,7 +540,7 @@ def _closing_seminar(clock: Clock, today, closed, programme, coordinator, cooper
         programme=programme, actor=coordinator, title=SEMINAR_TITLE, kind=Event.Kind.CLOSING,
         description="Ett framåtsyftande seminarium där varje skolenhet presenterar lärdomar, goda exempel, "
                     "reflektioner och planer framåt. Skolverket och Stockholms universitet deltar.",
-        starts_at=_at(day, 9), ends_at=_at(day, 15), place="Folkets hus, Barnhusgatan 12", capacity=70,
+        starts_at=_at(day, 9), ends_at=_at(day, 15), place="Folkets hus, Barnhusgatan 12", capacity=60,
         is_public=False)
     units = School.objects.filter(efforts__cooperation=cooperation).distinct().order_by("name")
     for n, school in enumerate(units):

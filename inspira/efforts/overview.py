@@ -3,15 +3,15 @@ unit, the late proposal clocks first.
 
 The order needs each clock, and a clock is derived from its log (``clock.derive``), never stored. So the
 clocks of the efforts that may still owe a proposal (a planning meeting booked, a proposal being
-prepared) are derived first, in three queries whatever their number: their ids, their logs, the centre's
-closed days. The list is then ordered in the database by what that gave (late, warned, the rest by
+prepared) are derived first, in two queries whatever their number: their logs and the centre's closed
+days. The list is then ordered in the database by what that gave (late, warned, the rest by
 newest) and paginated there, so a page reads only its own rows.
 """
 
 from dataclasses import dataclass
 from datetime import date
 
-from django.db.models import Case, Count, IntegerField, Prefetch, QuerySet, Value, When
+from django.db.models import Case, Count, IntegerField, QuerySet, Value, When
 
 from inspira.core.search import text_matches
 from inspira.efforts import clock as proposal_clock
@@ -103,9 +103,15 @@ class Overview:
 def overview(filters: Filters, *, today: date) -> Overview:
     """The filtered tailor-made efforts, late clocks first, then those warned, then the newest."""
     efforts = _narrowed(filters)
-    owing = Effort.objects.filter(pk__in=efforts.filter(state__in=CLOCK_STATES).values("pk")).prefetch_related(
-        Prefetch("clock_events", queryset=ClockEvent.objects.only("effort_id", "kind", "day", "working_days", "at")))
-    clocks = clock_states(owing)
+    # One query for the logs of the efforts that may owe a proposal (an effort without a log has no clock
+    # and no deadline, so it need not be read), one for the closed days.
+    entries = (ClockEvent.objects.filter(effort_id__in=efforts.filter(state__in=CLOCK_STATES).values("pk"))
+               .only("effort_id", "kind", "day", "working_days", "at").order_by("effort_id", "at", "pk"))
+    logs: dict[int, list] = {}
+    for entry in entries:
+        logs.setdefault(entry.effort_id, []).append(entry)
+    is_working = proposal_clock.working_day_test(closed_days())
+    clocks = {pk: proposal_clock.derive(log, is_working=is_working) for pk, log in logs.items()}
     late = frozenset(pk for pk, c in clocks.items() if urgency(c, today) == LATE)
     warned = frozenset(pk for pk, c in clocks.items() if urgency(c, today) == WARNED)
     whens = []

@@ -133,15 +133,17 @@ class Command(BaseCommand):
     def _print_logins(self) -> None:
         pks = [obj["pk"] for obj in json.loads(FIXTURE.read_text(encoding="utf-8"))
                if obj["model"] == "accounts.user"]
-        extra = [email for email, _name, _school in benchmarking_demo.EXTRA_TEACHERS]
+        extra = [email for email, _name, _school in benchmarking_demo.EXTRA_TEACHERS] + list(efforts_demo.EXTRA_LOGINS)
         rows = []
         people = User.objects.filter(Q(pk__in=pks) | Q(email__in=extra)).prefetch_related(
-            "memberships__school", "programme_coordinations__programme").order_by("pk")
+            "memberships__school", "programme_coordinations__programme", "led_cooperations").order_by("pk")
         for user in people:
             if user.role:
                 rows.append((user.email, str(user.get_role_display()), ""))
             for coordination in user.programme_coordinations.all():
                 rows.append((user.email, f"Coordinator of {coordination.programme.name}", ""))
+            for cooperation in user.led_cooperations.all():
+                rows.append((user.email, f"Process leader of {cooperation.title}", ""))
             for m in user.memberships.all():
                 role = str(m.get_role_display())
                 if not m.is_confirmed:
