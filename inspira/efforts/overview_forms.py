@@ -17,8 +17,12 @@ class OverviewFilterForm(forms.Form):
     state = forms.ChoiceField(label=_("State"), required=False, choices=[("", _("All states")), *Effort.State.choices])
     area = forms.ModelChoiceField(label=_("Development area"), required=False, empty_label=_("All areas"),
                                   queryset=Area.objects.only("pk", "name").order_by("position", "name"))
-    school = SchoolChoiceField(label=_("School unit"), required=False, empty_label=_("All units"),
-                               queryset=School.objects.only("pk", "name", "unit_code").order_by("name", "unit_code"))
+    # Only the units that have asked for an effort: the list stays short, and every choice finds something.
+    school = SchoolChoiceField(
+        label=_("School unit"), required=False, empty_label=_("All units"),
+        queryset=School.objects.filter(pk__in=Effort.schools.through.objects.filter(
+            effort__cooperation__isnull=True).values("school_id")).only("pk", "name", "unit_code")
+        .order_by("name", "unit_code"))
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

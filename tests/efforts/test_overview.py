@@ -224,3 +224,14 @@ def test_the_overview_and_its_export_keep_their_queries_as_they_grow(client_for,
     assert len(response.context["rows"]) == min(25, response.context["page_obj"].paginator.count)
     with django_assert_num_queries(len(few_csv)):
         client.get(reverse("efforts:overview_csv"), query)
+
+
+def test_the_unit_filter_offers_the_units_that_asked_for_an_effort(client_for, centre):
+    asked, other = SchoolFactory(name="Norrskolan"), SchoolFactory(name="Söderskolan")
+    cooperating = SchoolFactory(name="Västerskolan")
+    EffortFactory(schools=[asked])
+    cooperation_on()
+    cooperation_effort(CooperationFactory(), schools=[cooperating])
+    choices = list(client_for(centre).get(URL).context["filter_form"].fields["school"].queryset)
+    assert choices == [asked]
+    assert other not in choices
