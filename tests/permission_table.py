@@ -1011,3 +1011,11 @@ TABLE.update({
     "cooperation:effort_end": Row(GET=ADMIN_ONLY, POST=ADMIN_ONLY, kwargs=_coop_effort,
                                   note="No fields: the POST is the confirmation (rolled back after each role)."),
 })
+
+
+# The centre's overview of the tailor-made efforts and its exports (inspira/efforts/overview_views.py).
+TABLE.update({
+    name: Row(GET=ADMIN_ONLY, POST=not_allowed(LOGGED_IN), kwargs=fx.efforts_on,
+              note="The centre only: the programme's coordinators (tests/efforts/test_overview.py) and administrators.")
+    for name in ("efforts:overview", "efforts:overview_csv", "efforts:overview_xlsx")
+})

@@ -128,15 +128,16 @@ EVENTS = (
               True, 50, link="https://moten.inspira.example/samtal-skolborgarradet",
               description="Ett digitalt samtal där lärare ställer frågor direkt till skolborgarrådet.",
               registered=("alsten", "farsta", "kontakt.fridhem")),
-    # Cooperation for the best school: a process leaders' meeting behind, the closing seminar ahead.
+    # Cooperation for the best school: a process leaders' meeting behind, a seminar on carrying the work on
+    # ahead. The programme's closing seminar, held last week, is made by inspira.efforts.demo with the programme.
     DemoEvent(Key.COOPERATION, "Processledarträff: analys av resultaten", Event.Kind.SEMINAR, -60, 9, 3, False, 20,
               place="Utbildningsförvaltningen, Hantverkargatan 2F",
               description="Processledarna och skolledarna går igenom resultaten och väljer utvecklingsområden.",
               registered=("rektor.rinkeby", "rektor.farsta", "rektor.skarpnack")),
-    DemoEvent(Key.COOPERATION, "Slutseminarium: Samverkan för bästa skola", Event.Kind.CLOSING, 45, 9, 6, True, 60,
-              place="Folkets hus, Barnhusgatan 12",
-              description="Varje skolenhet presenterar sina lärdomar och goda exempel från arbetet. Öppet för "
-                          "alla som arbetar i skolan.",
+    DemoEvent(Key.COOPERATION, "Seminarium: att hålla i utvecklingsarbetet efter Samverkan för bästa skola",
+              Event.Kind.SEMINAR, 45, 9, 6, True, 60, place="Folkets hus, Barnhusgatan 12",
+              description="Hur håller vi i det vi byggt upp under tre år? Skolenheterna delar sina planer framåt. "
+                          "Öppet för alla som arbetar i skolan.",
               registered=("rektor.rinkeby", "rektor.farsta", "rektor.skarpnack", "rinkeby", "farsta")),
 )
 

@@ -659,6 +659,12 @@ GET_CASES: list[Case] = [
         ("benchmarking:finance_claims_xlsx", "benchmarking:finance_claims", FINANCE),
     ]
 ]
+# The centre's overview of the tailor-made efforts (its filter form is GET; the page has no POST).
+GET_CASES += [
+    Case("efforts:overview", ADMINISTRATOR, method="get", baseline=RERENDER, max_examples=10),
+    *(Case(name, ADMINISTRATOR, method="get", page="efforts:overview", baseline=RERENDER, max_examples=10,
+           variant="filters of efforts:overview") for name in ("efforts:overview_csv", "efforts:overview_xlsx")),
+]
 
 # URLs that answer POST but whose POST is not fuzzed, and why.
 NOT_FUZZED = {

@@ -9,7 +9,9 @@ Fridhemsskolan holds a year and a half of history with the money it made
 (inspira.programmes.demo) and has events past and coming, registrations, attendance and one closed
 evaluation survey (inspira.events.demo). Benchmarking holds a round in progress (published groups, visits
 behind and ahead, one held, a claim waiting for finance) and the finished round a year before it
-(inspira.benchmarking.demo).
+(inspira.benchmarking.demo). Pedagogcentrum has tailor-made efforts in every state, and the cooperation
+programme "Samverkan för bästa skola" is in its third year with its closing seminar held
+(inspira.efforts.demo).
 """
 
 import json
@@ -26,6 +28,7 @@ from django.utils import timezone
 from inspira.accounts.models import Membership, User
 from inspira.benchmarking import demo as benchmarking_demo
 from inspira.certification import demo as certification_demo
+from inspira.efforts import demo as efforts_demo
 from inspira.events import demo as events_demo
 from inspira.portal import demo as history_demo
 from inspira.programmes import demo as programmes_demo
@@ -108,6 +111,7 @@ class Command(BaseCommand):
             programmes_demo.load(stdout=self.stdout)
             events_demo.load(stdout=self.stdout)
             benchmarking_demo.load(stdout=self.stdout)
+            efforts_demo.load(stdout=self.stdout)
             certification_demo.load(stdout=self.stdout)
             visits_demo.load(stdout=self.stdout)
             history_demo.load(stdout=self.stdout)
@@ -129,15 +133,17 @@ class Command(BaseCommand):
     def _print_logins(self) -> None:
         pks = [obj["pk"] for obj in json.loads(FIXTURE.read_text(encoding="utf-8"))
                if obj["model"] == "accounts.user"]
-        extra = [email for email, _name, _school in benchmarking_demo.EXTRA_TEACHERS]
+        extra = [email for email, _name, _school in benchmarking_demo.EXTRA_TEACHERS] + list(efforts_demo.EXTRA_LOGINS)
         rows = []
         people = User.objects.filter(Q(pk__in=pks) | Q(email__in=extra)).prefetch_related(
-            "memberships__school", "programme_coordinations__programme").order_by("pk")
+            "memberships__school", "programme_coordinations__programme", "led_cooperations").order_by("pk")
         for user in people:
             if user.role:
                 rows.append((user.email, str(user.get_role_display()), ""))
             for coordination in user.programme_coordinations.all():
                 rows.append((user.email, f"Coordinator of {coordination.programme.name}", ""))
+            for cooperation in user.led_cooperations.all():
+                rows.append((user.email, f"Process leader of {cooperation.title}", ""))
             for m in user.memberships.all():
                 role = str(m.get_role_display())
                 if not m.is_confirmed:
