@@ -18,12 +18,16 @@ from inspira.portal import selectors
 from inspira.programmes.catalog import PROGRAMMES, Key
 from inspira.programmes.permissions import programme_is_active
 
+# The page each programme presents itself on (the inspiration sites' links are on the home page itself).
+PROGRAMME_PAGES = {Key.BENCHMARKING: "benchmarking:index", Key.TAILOR_MADE: "efforts:index",
+                   Key.COOPERATION: "cooperation:index"}
+
 
 @require_GET
 def home(request):
     # Only the programmes that are on; each says in its own words what it is. The inspiration sites'
-    # section of the template has its links; the others have nothing to do here yet.
-    programmes = [{"info": info, "has_links": info.key == Key.INSPIRATION_SITES}
+    # section of the template has its links; the others link to their own page where they have one.
+    programmes = [{"info": info, "has_links": info.key == Key.INSPIRATION_SITES, "page": PROGRAMME_PAGES.get(info.key)}
                   for info in PROGRAMMES if programme_is_active(info.key, request)]
     return render(request, "core/home.html", {"programmes": programmes})
 

@@ -66,6 +66,19 @@ def test_the_home_page_shows_only_the_programmes_that_are_on(client, db, adminis
     assert "Inspirationsplatser" not in content and reverse("catalogue:index") not in content
 
 
+def test_the_home_page_links_each_programme_that_is_on_to_its_own_page(client, db, administrator):
+    for key in ("benchmarking", "tailor_made", "cooperation", "teacher_panel"):
+        _switch(key, True, administrator)
+    content = client.get(reverse("core:home")).content.decode()
+    for name in ("benchmarking:index", "efforts:index", "cooperation:index"):
+        assert f'href="{reverse(name)}"' in content
+    # The teacher panel has no pages yet: it says so instead of linking.
+    assert "Kommer snart" in content
+
+    _switch("tailor_made", False, administrator)
+    assert f'href="{reverse("efforts:index")}"' not in client.get(reverse("core:home")).content.decode()
+
+
 def test_the_dashboard_hides_the_inspiration_sites_but_keeps_the_invoices(client_for, principal, administrator):
     client = client_for(principal)
     content = client.get(reverse("core:dashboard")).content.decode()
