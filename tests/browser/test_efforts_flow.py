@@ -130,10 +130,9 @@ def request_effort(page: Page, live_server, guest, development_area) -> Effort:
 
 
 def take_and_book(page: Page, live_server, effort: Effort) -> None:
-    """The coordinator finds the request in the centre's overview, takes it on and books the meeting."""
-    page.goto(live_server.url + reverse("efforts:index"))
-    assert_accessible(page)
-    click(page, "All tailor-made efforts", role="link")
+    """The coordinator finds the request in the centre's overview, from the menu, takes it on and books the
+    meeting."""
+    page.get_by_role("navigation").get_by_role("link", name=sv("Tailor-made efforts"), exact=True).first.click()
     page.wait_for_url(live_server.url + reverse("efforts:overview"))
     assert_accessible(page)
     page.locator("main").get_by_role("link", name=TITLE, exact=True).click()
