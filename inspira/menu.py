@@ -60,6 +60,16 @@ def _benchmarking_coordinator(user) -> bool:
                                     and user.pk in _coordinators().get(Key.BENCHMARKING, ()))
 
 
+def _efforts_coordinator(user) -> bool:
+    """Administrators and the coordinators of tailor-made development (efforts.permissions.may_coordinate),
+    from the cached map of coordinators: the menu asks on every page."""
+    from inspira.events.permissions import _coordinators
+    from inspira.programmes.catalog import Key
+
+    return _administrator(user) or (user.is_authenticated and user.is_active
+                                    and user.pk in _coordinators().get(Key.TAILOR_MADE, ()))
+
+
 # The pages of tailor-made development that are the principal's own.
 EFFORTS_PRINCIPAL_PAGES = ("mine", "request")
 
@@ -128,6 +138,10 @@ ENTRIES = (
     # A principal's efforts of tailor-made development and the request (gone while the programme is off).
     ("efforts:mine", _("Our efforts"), may_view_own_efforts,
      lambda match: match.app_name == "efforts" and match.url_name in EFFORTS_PRINCIPAL_PAGES),
+    # The centre's overview of every tailor-made effort, from which the coordinators reach each case (gone
+    # while the programme is off); without it they had only the emailed links to the efforts.
+    ("efforts:overview", _("Tailor-made efforts"), _efforts_coordinator,
+     lambda match: match.app_name == "efforts" and match.url_name not in EFFORTS_PRINCIPAL_PAGES),
     # The cooperation programmes (seed 004) for those who set them up (gone while the programme is off).
     ("cooperation:programme_list", _("Cooperation programmes"), _cooperation_manager,
      lambda match: match.app_name == "cooperation" and match.url_name != "index"),

@@ -195,6 +195,28 @@ def test_the_overview_link_is_on_the_programme_page_for_the_centre_only(client, 
     assert URL in client_for(centre).get(reverse("efforts:index")).text
 
 
+def _menu(client, url: str = URL) -> list:
+    return [(item.url, item.current) for item in client.get(url).context["menu_items"] if not item.children]
+
+
+def test_the_centre_reaches_the_overview_from_the_menu_current_on_the_case_pages(client_for, centre, school):
+    """Without the entry the coordinators had no way to the efforts but the emailed links."""
+    from inspira.programmes.models import Programme
+    from inspira.programmes.services import programme_set_active
+
+    effort = EffortFactory(schools=[school])
+    case = reverse("efforts:effort_detail", args=[effort.pk])
+    assert (URL, False) in _menu(client_for(centre), reverse("core:dashboard"))
+    assert (URL, True) in _menu(client_for(centre), case)
+    principal = principal_of(school)
+    urls = [url for url, _current in _menu(client_for(principal), case)]
+    assert URL not in urls and reverse("efforts:mine") in urls
+    assert (reverse("efforts:mine"), False) in _menu(client_for(principal), case)
+
+    programme_set_active(programme=Programme.objects.get(key="tailor_made"), active=False, actor=centre)
+    assert URL not in [url for url, _current in _menu(client_for(centre), reverse("core:dashboard"))]
+
+
 def _efforts(n: int, schools, areas):
     makers = (late_effort, warned_effort, fresh_effort, EffortFactory)
     for i in range(n):
