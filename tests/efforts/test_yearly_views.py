@@ -134,6 +134,15 @@ def test_the_results_over_the_years_hold_the_threshold(centre):
     assert "4,0" not in page.text and "2,0" in page.text
 
 
+def test_each_area_heading_covers_its_columns(centre):
+    # An area's heading has scope="colgroup": without a column group of the area's columns (the answers
+    # and the three ratings) a screen reader ties the heading to no cell.
+    year_with_answers(2023, 5, names=("Språkutveckling", "Elevhälsa"))
+    page = centre.get(reverse("efforts:yearly_results")).text
+    assert page.count('<colgroup span="4"></colgroup>') == 2
+    assert page.count('scope="colgroup"') == 2
+
+
 def test_the_export_holds_the_threshold(centre):
     year_with_answers(2023, 5, values=(2, 3, 4))
     year_with_answers(2024, 4, values=(5, 5, 5))
