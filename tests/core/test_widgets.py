@@ -16,7 +16,8 @@ def _html(widget, value, **attrs):
 
 def test_the_long_select_writes_what_djangos_select_writes():
     for value in ["", "1", "2"]:
-        assert _html(LongSelect, value, **{"class": "form-select"}) == _html(forms.Select, value, **{"class": "form-select"})
+        assert _html(LongSelect, value, **{"class": "form-select"}) == _html(forms.Select, value,
+                                                                             **{"class": "form-select"})
 
 
 def test_the_long_select_escapes_labels_and_marks_the_chosen_option():
