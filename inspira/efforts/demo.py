@@ -12,12 +12,12 @@ universitet, seven process leaders, efforts on the political level, in the admin
 demo school across the five development areas, each with its log, lessons and good examples; its
 closing seminar took place last week, with every unit represented (60 people, their attendance marked).
 
-Made through the services that exist: the clock's actions (``clock.py``), ``documents.document_add``,
-``events.services.event_create``, ``events.registrations.registration_create``,
-``events.attendance.attendance_mark`` and the events' evaluation with the survey services, at the times
-they stand for (``core.democlock``). The steps whose services are being written in other branches
-(the request, the planning meeting's notes, proposals and answers, sessions, ending and withdrawing)
-write their rows directly in the small functions marked "DIRECT" below, to be switched to the services.
+Made through the services, at the times they stand for (``core.democlock``, and ``now=`` where a service
+takes it): the request, the responsible and the planning meeting, its notes (which start the proposal
+clock), the clock's pause, the deadline warning job, proposals and the principal's answers, sessions, the
+documentation, the ending and the withdrawal, ``events.registrations.registration_create``,
+``events.attendance.attendance_mark`` and the events' evaluation with the survey services. One step writes
+its row directly (marked "DIRECT"): the events demo's own meetings become the running effort's sessions.
 Safe to run again: a part whose first row exists (by its title) is left as it is.
 """
 
@@ -30,6 +30,7 @@ from inspira.accounts.models import Membership, User
 from inspira.core.democlock import Clock, pinned_clock
 from inspira.efforts import clock as proposal_clock
 from inspira.efforts.documents import document_add
+from inspira.efforts.ending import effort_end
 from inspira.efforts.models import (
     Area,
     CooperationProgramme,
@@ -37,13 +38,16 @@ from inspira.efforts.models import (
     Effort,
     Level,
     Partner,
-    Proposal,
-    ProposalResponse,
     Session,
 )
+from inspira.efforts.planning import planning_meeting_book, planning_notes_record
+from inspira.efforts.proposals import proposal_accept, proposal_present, proposal_request_changes
+from inspira.efforts.requests import effort_assign, effort_request, effort_withdraw
+from inspira.efforts.sessions import session_add
+from inspira.efforts.tasks import warn_of_proposal_deadlines
 from inspira.events.attendance import ABSENT, PRESENT, attendance_mark, version_now
 from inspira.events.evaluation import event_evaluation_create, event_evaluation_invite
-from inspira.events.models import Eligibility, Event
+from inspira.events.models import Event
 from inspira.events.registrations import registration_create
 from inspira.events.services import event_create
 from inspira.programmes.catalog import Key
@@ -133,80 +137,26 @@ def _switch_on(key: str, email: str) -> tuple[Programme, User]:
     return programme, person
 
 
-# --- DIRECT: steps whose services are written in other branches (switch them to the services) ---------------
+# --- The steps, through the services (the pinned clock is what they take as now) -----------------------------
 
-def _request(*, programme, school, title, area, need, target_group, staff_count, principal, at) -> Effort:
-    """DIRECT (the request service): the principal describes the unit's need."""
-    effort = Effort.objects.create(
-        programme=programme, title=title, area=area, need=need, target_group=target_group, staff_count=staff_count,
-        wished_start=timezone.localdate(at) + _days(60), wished_end=timezone.localdate(at) + _days(180),
-        requested_by=principal, requested_at=at, state=Effort.State.REQUESTED, state_changed_at=at)
-    effort.schools.set([school])
-    return effort
-
-
-def _planning_booked(effort: Effort, *, meeting: Event, leader: User, at) -> None:
-    """DIRECT (the planning service): the coordinator booked the planning meeting."""
-    Effort.objects.filter(pk=effort.pk).update(planning_meeting=meeting, leader=leader, state=Effort.State.PLANNING,
-                                               state_changed_at=at)
-    effort.refresh_from_db()
-
-
-def _notes_written(effort: Effort, *, at) -> None:
-    """DIRECT (the planning service): the meeting's notes; the proposal is being prepared."""
-    Effort.objects.filter(pk=effort.pk).update(
-        notes_purpose="Att hela kollegiet får ett gemensamt språk och gemensamma verktyg för området.",
-        notes_goals=effort.need, notes_needs="Tid för kollegialt samtal mellan träffarna; exempel från egen praktik.",
-        notes_limits="Högst fyra träffar under terminen, på studiedagar eller APT-tid.",
-        notes_written_at=at, goals=effort.need, state=Effort.State.PROPOSAL, state_changed_at=at)
-    effort.refresh_from_db()
-
-
-def _proposal(effort: Effort, *, version: int, author: User, summary: str) -> Proposal:
-    """DIRECT (the proposal service): a version of the proposal (the clock is met by the first)."""
-    return Proposal.objects.create(
-        effort=effort, version=version, summary=summary, created_by=author,
-        goals="Alla lärare planerar och genomför undervisning med stöd av det vi arbetar med, och följer upp den "
-              "tillsammans.",
-        plan="Träff 1: gemensam grund och forskning. Träff 2–3: eget arbete i arbetslagen mellan träffarna, "
-             "med handledning. Träff 4: uppföljning och utvärdering.",
-        scope="Hela kollegiet deltar vid samma tillfälle; rektor avsätter tid mellan träffarna.")
-
-
-def _answer(proposal: Proposal, *, kind: str, by: User, comment: str = "") -> ProposalResponse:
-    """DIRECT (the proposal service): the principal's answer to one version."""
-    return ProposalResponse.objects.create(proposal=proposal, effort=proposal.effort, kind=kind, comment=comment, by=by)
-
-
-def _running(effort: Effort, *, at) -> None:
-    """DIRECT (the proposal service): an accepted proposal sets the effort running."""
-    Effort.objects.filter(pk=effort.pk).update(state=Effort.State.RUNNING, state_changed_at=at)
-    effort.refresh_from_db()
+NOTES = {
+    "purpose": "Att hela kollegiet får ett gemensamt språk och gemensamma verktyg för området.",
+    "needs": "Tid för kollegialt samtal mellan träffarna; exempel från egen praktik.",
+    "limits": "Högst fyra träffar under terminen, på studiedagar eller APT-tid.",
+}
+PROPOSAL = {
+    "goals": "Alla lärare planerar och genomför undervisning med stöd av det vi arbetar med, och följer upp den "
+             "tillsammans.",
+    "plan": "Träff 1: gemensam grund och forskning. Träff 2–3: eget arbete i arbetslagen mellan träffarna, "
+            "med handledning. Träff 4: uppföljning och utvärdering.",
+    "scope": "Hela kollegiet deltar vid samma tillfälle; rektor avsätter tid mellan träffarna.",
+}
 
 
 def _session(effort: Effort, event: Event) -> Session:
-    """DIRECT (the session service): the event is one of the effort's sessions."""
+    """DIRECT: the events demo's own two meetings about the running effort become its sessions. The session
+    service makes a new event of its own (``session_add``); there is none that takes an event that exists."""
     return Session.objects.get_or_create(effort=effort, event=event)[0]
-
-
-def _ended(effort: Effort, *, at) -> None:
-    """DIRECT (the ending service): the effort ended and its documentation is shared with the unit."""
-    Effort.objects.filter(pk=effort.pk).update(state=Effort.State.ENDED, state_changed_at=at, ended_at=at,
-                                               documentation_shared_at=at)
-    effort.refresh_from_db()
-
-
-def _withdrawn(effort: Effort, *, reason: str, at) -> None:
-    """DIRECT (the request service): the principal withdrew the request."""
-    Effort.objects.filter(pk=effort.pk).update(state=Effort.State.WITHDRAWN, withdrawn_reason=reason,
-                                               state_changed_at=at)
-    effort.refresh_from_db()
-
-
-def _warned(effort: Effort) -> None:
-    """DIRECT (the warning job): the coordinator was warned of this deadline."""
-    deadline = proposal_clock.clock_of(effort).deadline
-    Effort.objects.filter(pk=effort.pk).update(warned_for=deadline)
 
 
 # --- Tailor-made efforts --------------------------------------------------------------------------------------
@@ -235,39 +185,39 @@ class _Centre:
         school = self.schools[school_name]
         principal = _principal(school)
         at = self.clock.set(day, 9)
-        return _request(programme=self.programme, school=school, title=title, area=self.area(area), need=need,
-                        target_group=target_group, staff_count=staff_count, principal=principal, at=at)
+        return effort_request(school=school, actor=principal, title=title, area=self.area(area), need=need,
+                              target_group=target_group, staff_count=staff_count, wished_start=day + _days(60),
+                              wished_end=day + _days(180), guests=[], now=at)
 
     def meeting(self, effort: Effort, day: datetime.date) -> Event:
-        """The planning meeting (invitation-only: only the unit's staff may register), booked a week before."""
+        """The planning meeting (invitation-only: the principal, registered by the booking), booked a week
+        before by the coordinator, who takes the effort on first."""
         school = effort.schools.get()
-        self.clock.set(min(day - _days(7), self.today), 11)
-        event = event_create(
-            programme=self.programme, actor=self.coordinator, title=f"Planeringsmöte: {effort.title}",
-            kind=Event.Kind.KICK_OFF, description="Första planeringsmötet: syfte, mål och behov ringas in.",
-            starts_at=_at(day, 14), ends_at=_at(day, 16), place=f"{school.name}, rektors expedition", capacity=6,
-            is_public=False, eligibility=Eligibility.SCHOOLS, eligible_schools=[school])
-        _planning_booked(effort, meeting=event, leader=self.coordinator, at=self.clock.at)
-        return event
+        at = self.clock.set(min(day - _days(7), self.today), 11)
+        effort_assign(effort=effort, leader=self.coordinator, actor=self.coordinator)
+        effort = planning_meeting_book(effort=effort, actor=self.coordinator, starts_at=_at(day, 14),
+                                       ends_at=_at(day, 16), place=f"{school.name}, rektors expedition", now=at)
+        return effort.planning_meeting
 
     def prepared(self, effort: Effort, day: datetime.date) -> None:
         """The planning meeting held on ``day``: its notes written and the proposal clock started."""
-        self.meeting(effort, day)
+        meeting = self.meeting(effort, day)
         at = self.clock.set(day, 17)
-        _notes_written(effort, at=at)
-        proposal_clock.clock_start(effort=effort, day=day, actor=self.coordinator)
+        for registration in meeting.registrations.order_by("pk"):  # those invited came
+            attendance_mark(registration=registration, state=PRESENT, version=version_now())
+        # The first notes start the proposal clock on the meeting's day.
+        planning_notes_record(effort=effort, actor=self.coordinator, goals=effort.need, now=at, **NOTES)
+        effort.refresh_from_db()
 
     def session(self, effort: Effort, title: str, day: datetime.date, people, *, absent=()) -> Event:
         """A session for the unit's staff, registered for by ``people`` a fortnight before; attendance marked
         when it is over."""
         school = effort.schools.get()
         self.clock.set(min(day - _days(20), self.today), 10)
-        event = event_create(
-            programme=self.programme, actor=self.coordinator, title=title, kind=Event.Kind.SESSION,
-            description=f"En träff i insatsen {effort.title} för hela kollegiet på {school.name}.",
-            starts_at=_at(day, 13), ends_at=_at(day, 16), place=f"{school.name}, aulan", capacity=40,
-            is_public=False, eligibility=Eligibility.SCHOOLS, eligible_schools=[school])
-        _session(effort, event)
+        session = session_add(effort=effort, actor=self.coordinator, title=title, starts_at=_at(day, 13),
+                              ends_at=_at(day, 16), place=f"{school.name}, aulan", capacity=40,
+                              description=f"En träff i insatsen {effort.title} för hela kollegiet på {school.name}.")
+        event = session.event
         for n, person in enumerate(people):
             at = self.clock.set(min(day - _days(14), self.today), 8 + n % 8)
             registration_create(event=event, user=person, school=school, now=at)
@@ -314,11 +264,12 @@ def _preparing(centre: _Centre) -> list[Effort]:
         effort = centre.request(school, title, area, need, day=start - _days(10))
         centre.prepared(effort, start)
         efforts.append(effort)
-    _fresh, warned, _late, paused = efforts
-    _warned(warned)
+    paused = efforts[-1]
     centre.clock.set(centre.working_days_ago(2), 10)
     proposal_clock.clock_pause(effort=paused, day=centre.working_days_ago(2), actor=centre.coordinator,
                                reason="Rektor har bett om att vänta tills skolans nya organisation är klar.")
+    # Today's run of the daily job: the responsible is warned of the near deadline and of the late one.
+    warn_of_proposal_deadlines(now=centre.clock.set(centre.today, 6))
     return efforts
 
 
@@ -326,22 +277,22 @@ def _proposals_accepted(centre: _Centre, effort: Effort, first_day: datetime.dat
     """The first version on ``first_day`` (the clock met); with ``changes`` the principal asked for changes and
     accepted the second version a week later."""
     principal = _principal(effort.schools.get())
-    centre.clock.set(first_day, 15)
-    first = _proposal(effort, version=1, author=centre.coordinator,
-                      summary=f"Fyra träffar för hela kollegiet om {effort.title.lower()}.")
-    proposal_clock.clock_meet(effort=effort, day=first_day, actor=centre.coordinator)
-    accepted = first
+    at = centre.clock.set(first_day, 15)
+    # The first version meets the proposal clock.
+    accepted = proposal_present(effort=effort, actor=centre.coordinator, now=at,
+                                summary=f"Fyra träffar för hela kollegiet om {effort.title.lower()}.", **PROPOSAL)
     if changes:
-        centre.clock.set(first_day + _days(3), 9)
-        _answer(first, kind=ProposalResponse.Kind.CHANGES, by=principal,
-                comment="Kan vi lägga träffarna på eftermiddagar och låta arbetslagen välja ett eget fokus?")
-        centre.clock.set(first_day + _days(6), 14)
-        accepted = _proposal(effort, version=2, author=centre.coordinator,
-                             summary=f"Fyra eftermiddagsträffar om {effort.title.lower()}; arbetslagen väljer ett "
-                                     "eget fokus mellan träffarna.")
+        at = centre.clock.set(first_day + _days(3), 9)
+        proposal_request_changes(proposal=accepted, actor=principal, now=at,
+                                 comment="Kan vi lägga träffarna på eftermiddagar och låta arbetslagen välja ett "
+                                         "eget fokus?")
+        at = centre.clock.set(first_day + _days(6), 14)
+        accepted = proposal_present(effort=effort, actor=centre.coordinator, now=at,
+                                    summary=f"Fyra eftermiddagsträffar om {effort.title.lower()}; arbetslagen väljer "
+                                            "ett eget fokus mellan träffarna.", **PROPOSAL)
     at = centre.clock.set(timezone.localdate(accepted.created_at) + _days(2), 10)
-    _answer(accepted, kind=ProposalResponse.Kind.ACCEPTED, by=principal)
-    _running(effort, at=at)
+    proposal_accept(proposal=accepted, actor=principal, now=at)  # the effort runs
+    effort.refresh_from_db()
 
 
 def _running_effort(centre: _Centre) -> Effort:
@@ -404,7 +355,7 @@ def _ended_effort(centre: _Centre) -> Effort:
                  title="Ordväggar i NO", school=rinkeby, happened_on=day,
                  text="NO-lärarna bygger ordväggar med ämnesord tillsammans med eleverna före varje arbetsområde.")
     _evaluate(centre, last)
-    _ended(effort, at=centre.clock.set(day + _days(5), 10))
+    effort_end(effort=effort, actor=centre.coordinator, now=centre.clock.set(day + _days(5), 10))
     return effort
 
 
@@ -432,8 +383,9 @@ def _withdrawn_effort(centre: _Centre) -> Effort:
     effort = centre.request("Farsta grundskola", "Rastaktiviteter som främjar studiero", "Elevhälsoprocesser",
                             "Vi vill organisera rasterna så att eleverna kommer lugna till lektionerna.",
                             day=centre.working_days_ago(30))
-    _withdrawn(effort, reason="Rektor har bytt skola; den nya rektorn vill vänta till hösten.",
-               at=centre.clock.set(centre.working_days_ago(25), 10))
+    effort_withdraw(effort=effort, actor=_principal(effort.schools.get()),
+                    reason="Rektor har bytt skola; den nya rektorn vill vänta till hösten.",
+                    now=centre.clock.set(centre.working_days_ago(25), 10))
     return effort
 
 

@@ -11,7 +11,7 @@ from inspira.core.emails import email_enqueue
 from inspira.core.links import absolute_url
 from inspira.efforts.models import Effort
 from inspira.efforts.permissions import may_lead_effort
-from inspira.efforts.sessions import principal_emails
+from inspira.efforts.recipients import principal_emails
 
 
 class EndingError(Exception):

@@ -20,7 +20,8 @@ from inspira.core.emails import email_enqueue
 from inspira.core.links import absolute_url
 from inspira.efforts.models import Effort, Session
 from inspira.efforts.permissions import may_lead_effort
-from inspira.efforts.sessions import last_session, principal_emails
+from inspira.efforts.recipients import principal_emails
+from inspira.efforts.sessions import last_session
 from inspira.events.evaluation import (
     evaluation_may_create,
     evaluation_may_invite,

@@ -3,9 +3,9 @@ unit, the late proposal clocks first.
 
 The order needs each clock, and a clock is derived from its log (``clock.derive``), never stored. So the
 clocks of the efforts that may still owe a proposal (a planning meeting booked, a proposal being
-prepared) are derived first, in two queries whatever their number: their logs and the centre's closed
-days. The list is then ordered in the database by what that gave (late, warned, the rest by
-newest) and paginated there, so a page reads only its own rows.
+prepared) are derived first by ``selectors.clock_states``, in three queries whatever their number: their
+pks, their logs and the centre's closed days. The list is then ordered in the database by what that gave
+(late, warned, the rest by newest) and paginated there, so a page reads only its own rows.
 """
 
 from dataclasses import dataclass
@@ -15,41 +15,12 @@ from django.db.models import Case, Count, IntegerField, QuerySet, Value, When
 
 from inspira.core.search import text_matches
 from inspira.efforts import clock as proposal_clock
-from inspira.efforts.models import ClockEvent, ClosedDay, Effort
+from inspira.efforts.models import Effort
+from inspira.efforts.selectors import clock_states
 
 # The efforts whose proposal may still be owed: only their clocks decide the order.
 CLOCK_STATES = (Effort.State.PLANNING, Effort.State.PROPOSAL)
 LATE, WARNED, OTHER = 0, 1, 2
-
-
-def closed_days() -> frozenset[date]:
-    """The centre's closed days, read once for a whole list."""
-    return frozenset(ClosedDay.objects.values_list("day", flat=True))
-
-
-# TODO(lead): the clock helper's ``selectors.clock_states`` does the same; call it here once merged.
-def clock_states(efforts, *, closed: frozenset[date] | None = None) -> dict[int, proposal_clock.Clock]:
-    """Each effort's clock by its pk, from the efforts' prefetched ``clock_events`` (or one query for all
-    of them) and one read of the closed days."""
-    efforts = list(efforts)
-    if closed is None:
-        closed = closed_days()
-    is_working = proposal_clock.working_day_test(closed)
-    logs: dict[int, list] = {}
-    missing = []
-    for effort in efforts:
-        cached = getattr(effort, "_prefetched_objects_cache", {}).get("clock_events")
-        if cached is None:
-            missing.append(effort.pk)
-        else:
-            logs[effort.pk] = list(cached)
-    if missing:
-        for entry in ClockEvent.objects.filter(effort_id__in=missing).only("effort_id", "kind", "day",
-                                                                           "working_days", "at"):
-            logs.setdefault(entry.effort_id, []).append(entry)
-    return {effort.pk: proposal_clock.derive(sorted(logs.get(effort.pk, []), key=lambda e: (e.at, e.pk)),
-                                             is_working=is_working)
-            for effort in efforts}
 
 
 def urgency(clock: proposal_clock.Clock, today: date) -> int:
@@ -103,15 +74,9 @@ class Overview:
 def overview(filters: Filters, *, today: date) -> Overview:
     """The filtered tailor-made efforts, late clocks first, then those warned, then the newest."""
     efforts = _narrowed(filters)
-    # One query for the logs of the efforts that may owe a proposal (an effort without a log has no clock
-    # and no deadline, so it need not be read), one for the closed days.
-    entries = (ClockEvent.objects.filter(effort_id__in=efforts.filter(state__in=CLOCK_STATES).values("pk"))
-               .only("effort_id", "kind", "day", "working_days", "at").order_by("effort_id", "at", "pk"))
-    logs: dict[int, list] = {}
-    for entry in entries:
-        logs.setdefault(entry.effort_id, []).append(entry)
-    is_working = proposal_clock.working_day_test(closed_days())
-    clocks = {pk: proposal_clock.derive(log, is_working=is_working) for pk, log in logs.items()}
+    # The clocks of the efforts that may owe a proposal, in three queries whatever their number: their pks,
+    # their logs and the closed days (an effort without a log has no deadline, so it stays OTHER).
+    clocks = clock_states(efforts.filter(state__in=CLOCK_STATES).only("pk"))
     late = frozenset(pk for pk, c in clocks.items() if urgency(c, today) == LATE)
     warned = frozenset(pk for pk, c in clocks.items() if urgency(c, today) == WARNED)
     whens = []

@@ -161,9 +161,14 @@ def planning_meeting_book(*, effort: Effort, actor, starts_at: datetime, ends_at
     effort.state, effort.state_changed_at = Effort.State.PLANNING, now
     effort.save(update_fields=["planning_meeting", "state", "state_changed_at"])
     problems = []
+    # Each registration counts against the person's school: the effort's unit they belong to.
+    schools = {school.pk: school for school in effort.schools.all()}
+    school_of = dict(Membership.objects.filter(user__in=people, school__in=list(schools), confirmed_at__isnull=False)
+                     .order_by("-pk").values_list("user_id", "school_id"))
     for person in people:
         try:
-            registration_create(event=event, user=person, waiting_list=False, now=now)
+            registration_create(event=event, user=person, school=schools.get(school_of.get(person.pk)),
+                                waiting_list=False, now=now)
         except RegistrationError as e:
             problems.append(f"{person.name}: {e}")
     audit_record(actor=actor, action="effort.planning_booked", obj=effort, summary=effort.title, data={

@@ -22,13 +22,13 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from inspira.accounts.models import Membership
 from inspira.core.audit import audit_record
 from inspira.core.emails import email_enqueue
 from inspira.core.links import absolute_url
 from inspira.efforts import clock
 from inspira.efforts.models import Effort, Proposal, ProposalResponse
 from inspira.efforts.permissions import may_answer_proposal, may_lead_effort
+from inspira.efforts.recipients import principal_emails
 
 # The parts of a version, in the order the pages show them.
 FIELDS = ("summary", "goals", "plan", "scope")
@@ -187,17 +187,6 @@ def _race_window() -> None:
     """Between the checks and the write. Does nothing; the race tests put a short sleep here."""
 
 
-def _principal_emails(effort: Effort) -> list[str]:
-    """The principals of the effort's units; a unit without one is written to at its own address."""
-    emails = []
-    for school in effort.schools.order_by("name"):
-        principals = list(get_user_model().objects.filter(
-            is_active=True, memberships__school=school, memberships__role=Membership.Role.PRINCIPAL,
-            memberships__confirmed_at__isnull=False).order_by("email").values_list("email", flat=True).distinct())
-        emails += principals or ([school.contact_email] if school.contact_email else [])
-    return list(dict.fromkeys(emails))
-
-
 def _centre_emails(effort: Effort) -> list[str]:
     """The person responsible for the effort; without one, the programme's coordinators."""
     if effort.leader_id and effort.leader.is_active and effort.leader.email:
@@ -240,7 +229,7 @@ def proposal_present(*, effort: Effort, actor, summary: str, goals: str, plan: s
                  summary=f"{effort.title}: version {version}", data={"proposal": proposal.pk, "version": version})
     if version == 1 and clock.clock_may_meet(effort=effort):
         clock.clock_meet(effort=effort, day=timezone.localdate(now), actor=actor)
-    _email(key=f"effort-proposal-presented:{proposal.pk}", to=_principal_emails(effort),
+    _email(key=f"effort-proposal-presented:{proposal.pk}", to=principal_emails(effort),
            template="effort_proposal_presented",
            context={"effort_title": effort.title, "version": version,
                     "case_url": absolute_url("efforts:effort_detail", effort.pk),

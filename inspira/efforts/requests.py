@@ -18,8 +18,9 @@ from inspira.core.emails import email_enqueue
 from inspira.core.links import absolute_url
 from inspira.efforts.models import Area, Effort
 from inspira.efforts.permissions import is_principal_of_effort, may_coordinate, may_request
+from inspira.efforts.recipients import coordinator_emails
 from inspira.programmes.catalog import Key
-from inspira.programmes.models import Programme, ProgrammeCoordinator
+from inspira.programmes.models import Programme
 
 # The states in which an effort is still open: it can be withdrawn, and someone can take it on.
 OPEN_STATES = (Effort.State.REQUESTED, Effort.State.PLANNING, Effort.State.PROPOSAL, Effort.State.RUNNING)
@@ -44,12 +45,6 @@ def guest_candidates(school):
     return (User.objects.filter(memberships__school=school, memberships__confirmed_at__isnull=False,
                                 is_active=True)
             .exclude(pk__in=principals).order_by("name", "pk").distinct())
-
-
-def _coordinator_emails() -> list[str]:
-    return sorted(set(ProgrammeCoordinator.objects.filter(
-        programme__key=Key.TAILOR_MADE, user__is_active=True).exclude(user__email="")
-        .values_list("user__email", flat=True)))
 
 
 def _email_context(effort: Effort, **extra) -> dict:
@@ -116,7 +111,7 @@ def effort_request(*, school, actor, title: str, area: Area, need: str, target_g
     audit_record(actor=actor, action="effort.requested", obj=effort, summary=f"{effort.title} ({school.name})",
                  data={"school": school.pk, "area": area.pk, "guests": sorted(guest.pk for guest in guests)})
     context = _email_context(effort)
-    coordinators = _coordinator_emails()
+    coordinators = coordinator_emails()
     if coordinators:
         email_enqueue(key=f"effort-requested:{effort.pk}", to=coordinators, template="effort_requested",
                       context=context)
@@ -166,7 +161,7 @@ def effort_withdraw(*, effort: Effort, actor, reason: str, now=None) -> Effort:
     audit_record(actor=actor, action="effort.withdrawn", obj=effort, summary=effort.title,
                  data={"reason": reason, "state_before": before, "meeting_cancelled": meeting_cancelled})
     context = _email_context(effort, reason=reason, by=actor.name)
-    to = set(_to(effort.requested_by)) | set(_coordinator_emails())
+    to = set(_to(effort.requested_by)) | set(coordinator_emails())
     if effort.leader_id:
         to |= set(_to(effort.leader))
     to -= set(_to(actor))  # the one who withdrew it knows

@@ -5,7 +5,6 @@ whose session the event is), with room for the whole staff by default: the seed 
 staff take part in the same training at the same time. Moving and cancelling go through the events
 app's services, which tell those registered (a new calendar file, or the cancellation)."""
 
-from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.db.models import Q, Sum
 from django.db.models.functions import Coalesce
@@ -19,6 +18,7 @@ from inspira.core.emails import email_enqueue
 from inspira.core.links import absolute_url
 from inspira.efforts.models import Effort, Session
 from inspira.efforts.permissions import may_lead_effort
+from inspira.efforts.recipients import principal_emails
 from inspira.events import eligibility
 from inspira.events.models import Eligibility, Event, Registration
 from inspira.events.rules import EventInputError
@@ -43,14 +43,6 @@ def is_unit_staff(user, event=None) -> bool:
 
 def register_staff_group() -> None:
     eligibility.register_group(GROUP_KEY, GROUP_LABEL, members=is_unit_staff)
-
-
-def principal_emails(effort: Effort) -> list[str]:
-    """The addresses of the confirmed, active principals of the effort's units."""
-    return list(get_user_model().objects.filter(
-        is_active=True, memberships__school__efforts=effort, memberships__role=Membership.Role.PRINCIPAL,
-        memberships__confirmed_at__isnull=False).exclude(email="").values_list("email", flat=True)
-        .distinct().order_by("email"))
 
 
 def session_may_add(*, effort: Effort) -> bool:

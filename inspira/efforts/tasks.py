@@ -7,19 +7,14 @@ from django.utils import timezone
 from inspira.core.emails import email_enqueue
 from inspira.core.links import absolute_url
 from inspira.efforts.models import Effort
+from inspira.efforts.recipients import coordinator_emails
 from inspira.efforts.selectors import clock_states, open_clock_efforts
 from inspira.programmes.catalog import Key
-from inspira.programmes.models import ProgrammeCoordinator
 from inspira.programmes.permissions import programme_is_active
 
 
 def warning_key(effort: Effort, deadline) -> str:
     return f"effort-clock-warning:{effort.pk}:{deadline.isoformat()}"
-
-
-def _coordinator_emails() -> list[str]:
-    return list(ProgrammeCoordinator.objects.filter(programme__key=Key.TAILOR_MADE, user__is_active=True)
-                .exclude(user__email="").order_by("user__email").values_list("user__email", flat=True))
 
 
 def warn_of_proposal_deadlines(now=None) -> int:
@@ -44,7 +39,7 @@ def warn_of_proposal_deadlines(now=None) -> int:
             recipients = [leader.email]
         else:
             if coordinators is None:
-                coordinators = _coordinator_emails()
+                coordinators = coordinator_emails()
             recipients = coordinators
         if not recipients:
             continue  # nobody to warn yet: a coordinator named later gets it

@@ -18,7 +18,8 @@ from inspira.efforts.models import (
     ProposalResponse,
     Session,
 )
-from inspira.efforts.overview import LATE, OTHER, WARNED, clock_states, urgency
+from inspira.efforts.overview import LATE, OTHER, WARNED, urgency
+from inspira.efforts.selectors import clock_states
 from inspira.events.attendance import attendance_counts, attendance_list
 from inspira.events.models import Registration
 from tests.portal.test_demo_data import run_load_demo

@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from inspira.efforts import clock as proposal_clock
 from inspira.efforts.models import Effort
-from inspira.efforts.overview import clock_states
+from inspira.efforts.selectors import clock_states
 from tests.efforts.factories import (
     CooperationFactory,
     EffortFactory,

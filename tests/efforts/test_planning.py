@@ -69,6 +69,16 @@ def test_booking_makes_an_invitation_only_event_and_registers_the_invited(school
                 .values_list("action", "actor_id")) == [("effort.planning_booked", centre.pk)]
 
 
+def test_each_invited_registration_counts_against_the_persons_unit(school, centre, principal):
+    guest = staff_of(school)
+    effort = EffortFactory(schools=[school], requested_by=principal)
+    effort.guests.set([guest])
+    starts, ends = meeting_time()
+    effort = planning_meeting_book(effort=effort, actor=centre, starts_at=starts, ends_at=ends, place="Biblioteket")
+    schools = set(Registration.objects.filter(event=effort.planning_meeting).values_list("user_id", "school_id"))
+    assert schools == {(principal.pk, school.pk), (guest.pk, school.pk)}
+
+
 def test_the_invited_get_the_invitation_with_a_calendar_file(school, centre, principal):
     guest = staff_of(school)
     effort = booked_effort(school, principal, coordinator_user=centre, guests=[guest])

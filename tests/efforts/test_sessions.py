@@ -9,7 +9,7 @@ from django.utils import translation
 
 from inspira.accounts.models import Membership
 from inspira.core.models import AuditEvent, OutboxItem
-from inspira.efforts import sessions
+from inspira.efforts import recipients, sessions
 from inspira.efforts.models import Effort, Session
 from inspira.events.eligibility import group_label, is_member
 from inspira.events.models import Eligibility, Event
@@ -213,4 +213,4 @@ def test_principal_emails_are_the_confirmed_active_principals_of_the_units(schoo
     retired.is_active = False
     retired.save(update_fields=["is_active"])
     principal_of(SchoolFactory())
-    assert sessions.principal_emails(effort) == sorted([ours.email, theirs.email])
+    assert sorted(recipients.principal_emails(effort)) == sorted([ours.email, theirs.email])

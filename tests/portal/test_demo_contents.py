@@ -247,8 +247,10 @@ def test_demo_teachers_registered_and_one_event_is_full_with_a_waiting_list(demo
     assert confirmed.filter(user__email__startswith="larare.").values("user").distinct().count() >= 8
     # Each counts against the person's school.
     assert not registrations.filter(school__isnull=True).exists()
-    # A benchmarking round's meetings hold a place for every participant, so they are full by design.
-    full = [event for event in Event.objects.filter(starts_at__gt=now, benchmarking_closing_of__isnull=True)
+    # A benchmarking round's meetings hold a place for every participant, and an effort's planning meeting one
+    # for each person invited, so they are full by design.
+    full = [event for event in Event.objects.filter(starts_at__gt=now, benchmarking_closing_of__isnull=True,
+                                                    effort_planning_of__isnull=True)
             if event.registrations.filter(status=Registration.Status.CONFIRMED).count() == event.capacity]
     assert len(full) == 1
     waiting = full[0].registrations.filter(status=Registration.Status.WAITING).order_by("created_at")
