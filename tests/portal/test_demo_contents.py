@@ -1,7 +1,7 @@
-"""What the demo holds (the development efforts too): tests that only read it (or change it inside their own savepoint), sharing
-one load of the demo per module. Loading it takes about three seconds, once per test it was a minute
-and a half of the suite. The tests that load it themselves (from an empty database, on a pinned day)
-are in test_demo_data.py."""
+"""What the demo holds (the development efforts too): tests that only read it (or change it inside their
+own savepoint), sharing one load of the demo per module. Loading it takes a few seconds, once per test it
+was a minute and a half of the suite. The tests that load it themselves (from an empty database, on a
+pinned day) are in test_demo_data.py."""
 
 import datetime
 
