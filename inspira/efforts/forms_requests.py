@@ -50,8 +50,14 @@ class EffortRequestForm(forms.Form):
 
     def __init__(self, *args, school, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["guests"].queryset = guest_candidates(school)
+        candidates = guest_candidates(school)
+        self.fields["guests"].queryset = candidates
         self.fields["guests"].label_from_instance = lambda user: user.name or user.email
+        if not candidates.exists():
+            # An empty group of checkboxes would show only its heading: say why there is no one to choose.
+            self.fields["guests"].help_text = _(
+                "No one else at the school is confirmed in Inspira yet. Staff who join the school and whom you "
+                "confirm can be named here; until then the meeting is booked with you.")
 
     def service_fields(self) -> dict:
         data = self.cleaned_data

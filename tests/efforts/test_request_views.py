@@ -105,6 +105,17 @@ def test_the_request_form_shows_the_rules_at_the_fields(school, centre, client_f
     assert not Effort.objects.exists()
 
 
+def test_the_request_form_says_why_no_one_can_be_named_for_the_meeting(school, centre, client_for, en):
+    client = client_for(principal_of(school))
+    alone = client.get(reverse("efforts:request"))
+    assert "No one else at the school is confirmed" in str(alone.context["form"].fields["guests"].help_text)
+
+    staff_of(school, name="Kim Kollega")
+    page = client.get(reverse("efforts:request"))
+    assert "No one else at the school is confirmed" not in str(page.context["form"].fields["guests"].help_text)
+    assert "Kim Kollega" in page.content.decode()
+
+
 def test_who_is_not_a_principal_cannot_request(school, centre, client_for):
     client = client_for(staff_of(school))
     assert client.get(reverse("efforts:request")).status_code == 403
