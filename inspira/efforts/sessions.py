@@ -99,6 +99,24 @@ def session_add(*, effort: Effort, actor, title: str, starts_at, ends_at, place:
     return session
 
 
+def _tell_principals(session: Session, *, cancelled: bool) -> None:
+    """The unit's principals learn of a moved or cancelled session as they learnt of the planned one (the
+    events app tells those registered; the principal need not be one of them). Once per change: the
+    event's sequence rises with every change a calendar sees."""
+    effort, event = session.effort, session.event
+    recipients = principal_emails(effort)
+    if not recipients:
+        return
+    context = {"effort_title": effort.title, "session_title": event.title, "cancelled": cancelled,
+               "when": formats.date_format(timezone.localtime(event.starts_at), "j F Y H:i"),
+               "place": event.place, "reason": event.cancellation_reason,
+               "event_url": absolute_url("events:event", pk=event.pk),
+               "effort_url": absolute_url("efforts:effort_detail", pk=effort.pk)}
+    key = f"effort-session-changed:{session.pk}:{event.sequence}"
+    transaction.on_commit(lambda: email_enqueue(key=key, to=recipients, template="effort_session_changed",
+                                                context=context))
+
+
 def _locked(session: Session) -> Session:
     return Session.objects.select_for_update(of=("self",)).select_related("effort", "event").get(pk=session.pk)
 
@@ -117,6 +135,8 @@ def session_update(*, session: Session, actor, title: str, starts_at, ends_at, p
                          starts_at=starts_at, ends_at=ends_at, place=place.strip(), online_link=online_link.strip(),
                          capacity=_capacity(session.effort, capacity))
     session.event = event
+    if event.sequence != before[0]:
+        _tell_principals(session, cancelled=False)
     if (event.sequence, event.capacity, event.description) != before:
         audit_record(actor=actor, action="effort.session_changed", obj=session.effort,
                      summary=f"{session.effort.title}: {event.title}",
@@ -133,6 +153,7 @@ def session_cancel(*, session: Session, actor, reason: str, now=None) -> Session
     if not session_may_change(session=session):
         raise SessionError(_("Only a planned session of a running effort can be cancelled."))
     session.event = event_cancel(event=session.event, actor=actor, reason=reason, now=now)
+    _tell_principals(session, cancelled=True)
     audit_record(actor=actor, action="effort.session_cancelled", obj=session.effort,
                  summary=f"{session.effort.title}: {session.event.title}",
                  data={"session": session.pk, "event": session.event.pk, "reason": session.event.cancellation_reason})

@@ -157,6 +157,27 @@ def test_cancelling_a_session_tells_the_registered_and_ends_its_changes(school):
         sessions.session_cancel(session=session, actor=actor, reason="Igen")
 
 
+def test_the_principal_is_told_when_a_session_moves_or_is_cancelled(school, django_capture_on_commit_callbacks):
+    effort = running_effort(schools=[school], title="Språkutvecklande arbetssätt")
+    principal = principal_of(school)
+    session = session_of(effort)
+    actor = centre()
+    later = session.event.starts_at + timedelta(days=7)
+    with django_capture_on_commit_callbacks(execute=True):
+        session = sessions.session_update(session=session, actor=actor,
+                                          **_fields(session, starts_at=later, ends_at=later + timedelta(hours=3)))
+    moved = OutboxItem.objects.get(key=f"effort-session-changed:{session.pk}:1")
+    assert moved.payload["to"] == [principal.email]
+    assert "flyttat" in moved.payload["subject"] and "Språkutvecklande arbetssätt" in moved.payload["subject"]
+
+    with django_capture_on_commit_callbacks(execute=True):
+        sessions.session_update(session=session, actor=actor, **_fields(session))  # nothing changed: no email
+        session = sessions.session_cancel(session=session, actor=actor, reason="Sjukdom")
+    cancelled = OutboxItem.objects.get(key=f"effort-session-changed:{session.pk}:{session.event.sequence}")
+    assert "inställt" in cancelled.payload["subject"] and "Sjukdom" in cancelled.payload["text"]
+    assert OutboxItem.objects.filter(key__startswith="effort-session-changed:").count() == 2
+
+
 def test_a_session_cannot_be_cancelled_without_a_reason(school):
     session = session_of(running_effort(schools=[school]))
     with pytest.raises(EventInputError):
