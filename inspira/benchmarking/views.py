@@ -15,6 +15,7 @@ from inspira.benchmarking import dates, interests, rounds, selectors
 from inspira.benchmarking.forms import InterestForm, RoundForm, WithdrawForm
 from inspira.benchmarking.models import Interest, Round
 from inspira.benchmarking.permissions import may_approve_claims, may_coordinate
+from inspira.core.forms import add_errors_at_fields
 from inspira.core.pagination import paginate
 from inspira.events.permissions import event_may_manage
 
@@ -25,9 +26,7 @@ def _round_for_coordinator(request, pk: int) -> Round:
 
 
 def _show_input_errors(form, error: rounds.RoundInputError) -> None:
-    for name, field_messages in error.errors.items():
-        for message in field_messages:
-            form.add_error(name if name in form.fields else None, message)
+    add_errors_at_fields(form, error.errors)
 
 
 def _has_confirmed_membership(user) -> bool:

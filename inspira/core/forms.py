@@ -71,3 +71,14 @@ class ModelMultipleChoiceField(forms.ModelMultipleChoiceField):
                 raise ValidationError(self.error_messages["invalid_pk_value"], code="invalid_pk_value",
                                       params={"pk": pk}) from None
         return super()._check_values(value)
+
+
+def add_errors_at_fields(form, errors, *, renames=None) -> None:
+    """Show a service's input errors (``{field: [message, ...]}``) at the form's fields: a name the form
+    calls otherwise is mapped through ``renames`` (the service's ``starts_at`` is the form's
+    ``start_time``); a message for no field of the form goes to the top of the form."""
+    renames = renames or {}
+    for name, messages in errors.items():
+        field = renames.get(name, name)
+        for message in messages:
+            form.add_error(field if field in form.fields else None, message)

@@ -6,6 +6,7 @@ and collective agreements they are treated as Sundays (the ``holidays`` package 
 "de facto" holidays), and schools are closed.
 """
 
+from collections.abc import Callable
 from datetime import date, timedelta
 from functools import lru_cache
 
@@ -41,15 +42,25 @@ def is_working_day(day: date) -> bool:
     return day.weekday() < 5 and not is_holiday(day)
 
 
-def working_days_before(day: date, count: int) -> date:
-    """The ``count``-th working day before ``day`` (``day`` itself is not counted).
-
-    With ``count`` 0, ``day`` itself.
-    """
+def _step(day: date, count: int, direction: int, is_working: Callable[[date], bool]) -> date:
     current = day
     remaining = count
     while remaining > 0:
-        current -= timedelta(days=1)
-        if is_working_day(current):
+        current += timedelta(days=direction)
+        if is_working(current):
             remaining -= 1
     return current
+
+
+def working_days_before(day: date, count: int, is_working: Callable[[date], bool] = is_working_day) -> date:
+    """The ``count``-th working day before ``day`` (``day`` itself is not counted).
+
+    With ``count`` 0, ``day`` itself. ``is_working`` narrows the calendar, e.g. to the days an office
+    is open as well.
+    """
+    return _step(day, count, -1, is_working)
+
+
+def working_days_after(day: date, count: int, is_working: Callable[[date], bool] = is_working_day) -> date:
+    """The ``count``-th working day after ``day`` (``day`` itself is not counted); ``day`` for 0."""
+    return _step(day, count, 1, is_working)

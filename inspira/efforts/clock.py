@@ -22,7 +22,7 @@ from datetime import date, timedelta
 
 from django.conf import settings
 
-from inspira.core.workdays import is_working_day
+from inspira.core.workdays import is_working_day, working_days_after, working_days_before
 
 # A guard on the walk to the deadline: no allowance with its extensions comes near this many days.
 _MAX_DAYS = 10 * 366
@@ -46,26 +46,9 @@ def working_day_test(closed_days: Iterable[date] = ()) -> Callable[[date], bool]
     return lambda day: day not in closed and is_working_day(day)
 
 
-def add_working_days(start: date, count: int, is_working: Callable[[date], bool]) -> date:
-    """The ``count``-th working day after ``start`` (``start`` itself not counted); ``start`` for 0."""
-    current = start
-    remaining = count
-    while remaining > 0:
-        current += timedelta(days=1)
-        if is_working(current):
-            remaining -= 1
-    return current
-
-
-def subtract_working_days(day: date, count: int, is_working: Callable[[date], bool]) -> date:
-    """The ``count``-th working day before ``day`` (``day`` itself not counted); ``day`` for 0."""
-    current = day
-    remaining = count
-    while remaining > 0:
-        current -= timedelta(days=1)
-        if is_working(current):
-            remaining -= 1
-    return current
+# Counting over the centre's calendar (``working_day_test``) is core.workdays' counting with a narrower test.
+add_working_days = working_days_after
+subtract_working_days = working_days_before
 
 
 @dataclass(frozen=True)

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from inspira.accounts.permissions import require
+from inspira.core.forms import add_errors_at_fields
 from inspira.core.pagination import paginate
 from inspira.core.spreadsheets import xlsx_response
 from inspira.efforts import cooperation_report as report
@@ -42,9 +43,7 @@ def _may_see_programmes(user) -> bool:
 
 
 def _show_input_errors(form, error: services.CooperationInputError) -> None:
-    for name, field_messages in error.errors.items():
-        for message in field_messages:
-            form.add_error(name if name in form.fields else None, message)
+    add_errors_at_fields(form, error.errors)
 
 
 def _cooperation(request, pk: int, *, manage: bool = False) -> CooperationProgramme:

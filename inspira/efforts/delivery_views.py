@@ -11,6 +11,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from inspira.accounts.permissions import require
+from inspira.core.forms import add_errors_at_fields
 from inspira.core.pagination import paginate
 from inspira.core.uploads import EXTENSIONS
 from inspira.efforts import documents, ending, evaluation, sessions
@@ -28,7 +29,7 @@ from inspira.efforts.permissions import (
     may_read_evaluation_summary,
     may_view_effort,
 )
-from inspira.events.rules import EventInputError
+from inspira.events.rules import EVENT_FIELD_NAMES, EventInputError
 from inspira.events.services import EventError
 from inspira.surveys.selectors import min_group, survey_results
 from inspira.surveys.services import SurveyError
@@ -55,11 +56,7 @@ def _back(effort: Effort):
 
 
 def _show_input_errors(form, error: EventInputError) -> None:
-    names = {"starts_at": "start_time", "ends_at": "end_time"}
-    for name, field_messages in error.errors.items():
-        field = names.get(name, name)
-        for message in field_messages:
-            form.add_error(field if field in form.fields else None, message)
+    add_errors_at_fields(form, error.errors, renames=EVENT_FIELD_NAMES)
 
 
 # --- Sessions --------------------------------------------------------------------------------------------------

@@ -7,6 +7,9 @@ from zoneinfo import ZoneInfo
 from django.conf import settings
 from django.utils.translation import gettext as _
 
+# The event's fields as the services name them -> as the event forms name them (a date and two times).
+EVENT_FIELD_NAMES = {"starts_at": "start_time", "ends_at": "end_time"}
+
 
 class EventInputError(Exception):
     """Details that break a rule: ``errors`` maps a field to its (translated) messages."""

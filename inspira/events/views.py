@@ -10,6 +10,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from inspira.accounts.permissions import require
 from inspira.core import pagecache
+from inspira.core.forms import add_errors_at_fields
 from inspira.core.pagination import paginate
 from inspira.events import ics, selectors, services
 from inspira.events.forms import CalendarFilterForm, CancelForm, EventForm
@@ -17,7 +18,7 @@ from inspira.events.materials import material_visible_to
 from inspira.events.models import Event
 from inspira.events.permissions import event_may_manage, managed_programme_ids
 from inspira.events.places import PLACES
-from inspira.events.rules import EventInputError
+from inspira.events.rules import EVENT_FIELD_NAMES, EventInputError
 from inspira.programmes.catalog import Key
 from inspira.programmes.permissions import programme_is_active
 
@@ -33,11 +34,7 @@ def _event(request, pk: int) -> Event:
 
 
 def _show_input_errors(form, error: EventInputError) -> None:
-    names = {"starts_at": "start_time", "ends_at": "end_time"}
-    for name, field_messages in error.errors.items():
-        field = names.get(name, name)
-        for message in field_messages:
-            form.add_error(field if field in form.fields else None, message)
+    add_errors_at_fields(form, error.errors, renames=EVENT_FIELD_NAMES)
 
 
 # --- The organisers' pages ---------------------------------------------------------------------------------
