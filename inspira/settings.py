@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "inspira.events",
     "inspira.benchmarking",
     "inspira.efforts",
+    "inspira.panel",
     "inspira.certification",
     "inspira.catalogue",
     "inspira.visits",
@@ -380,6 +381,15 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 # this many working days (domain.md), and warns its coordinator this many working days before.
 INSPIRA_PROPOSAL_WORKING_DAYS = env_int("INSPIRA_PROPOSAL_WORKING_DAYS", 10)
 INSPIRA_PROPOSAL_WARNING_DAYS = env_int("INSPIRA_PROPOSAL_WARNING_DAYS", 3)
+
+# The teacher panel (seed 003): a member's consent runs this many days and they are reminded this
+# many days before it lapses; raised questions and good examples are answered within this many
+# working days, and so are a chat's approved questions left unanswered when it ends; an invitation
+# to a survey whose invited group is smaller than this says so.
+INSPIRA_PANEL_CONSENT_DAYS = env_int("INSPIRA_PANEL_CONSENT_DAYS", 365)
+INSPIRA_PANEL_RENEWAL_REMINDER_DAYS = env_int("INSPIRA_PANEL_RENEWAL_REMINDER_DAYS", 30)
+INSPIRA_PANEL_ANSWER_WORKING_DAYS = env_int("INSPIRA_PANEL_ANSWER_WORKING_DAYS", 15)
+INSPIRA_PANEL_SMALL_GROUP = env_int("INSPIRA_PANEL_SMALL_GROUP", 20)
 
 # Demo conveniences (reading sent emails in the browser) are on only when asked for.
 INSPIRA_DEMO = env_bool("INSPIRA_DEMO", False)

@@ -13,6 +13,7 @@ urlpatterns = [
     path("benchmarking/", include("inspira.benchmarking.urls")),
     path("insatser/", include("inspira.efforts.urls")),
     path("samverkan/", include("inspira.efforts.urls_cooperation")),
+    path("lararpanelen/", include("inspira.panel.urls")),
     path("ansokan/", include("inspira.certification.urls")),
     path("inspirationsplatser/", include("inspira.catalogue.urls")),
     path("besok/", include("inspira.visits.urls")),

@@ -17,7 +17,7 @@ LEVELS = [
     {"programmes"},
     {"surveys"},
     {"events"},
-    {"benchmarking", "efforts"},
+    {"benchmarking", "efforts", "panel"},
     {"certification"},
     {"catalogue"},
     {"visits"},

@@ -63,6 +63,7 @@ NAMESPACES = {
     "benchmarking": Key.BENCHMARKING,
     "efforts": Key.TAILOR_MADE,
     "cooperation": Key.COOPERATION,
+    "panel": Key.TEACHER_PANEL,
 }
 
 

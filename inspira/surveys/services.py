@@ -282,6 +282,18 @@ def survey_remind(*, survey: Survey, now=None, actor=None) -> int:
     return sent
 
 
+@transaction.atomic
+def invitations_withdraw(*, user, programme, now=None) -> int:
+    """Withdraw the person's pending invitations to the programme's surveys (not answered, survey not
+    closed): their links stop working and no reminder follows. Answered invitations stay, so nobody
+    answers twice. Returns how many were withdrawn."""
+    now = now or timezone.now()
+    pending = [invitation.pk for invitation in
+               Invitation.objects.filter(user=user, survey__programme=programme, answered=False)
+               .select_related("survey") if invitation.survey.state(now) != Survey.State.CLOSED]
+    return Invitation.objects.filter(pk__in=pending).delete()[0]
+
+
 def _ids(value) -> list[int]:
     values = value if isinstance(value, list | tuple | set) else [value]
     try:

@@ -1,0 +1,12 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class PanelConfig(AppConfig):
+    """The teacher panel (seed 003): members who agreed to a version of the consent text, short
+    surveys drawn by stratum, chats with the leadership, questions and good examples raised by
+    teachers, and focus groups. Sits above events and surveys, which it uses as they are."""
+
+    name = "inspira.panel"
+    label = "panel"
+    verbose_name = _("Teacher panel")

@@ -1,0 +1,3 @@
+"""chats pages of the teacher panel (namespace "panel", under /lararpanelen/)."""
+
+urlpatterns = []

@@ -1,0 +1,3 @@
+"""focus pages of the teacher panel (namespace "panel", under /lararpanelen/)."""
+
+urlpatterns = []

@@ -1,0 +1,3 @@
+"""members pages of the teacher panel (namespace "panel", under /lararpanelen/)."""
+
+urlpatterns = []

@@ -1,0 +1,3 @@
+"""submissions pages of the teacher panel (namespace "panel", under /lararpanelen/)."""
+
+urlpatterns = []

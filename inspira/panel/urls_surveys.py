@@ -1,0 +1,3 @@
+"""surveys pages of the teacher panel (namespace "panel", under /lararpanelen/)."""
+
+urlpatterns = []
