@@ -25,6 +25,7 @@ CHROMIUM_ARGS = [
 school_forms_migration = importlib.import_module("inspira.schools.migrations.0002_school_forms")
 programmes_migration = importlib.import_module("inspira.programmes.migrations.0002_the_five_programmes")
 areas_migration = importlib.import_module("inspira.efforts.migrations.0002_areas")
+panel_migration = importlib.import_module("inspira.panel.migrations.0002_subjects_and_consent")
 
 # Playwright waits for elements on its own; a page that needs longer than this is broken.
 TIMEOUT_MS = 5000
@@ -56,10 +57,12 @@ def page(browser, live_server):
 @pytest.fixture(autouse=True)
 def _browser_database(transactional_db, settings):
     # live_server needs a transactional database, which is emptied after each test, taking the
-    # school forms, the programmes and the development areas that migrations created with it; put them back.
+    # school forms, the programmes, the development areas and the panel's subjects and first consent text
+    # that migrations created with it; put them back.
     school_forms_migration.create_school_forms(apps, None)
     programmes_migration.create(apps, None)
     areas_migration.add_areas(apps, None)
+    panel_migration.forwards(apps, None)
     # Argon2 costs about 0.1 s per password; the browser tests log in a lot and test no hashing.
     settings.PASSWORD_HASHERS = [
         "django.contrib.auth.hashers.MD5PasswordHasher",
