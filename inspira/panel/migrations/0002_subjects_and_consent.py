@@ -26,8 +26,10 @@ helst gå ur panelen; då tas mina väntande inbjudningar bort direkt."""
 def forwards(apps, schema_editor):
     Subject = apps.get_model("panel", "Subject")
     ConsentText = apps.get_model("panel", "ConsentText")
-    Subject.objects.bulk_create(Subject(name=name, position=n) for n, name in enumerate(SUBJECTS, 1))
-    ConsentText.objects.create(version=1, body=CONSENT_V1)
+    # Idempotent: the browser tests call this again to put the rows back after a flush.
+    for n, name in enumerate(SUBJECTS, 1):
+        Subject.objects.update_or_create(name=name, defaults={"position": n})
+    ConsentText.objects.get_or_create(version=1, defaults={"body": CONSENT_V1})
 
 
 def backwards(apps, schema_editor):
