@@ -41,7 +41,8 @@ def test_only_coordinators_moderate_and_only_leaders_answer(client):
                        {"question": question.pk, "action": "approve"}).status_code == 403
     assert client.get(reverse("panel:chat_lead", args=[chat.pk])).status_code == 403
     client.force_login(coordinator())
-    response = client.post(reverse("panel:chat_moderate", args=[chat.pk]), {"question": question.pk, "action": "approve"})
+    response = client.post(reverse("panel:chat_moderate", args=[chat.pk]),
+                           {"question": question.pk, "action": "approve"})
     assert response.status_code == 302
     question.refresh_from_db()
     assert question.state == State.APPROVED
