@@ -20,6 +20,12 @@ from inspira.panel import permissions
 from inspira.panel.models import Chat, ChatQuestion, ChatSupport
 
 
+def _question(chat, value) -> ChatQuestion:
+    """The chat's question named in the POST; 404 for anything else, nonsense included."""
+    value = (value or "").strip()
+    return get_object_or_404(ChatQuestion, pk=int(value) if value.isdecimal() else 0, chat=chat)
+
+
 def _chat(pk) -> Chat:
     return get_object_or_404(Chat.objects.select_related("event"), pk=pk)
 
@@ -67,7 +73,7 @@ def chat(request, pk: int):
                 services.question_ask(chat=chat, actor=request.user, text=request.POST.get("text", ""))
                 messages.success(request, _("Your question was sent. The moderator reads it before it is shown."))
             elif action == "support":
-                question = get_object_or_404(ChatQuestion, pk=request.POST.get("question"), chat=chat)
+                question = _question(chat, request.POST.get("question"))
                 services.question_support(question=question, actor=request.user)
                 messages.success(request, _("You support the question."))
             else:
@@ -107,7 +113,7 @@ def chat_moderate(request, pk: int):
     chat = _chat(pk)
     require(permissions.may_moderate_chat(request.user, chat))
     if request.method == "POST":
-        question = get_object_or_404(ChatQuestion, pk=request.POST.get("question"), chat=chat)
+        question = _question(chat, request.POST.get("question"))
         action = request.POST.get("action")
         try:
             if action == "approve":
@@ -115,7 +121,7 @@ def chat_moderate(request, pk: int):
             elif action == "decline":
                 services.question_decline(question=question, actor=request.user, reason=request.POST.get("reason", ""))
             elif action == "merge":
-                into = get_object_or_404(ChatQuestion, pk=request.POST.get("into") or 0, chat=chat)
+                into = _question(chat, request.POST.get("into"))
                 services.question_merge(question=question, into=into, actor=request.user)
             elif action == "pin":
                 services.question_pin(question=question, actor=request.user)
@@ -138,7 +144,7 @@ def chat_lead(request, pk: int):
     chat = _chat(pk)
     require(permissions.may_lead_chat(request.user, chat))
     if request.method == "POST":
-        question = get_object_or_404(ChatQuestion, pk=request.POST.get("question"), chat=chat)
+        question = _question(chat, request.POST.get("question"))
         try:
             services.leader_answer(question=question, actor=request.user, answer=request.POST.get("answer", ""))
             messages.success(request, _("Your answer was published."))
