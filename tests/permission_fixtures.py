@@ -626,3 +626,32 @@ def cooperation_programme(world: World):
 
 def cooperation_effort(world: World):
     return cooperation(world)["effort"]
+
+
+# --- panel: chats -------------------------------------------------------------------------------------------------
+# None of the roles is a member of the teacher panel or leads a chat; administrators coordinate it.
+
+def panel_chat(world: World):
+    """A chat of the teacher panel (switched on), tomorrow, with one received question."""
+    from tests.panel.factories import ChatFactory, ChatQuestionFactory
+
+    def make():
+        chat = ChatFactory()
+        world.made["panel_chat_question"] = ChatQuestionFactory(chat=chat)
+        return chat
+
+    return world.once("panel_chat", make)
+
+
+def panel_chat_kwargs(world: World) -> dict:
+    return {"pk": panel_chat(world).pk}
+
+
+def panel_chats_on(world: World) -> dict:
+    panel_chat(world)
+    return {}
+
+
+def panel_chat_question_data(world: World) -> dict:
+    panel_chat(world)
+    return {"question": world.made["panel_chat_question"].pk, "action": "approve"}

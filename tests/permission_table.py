@@ -1019,3 +1019,21 @@ TABLE.update({
               note="The centre only: the programme's coordinators (tests/efforts/test_overview.py) and administrators.")
     for name in ("efforts:overview", "efforts:overview_csv", "efforts:overview_xlsx")
 })
+
+
+# --- panel: chats (inspira/panel/views_chats.py) ---------------------------------------------------------------
+# The roles here are not panel members and lead no chat; administrators coordinate the panel, so they
+# moderate and may watch. Members and leaders are tested in tests/panel/test_chats_views.py.
+TABLE.update({
+    "panel:chats": Row(GET=ADMIN_ONLY, POST=not_allowed(LOGGED_IN), kwargs=fx.panel_chats_on,
+                       note="Members of the panel and its coordinators."),
+    "panel:chat": Row(GET=ADMIN_ONLY, POST=ADMIN_ONLY, kwargs=fx.panel_chat_kwargs,
+                      note="Members, leaders and moderators watch; an empty POST is an unknown action."),
+    "panel:chat_feed": Row(GET=ADMIN_ONLY, POST=not_allowed(LOGGED_IN), kwargs=fx.panel_chat_kwargs),
+    "panel:chat_moderate": Row(GET=ADMIN_ONLY, POST=ADMIN_ONLY, kwargs=fx.panel_chat_kwargs,
+                               data=fx.panel_chat_question_data, note="Coordinators approve (rolled back)."),
+    "panel:chat_lead": Row(GET=only(), POST=only(), kwargs=fx.panel_chat_kwargs,
+                           note="Only the chat's leaders, and none of the roles leads it."),
+    "panel:chat_transcript": Row(GET=ADMIN_ONLY, POST=not_allowed(LOGGED_IN), kwargs=fx.panel_chat_kwargs,
+                                 note="Moderators before publishing; members after."),
+})

@@ -18,6 +18,15 @@ from inspira.core.search import text_matches
 # What each action code means, for people reading the trail. A code missing here is shown as it is,
 # so a new action is readable at once, if not in the nicest words: add it here when you add it.
 ACTION_LABELS = {
+    # panel: chats
+    "panel.chat_created": _("Created a chat of the teacher panel"),
+    "panel.chat_question_approved": _("Approved a chat question"),
+    "panel.chat_question_merged": _("Merged a chat question into another"),
+    "panel.chat_question_declined": _("Declined a chat question"),
+    "panel.chat_question_pinned": _("Pinned a chat question"),
+    "panel.chat_question_answered": _("Answered a chat question"),
+    "panel.chat_transcript_published": _("Published a chat's transcript"),
+    "panel.chat_followup_assigned": _("Gave an unanswered chat question an owner and a deadline"),
     # accounts
     "accounts.signup": _("Created an account"),
     "accounts.email_verified": _("Verified their email address"),

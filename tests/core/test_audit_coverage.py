@@ -931,6 +931,18 @@ SCENARIOS.update({
     ("cooperation:effort_end", "end an effort"): _coop_effort_end,
 })
 
+# --- panel: chats ---------------------------------------------------------------------------------------------
+
+def _panel_chat_approve(w: World) -> Scenario:
+    chat = fx.panel_chat(w)
+    return Scenario(ADMINISTRATOR, reverse("panel:chat_moderate", args=[chat.pk]),
+                    fx.panel_chat_question_data(w), expect=("panel.chat_question_approved",))
+
+
+SCENARIOS.update({
+    ("panel:chat_moderate", "approve a chat question"): _panel_chat_approve,
+})
+
 # Pages a central role may POST to that have no scenario here, and why.
 NOT_HERE = {
     "events:attendance_mark": "A tick at the door (came, did not come, undo): dozens per event, undone and "
@@ -943,6 +955,9 @@ NOT_HERE = {
                                  "two-factor service and tested with it (it needs a code from the app).",
     "accounts:two_factor_codes_new": "New recovery codes for oneself; audited (two_factor.recovery_codes_renewed) "
                                      "by the two-factor service and tested with it (it needs a code from the app).",
+    # panel: chats
+    "panel:chat": "Members asking and supporting chat questions: a member's own contribution, not a "
+                  "coordinator's action; an administrator posting here only asks (as a member would).",
 }
 
 

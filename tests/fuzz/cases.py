@@ -670,3 +670,16 @@ GET_CASES += [
 NOT_FUZZED = {
     "accounts:logout": "No form fields: it logs out whatever is sent, and the session is all it changes.",
 }
+
+# --- panel: chats ---------------------------------------------------------------------------------------------
+# The moderator's decline form (a reason is required); the roles are not panel members, so the chat page
+# shows them no form to ask with (the ask form is tested in tests/panel/test_chats_views.py).
+CASES += [
+    Case("panel:chat_moderate", ADMINISTRATOR, variant="decline",
+         pick=lambda baseline: "reason" in baseline,
+         values={"reason": "Frågan gäller en enskild skola."}),
+]
+NOT_FUZZED.update({
+    "panel:chat": "The roles here are not panel members: the page shows them no form (members' asking and "
+                  "supporting are tested in tests/panel/test_chats_views.py).",
+})

@@ -1,0 +1,166 @@
+"""The chats with the leadership: the list, the chat page members watch (polling its feed), the
+moderator's queue, the leaders' answers and the transcript."""
+
+import hashlib
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.db.models import Count, Max, Q
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods
+
+from inspira.accounts.permissions import require
+from inspira.core.pagination import paginate
+from inspira.panel import chats as services
+from inspira.panel import permissions
+from inspira.panel.models import Chat, ChatQuestion, ChatSupport
+
+
+def _question(chat, value) -> ChatQuestion:
+    """The chat's question named in the POST; 404 for anything else, nonsense included."""
+    value = (value or "").strip()
+    return get_object_or_404(ChatQuestion, pk=int(value) if value.isdecimal() else 0, chat=chat)
+
+
+def _chat(pk) -> Chat:
+    return get_object_or_404(Chat.objects.select_related("event"), pk=pk)
+
+
+@login_required
+@require_GET
+def chats(request):
+    require(permissions.is_member(request.user) or permissions.may_coordinate(request.user))
+    now = timezone.now()
+    base = Chat.objects.select_related("event")
+    upcoming = base.filter(event__ends_at__gt=now).order_by("event__starts_at", "pk")
+    past = paginate(request, base.filter(event__ends_at__lte=now).order_by("-event__starts_at", "-pk"))
+    return render(request, "panel/chats/chats.html", {"upcoming": upcoming, "past": past})
+
+
+def _feed_context(chat, user):
+    questions = list(services.visible_questions(chat).order_by("-pinned", "created_at", "pk"))
+    supported = set(ChatSupport.objects.filter(question__chat=chat, user=user).values_list("question_id", flat=True))
+    return {"chat": chat, "questions": questions, "supported": supported,
+            "pinned": next((q for q in questions if q.pinned), None),
+            "may_support": permissions.is_member(user) and not services.has_ended(chat)}
+
+
+def _etag(chat, user) -> str:
+    """The chat's latest change, in two queries: the questions' states, pin and answers, and the supports."""
+    State = ChatQuestion.State
+    questions = ChatQuestion.objects.filter(chat=chat).aggregate(
+        **{state: Count("pk", filter=Q(state=state)) for state in State.values},
+        answered_at=Max("answered_at"), pinned=Max("pk", filter=Q(pinned=True)))
+    supports = ChatSupport.objects.filter(question__chat=chat).aggregate(
+        n=Count("pk"), last=Max("pk"), mine=Count("pk", filter=Q(user=user)))
+    raw = f"{chat.pk}:{sorted(questions.items())}:{sorted(supports.items())}:{services.has_ended(chat)}"
+    return '"' + hashlib.sha256(raw.encode()).hexdigest()[:32] + '"'
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def chat(request, pk: int):
+    chat = _chat(pk)
+    require(permissions.may_view_chat(request.user, chat))
+    if request.method == "POST":
+        action = request.POST.get("action")
+        try:
+            if action == "ask":
+                services.question_ask(chat=chat, actor=request.user, text=request.POST.get("text", ""))
+                messages.success(request, _("Your question was sent. The moderator reads it before it is shown."))
+            elif action == "support":
+                question = _question(chat, request.POST.get("question"))
+                services.question_support(question=question, actor=request.user)
+                messages.success(request, _("You support the question."))
+            else:
+                messages.error(request, _("Unknown action."))
+        except services.ChatError as e:
+            messages.error(request, str(e))
+        except PermissionError:
+            require(False)
+        return redirect("panel:chat", pk=chat.pk)
+    context = _feed_context(chat, request.user)
+    context.update({"may_ask": permissions.is_member(request.user) and not services.has_ended(chat),
+                    "may_moderate": permissions.may_moderate_chat(request.user, chat),
+                    "may_lead": permissions.may_lead_chat(request.user, chat)})
+    return render(request, "panel/chats/chat.html", context)
+
+
+@login_required
+@require_GET
+def chat_feed(request, pk: int):
+    """The changing parts of the chat page, as an HTML fragment; 304 when nothing changed."""
+    chat = _chat(pk)
+    require(permissions.may_view_chat(request.user, chat))
+    etag = _etag(chat, request.user)
+    if request.headers.get("If-None-Match") == etag:
+        response = HttpResponse(status=304)
+    else:
+        html = render_to_string("panel/chats/_feed.html", _feed_context(chat, request.user), request=request)
+        response = HttpResponse(html)
+    response["ETag"] = etag
+    response["Cache-Control"] = "private, no-cache"
+    return response
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def chat_moderate(request, pk: int):
+    chat = _chat(pk)
+    require(permissions.may_moderate_chat(request.user, chat))
+    if request.method == "POST":
+        question = _question(chat, request.POST.get("question"))
+        action = request.POST.get("action")
+        try:
+            if action == "approve":
+                services.question_approve(question=question, actor=request.user)
+            elif action == "decline":
+                services.question_decline(question=question, actor=request.user, reason=request.POST.get("reason", ""))
+            elif action == "merge":
+                into = _question(chat, request.POST.get("into"))
+                services.question_merge(question=question, into=into, actor=request.user)
+            elif action == "pin":
+                services.question_pin(question=question, actor=request.user)
+            elif action == "answered":
+                services.question_mark_answered(question=question, actor=request.user)
+            else:
+                raise services.ChatError(_("Unknown action."))
+            messages.success(request, _("The question was updated."))
+        except services.ChatError as e:
+            messages.error(request, str(e))
+        return redirect("panel:chat_moderate", pk=chat.pk)
+    queue = paginate(request, chat.questions.filter(state=ChatQuestion.State.RECEIVED).order_by("created_at", "pk"))
+    approved = list(services.visible_questions(chat).filter(state=ChatQuestion.State.APPROVED))
+    return render(request, "panel/chats/moderate.html", {"chat": chat, "queue": queue, "approved": approved})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def chat_lead(request, pk: int):
+    chat = _chat(pk)
+    require(permissions.may_lead_chat(request.user, chat))
+    if request.method == "POST":
+        question = _question(chat, request.POST.get("question"))
+        try:
+            services.leader_answer(question=question, actor=request.user, answer=request.POST.get("answer", ""))
+            messages.success(request, _("Your answer was published."))
+        except services.ChatError as e:
+            messages.error(request, str(e))
+        return redirect("panel:chat_lead", pk=chat.pk)
+    open_questions = paginate(request, services.visible_questions(chat).filter(state=ChatQuestion.State.APPROVED)
+                              .order_by("-pinned", "created_at", "pk"))
+    return render(request, "panel/chats/lead.html", {"chat": chat, "open_questions": open_questions})
+
+
+@login_required
+@require_GET
+def chat_transcript(request, pk: int):
+    chat = _chat(pk)
+    require(permissions.may_view_chat(request.user, chat))
+    require(chat.transcript_published_at is not None or permissions.may_moderate_chat(request.user, chat))
+    return render(request, "panel/chats/transcript.html",
+                  {"chat": chat, "questions": paginate(request, services.transcript(chat))})

@@ -1,0 +1,114 @@
+"""The chat pages: who may watch, moderate and answer; the feed's ETag and 304; constant queries
+whatever the number of questions."""
+
+from datetime import timedelta
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from inspira.panel.models import ChatQuestion, ChatSupport
+from tests.factories import UserFactory
+from tests.panel.factories import ChatFactory, ChatQuestionFactory, MemberFactory, chat_event, coordinator
+
+pytestmark = pytest.mark.django_db
+State = ChatQuestion.State
+
+
+def _questions(chat, n, supporters):
+    for _ in range(n):
+        question = ChatQuestionFactory(chat=chat, state=State.APPROVED)
+        for user in supporters:
+            ChatSupport.objects.create(question=question, user=user)
+
+
+def test_non_member_cannot_watch_and_member_can(client):
+    chat = ChatFactory()
+    client.force_login(UserFactory())
+    assert client.get(reverse("panel:chat", args=[chat.pk])).status_code == 403
+    assert client.get(reverse("panel:chat_feed", args=[chat.pk])).status_code == 403
+    client.force_login(MemberFactory().user)
+    assert client.get(reverse("panel:chat", args=[chat.pk])).status_code == 200
+
+
+def test_only_coordinators_moderate_and_only_leaders_answer(client):
+    chat = ChatFactory()
+    leader = UserFactory()
+    chat.leaders.add(leader)
+    question = ChatQuestionFactory(chat=chat)
+    client.force_login(MemberFactory().user)
+    assert client.post(reverse("panel:chat_moderate", args=[chat.pk]),
+                       {"question": question.pk, "action": "approve"}).status_code == 403
+    assert client.get(reverse("panel:chat_lead", args=[chat.pk])).status_code == 403
+    client.force_login(coordinator())
+    response = client.post(reverse("panel:chat_moderate", args=[chat.pk]),
+                           {"question": question.pk, "action": "approve"})
+    assert response.status_code == 302
+    question.refresh_from_db()
+    assert question.state == State.APPROVED
+    assert client.get(reverse("panel:chat_lead", args=[chat.pk])).status_code == 403
+    client.force_login(leader)
+    client.post(reverse("panel:chat_lead", args=[chat.pk]), {"question": question.pk, "answer": "Svaret"})
+    question.refresh_from_db()
+    assert question.state == State.ANSWERED and question.answer == "Svaret"
+
+
+def test_member_asks_and_supports_through_the_page(client):
+    chat = ChatFactory()
+    approved = ChatQuestionFactory(chat=chat, state=State.APPROVED)
+    asker = MemberFactory().user
+    client.force_login(asker)
+    url = reverse("panel:chat", args=[chat.pk])
+    assert client.post(url, {"action": "ask", "text": "Hur blir det med lönerna?"}).status_code == 302
+    assert ChatQuestion.objects.filter(chat=chat, author=asker, state=State.RECEIVED).exists()
+    client.post(url, {"action": "support", "question": approved.pk})
+    client.post(url, {"action": "support", "question": approved.pk})
+    assert ChatSupport.objects.filter(question=approved).count() == 1
+    assert "1 support" in client.get(url).content.decode()
+
+
+def test_feed_etag_and_304_until_something_changes(client):
+    chat = ChatFactory()
+    question = ChatQuestionFactory(chat=chat)
+    client.force_login(MemberFactory().user)
+    url = reverse("panel:chat_feed", args=[chat.pk])
+    first = client.get(url)
+    assert first.status_code == 200
+    etag = first["ETag"]
+    assert client.get(url, headers={"If-None-Match": etag}).status_code == 304
+    question.state = State.APPROVED
+    question.save()
+    changed = client.get(url, headers={"If-None-Match": etag})
+    assert changed.status_code == 200 and question.text in changed.content.decode()
+    assert client.get(url, headers={"If-None-Match": changed["ETag"]}).status_code == 304
+    ChatSupport.objects.create(question=question, user=UserFactory())
+    assert client.get(url, headers={"If-None-Match": changed["ETag"]}).status_code == 200
+
+
+def test_transcript_only_after_publishing(client):
+    ended = timezone.now() - timedelta(hours=2)
+    chat = ChatFactory(event=chat_event(starts_at=ended - timedelta(hours=1), ends_at=ended))
+    client.force_login(MemberFactory().user)
+    url = reverse("panel:chat_transcript", args=[chat.pk])
+    assert client.get(url).status_code == 403
+    chat.transcript_published_at = timezone.now()
+    chat.save()
+    assert client.get(url).status_code == 200
+
+
+@pytest.mark.parametrize("name", ["panel:chat", "panel:chat_feed"])
+def test_constant_queries_whatever_the_number_of_questions(client, django_assert_num_queries, name):
+    chat = ChatFactory()
+    supporters = [UserFactory() for _ in range(3)]
+    viewer = MemberFactory().user
+    client.force_login(viewer)
+    url = reverse(name, args=[chat.pk])
+    _questions(chat, 2, supporters)
+    client.get(url)
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+    with CaptureQueriesContext(connection) as few:
+        assert client.get(url).status_code == 200
+    _questions(chat, 15, supporters)
+    with django_assert_num_queries(len(few.captured_queries)):
+        assert client.get(url).status_code == 200
