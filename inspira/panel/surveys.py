@@ -4,6 +4,7 @@ sending to exactly those drawn (re-checked at send time) and reminders to those 
 The survey itself, its questions, answers and results are the survey engine's (``inspira.surveys``);
 this module only decides who is asked."""
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -69,7 +70,11 @@ def survey_send(*, survey: Survey, actor, now=None) -> int:
     # Re-checked now: whoever left or lapsed since the draw is not invited.
     still_in = active_members(now).filter(pk__in=draw.picks.values("member_id"))
     users = [m.user for m in Member.objects.filter(pk__in=still_in).select_related("user").order_by("pk")]
-    invited = engine.survey_invite(survey=survey, users=users, now=now, actor=actor)
+    note = ""
+    if len(users) < settings.INSPIRA_PANEL_SMALL_GROUP:
+        note = _("This survey is sent to a small group of %(n)s members, so your answer weighs more.") % {
+            "n": len(users)}
+    invited = engine.survey_invite(survey=survey, users=users, now=now, actor=actor, note=note)
     draw.sent_at = now
     draw.save(update_fields=["sent_at"])
     audit_record(actor=actor, action="panel.survey_send", obj=survey, summary=survey.title,

@@ -102,3 +102,44 @@ def test_reminders_go_only_to_those_who_have_not_answered():
     assert survey_remind(survey=survey, actor=actor, now=timezone.now() + timedelta(days=1)) == 1
     reminded = Invitation.objects.filter(survey=survey, reminded_at__isnull=False).values_list("user_id", flat=True)
     assert list(reminded) == [waits.user_id]
+
+
+def _invitation_bodies(survey):
+    from inspira.core.models import OutboxItem
+
+    keys = [f"survey-invitation:{pk}" for pk in survey.invitations.values_list("pk", flat=True)]
+    return [str(item.payload) for item in OutboxItem.objects.filter(key__in=keys)]
+
+
+def test_small_group_note_in_invitation(settings):
+    settings.INSPIRA_PANEL_SMALL_GROUP = 3
+    actor = coordinator()
+    MemberFactory(), MemberFactory()
+    survey = _survey(actor)
+    survey_draw(survey=survey, actor=actor)
+    survey_send(survey=survey, actor=actor)
+    bodies = _invitation_bodies(survey)
+    assert len(bodies) == 2
+    assert all("small group of 2" in body or "liten grupp" in body for body in bodies)
+
+
+def test_no_small_group_note_for_a_large_group(settings):
+    settings.INSPIRA_PANEL_SMALL_GROUP = 2
+    actor = coordinator()
+    MemberFactory(), MemberFactory()
+    survey = _survey(actor)
+    survey_draw(survey=survey, actor=actor)
+    survey_send(survey=survey, actor=actor)
+    bodies = _invitation_bodies(survey)
+    assert len(bodies) == 2
+    assert not any("small group" in body or "liten grupp" in body for body in bodies)
+
+
+def test_engine_invitation_carries_a_note():
+    from inspira.surveys.services import survey_invite
+    from tests.factories import SurveyFactory, UserFactory
+
+    survey = SurveyFactory()
+    survey_invite(survey=survey, users=[UserFactory()], note="En särskild rad.")
+    survey_invite(survey=SurveyFactory(), users=[UserFactory()])
+    assert "En särskild rad." in _invitation_bodies(survey)[0]
