@@ -67,6 +67,9 @@ ACTION_LABELS = {
     "survey.remind": _("Reminded people about a survey"),
     "survey.free_text_approved": _("Approved a free-text survey answer"),
     "survey.free_text_rejected": _("Rejected a free-text survey answer"),
+    # panel surveys (part: surveys)
+    "panel.survey_draw": _("Drew who is asked in a panel survey"),
+    "panel.survey_send": _("Sent a panel survey to those drawn"),
     # events
     "event.created": _("Created an event"),
     "event.updated": _("Changed an event"),

@@ -223,7 +223,7 @@ def survey_close(*, survey: Survey, actor, now=None) -> Survey:
     return survey
 
 
-def _email_invitation(invitation: Invitation, *, template: str, key: str) -> None:
+def _email_invitation(invitation: Invitation, *, template: str, key: str, note: str = "") -> None:
     survey, user = invitation.survey, invitation.user
     email_enqueue(key=key, to=[user.email], template=template, context={
         "name": user.name or user.email,
@@ -231,13 +231,15 @@ def _email_invitation(invitation: Invitation, *, template: str, key: str) -> Non
         "last_day": survey.last_day,
         "answer_url": absolute_url("surveys:answer", token=invitation_token(invitation)),
         "min_group": settings.SURVEY_MIN_GROUP,
+        "note": note,
     })
 
 
 @transaction.atomic
-def survey_invite(*, survey: Survey, users: Iterable, now=None, actor=None) -> list[Invitation]:
+def survey_invite(*, survey: Survey, users: Iterable, now=None, actor=None, note: str = "") -> list[Invitation]:
     """Invite each person once; someone already invited is left alone (no second email). ``actor``:
-    the person who sent the invitations (an audit row with their number, never the names)."""
+    the person who sent the invitations (an audit row with their number, never the names). ``note``:
+    a paragraph of the caller's added to every invitation email (already translated)."""
     now = now or timezone.now()
     survey = Survey.objects.select_for_update().get(pk=survey.pk)
     if survey.state(now) == Survey.State.CLOSED:
@@ -251,7 +253,8 @@ def survey_invite(*, survey: Survey, users: Iterable, now=None, actor=None) -> l
         invitation = Invitation.objects.create(survey=survey, user=user, token_hash="", invited_at=now)
         invitation.token_hash = _hash(invitation_token(invitation))
         invitation.save(update_fields=["token_hash"])
-        _email_invitation(invitation, template="survey_invitation", key=f"survey-invitation:{invitation.pk}")
+        _email_invitation(invitation, template="survey_invitation", key=f"survey-invitation:{invitation.pk}",
+                          note=note)
         created.append(invitation)
     if actor is not None and created:
         audit_record(actor=actor, action="survey.invite", obj=survey, summary=survey.title,
