@@ -188,7 +188,7 @@ def stratum_labels(keys) -> dict[str, str]:
     from inspira.schools.models import District, SchoolForm
 
     pairs = [tuple(int(part) for part in key.split(":")) for key in keys]
-    forms = dict(SchoolForm.objects.filter(pk__in={p[0] for p in pairs}).values_list("pk", "name"))
+    forms = {sf.pk: str(sf) for sf in SchoolForm.objects.filter(pk__in={p[0] for p in pairs})}
     districts = dict(District.objects.filter(pk__in={p[1] for p in pairs}).values_list("pk", "name"))
     return {key: f"{forms.get(sf, '?')}, {districts.get(d, '?')}" for key, (sf, d) in zip(keys, pairs, strict=True)}
 

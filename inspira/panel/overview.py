@@ -61,9 +61,18 @@ def _as_date(value) -> date:
     return value.date() if hasattr(value, "date") else value
 
 
-def current_by(field: str, *, now=None) -> list[tuple[str, int]]:
-    """The current members counted by ``school_form`` or ``district``: [(name, count)], by name. One query."""
-    return list(active_members(now).values_list(f"{field}__name").annotate(n=Count("pk")).order_by(f"{field}__name"))
+def current_by_school_form(*, now=None) -> list[tuple[str, int]]:
+    """The current members counted by school form: [(school form, count)], in the school forms' order.
+    Two queries."""
+    from inspira.schools.models import SchoolForm
+
+    counts = dict(active_members(now).values_list("school_form").annotate(n=Count("pk")).order_by())
+    return [(str(sf), counts[sf.pk]) for sf in SchoolForm.objects.filter(pk__in=counts)]
+
+
+def current_by_district(*, now=None) -> list[tuple[str, int]]:
+    """The current members counted by district: [(district, count)], by name. One query."""
+    return list(active_members(now).values_list("district__name").annotate(n=Count("pk")).order_by("district__name"))
 
 
 @dataclass
@@ -137,8 +146,8 @@ def overview(*, now=None) -> dict:
     count, latest = taken_up()
     return {
         "months": membership_by_month(now=now),
-        "by_school_form": current_by("school_form", now=now),
-        "by_district": current_by("district", now=now),
+        "by_school_form": current_by_school_form(now=now),
+        "by_district": current_by_district(now=now),
         "ages": open_questions_by_age(now=now),
         "taken_up_count": count,
         "taken_up_latest": latest,
