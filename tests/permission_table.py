@@ -1034,6 +1034,7 @@ TABLE.update({
     "panel:focus_group_invite": Row(GET=not_allowed(LOGGED_IN), POST=ADMIN_ONLY,
                                     kwargs=lambda w: {"pk": fx.focus_draw(w).pk},
                                     note="Invites those not invited yet (rolled back after each role)."),
-    "panel:focus_answer": Row(GET=only(STAFF), POST=only(STAFF), kwargs=lambda w: {"pk": fx.focus_invite_of_staff(w).pk},
+    "panel:focus_answer": Row(GET=only(STAFF), POST=only(STAFF),
+                              kwargs=lambda w: {"pk": fx.focus_invite_of_staff(w).pk},
                               note="The invited member only; an empty POST asks to choose and redirects."),
 })
