@@ -106,7 +106,8 @@ def replacement_for(invite: FocusInvite, now=None) -> FocusInvite | None:
     """Invite the next stored candidate of the invite's stratum, in the draw's order, who is still active,
     said yes to focus groups and was not invited to this draw yet; None when the stratum has nobody left."""
     now = now or timezone.now()
-    draw = invite.draw
+    # Locked: two declines in one stratum at once must not pick the same next candidate.
+    draw = Draw.objects.select_for_update().get(pk=invite.draw_id)
     invited = set(FocusInvite.objects.filter(draw=draw).values_list("member_id", flat=True))
     ids = [c.member_id for c in stored_candidates(draw) if c.stratum == invite.stratum and c.member_id not in invited]
     if not ids:
