@@ -70,6 +70,21 @@ def _efforts_coordinator(user) -> bool:
                                     and user.pk in _coordinators().get(Key.TAILOR_MADE, ()))
 
 
+def _panel_coordinator(user) -> bool:
+    """Administrators and the teacher panel's coordinators (panel.permissions.may_coordinate), from the
+    cached map of coordinators: the menu asks on every page."""
+    from inspira.events.permissions import _coordinators
+    from inspira.programmes.catalog import Key
+
+    return _administrator(user) or (user.is_authenticated and user.is_active
+                                    and user.pk in _coordinators().get(Key.TEACHER_PANEL, ()))
+
+
+# The teacher panel's pages that are the members' (or anyone's), not the coordinators'.
+PANEL_MEMBER_PAGES = ("index", "join", "membership", "renew", "leave", "my_surveys", "survey_results", "chats",
+                      "chat", "chat_feed", "submissions", "submission_new", "submission", "examples", "focus_answer")
+
+
 # The pages of tailor-made development that are the principal's own.
 EFFORTS_PRINCIPAL_PAGES = ("mine", "request")
 
@@ -145,6 +160,10 @@ ENTRIES = (
     # The cooperation programmes (seed 004) for those who set them up (gone while the programme is off).
     ("cooperation:programme_list", _("Cooperation programmes"), _cooperation_manager,
      lambda match: match.app_name == "cooperation" and match.url_name != "index"),
+    # The teacher panel's overview for its coordinators, from which they reach its coordination pages
+    # (gone while the panel is off).
+    ("panel:overview", _("Teacher panel (coordination)"), _panel_coordinator,
+     lambda match: match.app_name == "panel" and match.url_name not in PANEL_MEMBER_PAGES),
 )
 
 # The administration's registers, in one dropdown after the entries above.

@@ -655,3 +655,38 @@ def panel_chats_on(world: World) -> dict:
 def panel_chat_question_data(world: World) -> dict:
     panel_chat(world)
     return {"question": world.made["panel_chat_question"].pk, "action": "approve"}
+
+
+# --- Teacher panel: focus groups and overview (part focus) ---
+
+def panel_on(world: World) -> dict:
+    """Switch the teacher panel on; no URL kwargs."""
+    from tests.panel.factories import panel_on as switch_on
+
+    world.once("panel_on", switch_on)
+    return {}
+
+
+def focus_draw(world: World):
+    """A focus group drawn for an event of the panel, the staff member of ``world.school`` (a member who said
+    yes to focus groups) invited to it."""
+    from inspira.panel.focus import focus_draw as draw_it
+    from inspira.panel.focus import focus_invite
+    from inspira.panel.models import stratum_key
+    from tests.panel.factories import MemberFactory, focus_event
+
+    panel_on(world)
+
+    def make():
+        member = MemberFactory(user=world.users[STAFF])
+        actor = world.users[ADMINISTRATOR]
+        draw = draw_it(event=focus_event(), sizes={stratum_key(member.school_form_id, member.district_id): 1},
+                       actor=actor)
+        focus_invite(draw=draw, actor=actor)
+        return draw
+
+    return world.once("focus_draw", make)
+
+
+def focus_invite_of_staff(world: World):
+    return focus_draw(world).focus_invites.get()

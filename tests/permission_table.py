@@ -1037,3 +1037,21 @@ TABLE.update({
     "panel:chat_transcript": Row(GET=ADMIN_ONLY, POST=not_allowed(LOGGED_IN), kwargs=fx.panel_chat_kwargs,
                                  note="Moderators before publishing; members after."),
 })
+
+# The teacher panel's focus groups and overview (part focus: inspira/panel/views_focus.py, views_overview.py).
+TABLE.update({
+    "panel:overview": Row(GET=ADMIN_ONLY, POST=not_allowed(LOGGED_IN), kwargs=fx.panel_on,
+                          note="The panel's coordinators (tests/panel/test_focus_overview.py) and administrators."),
+    "panel:focus_groups": Row(GET=ADMIN_ONLY, POST=not_allowed(LOGGED_IN), kwargs=fx.panel_on,
+                              note="The panel's coordinators and administrators."),
+    "panel:focus_new": Row(GET=ADMIN_ONLY, POST=ADMIN_ONLY, kwargs=fx.panel_on,
+                           note="An empty POST re-shows the form."),
+    "panel:focus_group": Row(GET=ADMIN_ONLY, POST=not_allowed(LOGGED_IN),
+                             kwargs=lambda w: {"pk": fx.focus_draw(w).pk}),
+    "panel:focus_group_invite": Row(GET=not_allowed(LOGGED_IN), POST=ADMIN_ONLY,
+                                    kwargs=lambda w: {"pk": fx.focus_draw(w).pk},
+                                    note="Invites those not invited yet (rolled back after each role)."),
+    "panel:focus_answer": Row(GET=only(STAFF), POST=only(STAFF),
+                              kwargs=lambda w: {"pk": fx.focus_invite_of_staff(w).pk},
+                              note="The invited member only; an empty POST asks to choose and redirects."),
+})

@@ -180,6 +180,9 @@ ACTION_LABELS = {
     "cooperation.effort_updated": _("Changed an effort of a cooperation programme"),
     "cooperation.effort_ended": _("Ended an effort of a cooperation programme"),
     "cooperation.seminar_created": _("Planned a cooperation programme's closing seminar"),
+    # teacher panel: focus groups (issue 16, part focus)
+    "panel.focus_draw": _("Drew a focus group of the teacher panel"),
+    "panel.focus_invite": _("Invited a focus group of the teacher panel"),
 }
 
 

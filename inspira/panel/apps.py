@@ -10,3 +10,8 @@ class PanelConfig(AppConfig):
     name = "inspira.panel"
     label = "panel"
     verbose_name = _("Teacher panel")
+
+    def ready(self):
+        from inspira.panel.focus import register_focus_group
+
+        register_focus_group()  # who may register for a focus group's event (events.eligibility)

@@ -3,7 +3,7 @@
 from django.db import transaction
 from django.utils import timezone
 
-from inspira.panel.models import FocusInvite, Member
+from inspira.panel.models import Member
 from inspira.programmes.catalog import Key
 from inspira.programmes.models import Programme
 from inspira.surveys.services import invitations_withdraw
@@ -18,6 +18,8 @@ def pending_invitations_cancel(*, member: Member, now=None) -> dict[str, int]:
     if member.user_id is not None:
         surveys = invitations_withdraw(user=member.user, programme=Programme.objects.get(key=Key.TEACHER_PANEL),
                                        now=now)
-    focus = FocusInvite.objects.filter(member=member, state=FocusInvite.State.INVITED).update(
-        state=FocusInvite.State.CANCELLED, answered_at=now)
+    from inspira.panel.focus import cancel_and_replace  # focus sits above this module
+
+    # Each cancelled focus invitation is replaced at once from its stratum.
+    focus = cancel_and_replace(member=member, now=now)
     return {"surveys": surveys, "focus_groups": focus}

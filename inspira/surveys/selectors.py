@@ -214,11 +214,11 @@ def survey_invitation_counts(survey: Survey) -> dict[str, int]:
 
 
 def invitation_counts(surveys) -> dict[int, dict[str, int]]:
-    """``survey_invitation_counts`` for many surveys in one query: {survey id: {invited, answered}};
+    """``survey_invitation_counts`` for many surveys (or their ids) in one query: {survey id: {invited, answered}};
     a survey nobody was invited to gets zeros."""
     from inspira.surveys.models import Invitation
 
-    ids = [s.pk for s in surveys]
+    ids = [getattr(s, "pk", s) for s in surveys]
     counts = {pk: {"invited": 0, "answered": 0} for pk in ids}
     rows = (Invitation.objects.filter(survey_id__in=ids).values("survey_id")
             .annotate(invited=Count("pk"), answered=Count("pk", filter=Q(answered=True))).order_by())

@@ -656,6 +656,24 @@ def _closed_day_remove(w: World) -> Scenario:
                     expect=("effort.closed_day_removed",))
 
 
+# The teacher panel's focus groups (part focus).
+def _panel_focus_draw(w: World) -> Scenario:
+    from inspira.panel.forms_focus import FocusDrawForm
+    from inspira.panel.models import stratum_key
+
+    draw = fx.focus_draw(w)
+    member = draw.focus_invites.get().member
+    return Scenario(ADMINISTRATOR, reverse("panel:focus_new"),
+                    {"event": draw.event_id,
+                     FocusDrawForm.size_field(stratum_key(member.school_form_id, member.district_id)): "1"},
+                    expect=("panel.focus_draw",))
+
+
+def _panel_focus_invite(w: World) -> Scenario:
+    return Scenario(ADMINISTRATOR, reverse("panel:focus_group_invite", args=[fx.focus_draw(w).pk]),
+                    expect=("panel.focus_invite",))
+
+
 def _yearly_plan(w: World) -> Scenario:
     fx.efforts_on(w)
     year = timezone.localdate().year + 2
@@ -929,6 +947,10 @@ SCENARIOS.update({
     ("cooperation:effort_edit", "change an effort"): _coop_effort_edit,
     ("cooperation:effort_document", "document an effort"): _coop_effort_document,
     ("cooperation:effort_end", "end an effort"): _coop_effort_end,
+})
+SCENARIOS.update({  # the teacher panel's focus groups (part focus)
+    ("panel:focus_new", "draw a focus group"): _panel_focus_draw,
+    ("panel:focus_group_invite", "invite a focus group"): _panel_focus_invite,
 })
 
 # --- panel: chats ---------------------------------------------------------------------------------------------

@@ -636,6 +636,27 @@ CASES += [
 # None at present; the audit filter's dates at the ends of the calendar and join_school's unchecked school id
 # were found here and fixed (tests/core/test_audit.py, tests/accounts/test_members.py).
 GET_KNOWN_BUGS: dict[str, str] = {}
+# The teacher panel's focus groups (part focus).
+def _focus_new_kwargs(w) -> dict:
+    fx.focus_draw(w)  # a volunteer (the staff member) and an event of the panel
+    return {}
+
+
+def _focus_new_values(w) -> dict:
+    from inspira.panel.forms_focus import FocusDrawForm
+    from inspira.panel.models import stratum_key
+
+    member = fx.focus_draw(w).focus_invites.get().member
+    return {"event": [str(fx.focus_draw(w).event_id)],
+            FocusDrawForm.size_field(stratum_key(member.school_form_id, member.district_id)): ["1"]}
+
+
+CASES += [
+    Case("panel:focus_new", ADMINISTRATOR, kwargs=_focus_new_kwargs, values=_focus_new_values),
+    Case("panel:focus_answer", STAFF, note="Two buttons, accept or decline; anything else asks to choose."),
+]
+
+
 GET_CASES: list[Case] = [
     Case(name, role, method="get", baseline=RERENDER, max_examples=10, known_bug=GET_KNOWN_BUGS.get(name, ""))
     for name, role in [
@@ -669,6 +690,10 @@ GET_CASES += [
 # URLs that answer POST but whose POST is not fuzzed, and why.
 NOT_FUZZED = {
     "accounts:logout": "No form fields: it logs out whatever is sent, and the session is all it changes.",
+    # part focus of the teacher panel
+    "panel:focus_group_invite": "No form fields: the button invites the draw's picks not invited yet, shown "
+                                "only while there are some (tests/panel/test_focus_pages.py and the audit "
+                                "coverage post it).",
 }
 
 # --- panel: chats ---------------------------------------------------------------------------------------------

@@ -100,3 +100,14 @@ class SubmissionFactory(factory.django.DjangoModelFactory):
     title = factory.Sequence(lambda n: f"Fler lärare i fritidshemmet {n}")
     body = "Vi behöver fler behöriga lärare i fritidshemmet för att nå målen."
     due_on = factory.LazyFunction(lambda: timezone.localdate() + timedelta(days=21))
+
+
+# --- focus groups (part focus) ---------------------------------------------------------------------------------
+
+def focus_event(**fields):
+    """An event of the panel of kind focus group, open only to the members invited to it, in two weeks."""
+    from inspira.panel.focus import GROUP_KEY
+
+    return EventFactory(programme=panel_on(), kind="focus_group", title=fields.pop("title", "Fokusgrupp om läxor"),
+                        capacity=fields.pop("capacity", 30), is_public=False, eligibility="group",
+                        eligible_group=GROUP_KEY, **fields)
