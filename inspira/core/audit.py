@@ -168,6 +168,13 @@ ACTION_LABELS = {
     "cooperation.effort_updated": _("Changed an effort of a cooperation programme"),
     "cooperation.effort_ended": _("Ended an effort of a cooperation programme"),
     "cooperation.seminar_created": _("Planned a cooperation programme's closing seminar"),
+    # panel: submissions (raised questions and good examples)
+    "panel.submission_under_review": _("Took a raised question or example under review"),
+    "panel.submission_answered": _("Answered a raised question or example"),
+    "panel.submission_taken_up": _("Took up a raised question or example"),
+    "panel.submission_declined": _("Declined a raised question or example"),
+    "panel.submission_answers_published": _("Published answers to raised questions"),
+    "panel.example_published": _("Published a good example"),
 }
 
 
