@@ -626,3 +626,28 @@ def cooperation_programme(world: World):
 
 def cooperation_effort(world: World):
     return cooperation(world)["effort"]
+
+
+# --- panel: submissions (raised questions and good examples) -----------------------------------------
+
+def panel_staff_member(world: World) -> dict:
+    """Switch the teacher panel on and make STAFF a member of it; no URL kwargs (for the list pages)."""
+    def make():
+        from tests.panel.factories import MemberFactory, panel_on
+
+        panel_on()
+        return MemberFactory(user=world.users[STAFF])
+
+    world.once("panel_staff_member", make)
+    return {}
+
+
+def panel_submission(world: World) -> dict:
+    """An unpublished good example raised by STAFF (a member): its writer and the coordinators see it."""
+    def make():
+        from tests.panel.factories import SubmissionFactory
+
+        panel_staff_member(world)
+        return SubmissionFactory(author=world.users[STAFF], kind="example")
+
+    return {"pk": world.once("panel_submission", make).pk}
