@@ -673,12 +673,12 @@ def focus_draw(world: World):
     from inspira.panel.focus import focus_draw as draw_it
     from inspira.panel.focus import focus_invite
     from inspira.panel.models import stratum_key
-    from tests.panel.factories import MemberFactory, focus_event
+    from tests.panel.factories import focus_event
 
     panel_on(world)
 
     def make():
-        member = MemberFactory(user=world.users[STAFF])
+        member = panel_staff(world)
         actor = world.users[ADMINISTRATOR]
         draw = draw_it(event=focus_event(), sizes={stratum_key(member.school_form_id, member.district_id): 1},
                        actor=actor)
@@ -690,3 +690,33 @@ def focus_draw(world: World):
 
 def focus_invite_of_staff(world: World):
     return focus_draw(world).focus_invites.get()
+
+
+# --- panel: submissions (raised questions and good examples) -----------------------------------------
+
+def panel_staff(world: World):
+    """Switch the teacher panel on and make STAFF a member of it (who said yes to focus groups)."""
+    def make():
+        from tests.panel.factories import MemberFactory, panel_on
+
+        panel_on()
+        return MemberFactory(user=world.users[STAFF], focus_groups=True)
+
+    return world.once("panel_staff_member", make)
+
+
+def panel_staff_member(world: World) -> dict:
+    """``panel_staff``, with no URL kwargs (for the list pages)."""
+    panel_staff(world)
+    return {}
+
+
+def panel_submission(world: World) -> dict:
+    """An unpublished good example raised by STAFF (a member): its writer and the coordinators see it."""
+    def make():
+        from tests.panel.factories import SubmissionFactory
+
+        panel_staff_member(world)
+        return SubmissionFactory(author=world.users[STAFF], kind="example")
+
+    return {"pk": world.once("panel_submission", make).pk}

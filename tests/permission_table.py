@@ -1055,3 +1055,28 @@ TABLE.update({
                               kwargs=lambda w: {"pk": fx.focus_invite_of_staff(w).pk},
                               note="The invited member only; an empty POST asks to choose and redirects."),
 })
+
+# --- panel: submissions (raised questions and good examples; inspira/panel/views_submissions.py) ------
+_PANEL_MEMBER = only(STAFF)  # STAFF is the one panel member of the world (fx.panel_staff_member)
+_PANEL_COORDINATORS = ADMIN_ONLY  # administrators may coordinate the panel; its coordinators are tested in tests/panel
+_PANEL_SUBMISSION_VIEWERS = only(STAFF, ADMINISTRATOR)  # the writer and the coordinators
+TABLE.update({
+    "panel:submissions": Row(GET=_PANEL_MEMBER, POST=not_allowed(LOGGED_IN), kwargs=fx.panel_staff_member),
+    "panel:submission_new": Row(GET=_PANEL_MEMBER, POST=_PANEL_MEMBER, kwargs=fx.panel_staff_member,
+                                note="An empty POST re-shows the form."),
+    "panel:submission": Row(GET=_PANEL_SUBMISSION_VIEWERS, POST=not_allowed(LOGGED_IN),
+                            kwargs=fx.panel_submission,
+                            note="Unpublished: its writer and the coordinators; published: every member too."),
+    "panel:submission_support": Row(GET=not_allowed(LOGGED_IN), POST=_PANEL_MEMBER, kwargs=fx.panel_submission),
+    "panel:examples": Row(GET=PUBLIC, POST=NOBODY, kwargs=fx.panel_staff_member,
+                          note="The public page of the published good examples."),
+    "panel:submission_queue": Row(GET=_PANEL_COORDINATORS, POST=not_allowed(LOGGED_IN),
+                                  kwargs=fx.panel_staff_member),
+    "panel:submission_publish": Row(GET=not_allowed(LOGGED_IN), POST=_PANEL_COORDINATORS,
+                                    kwargs=fx.panel_staff_member, note="An empty POST is refused with a message."),
+    "panel:submission_handle": Row(GET=_PANEL_COORDINATORS, POST=_PANEL_COORDINATORS, kwargs=fx.panel_submission,
+                                   note="An empty POST re-shows the form."),
+    "panel:example_publish": Row(GET=not_allowed(LOGGED_IN), POST=_PANEL_COORDINATORS,
+                                 kwargs=fx.panel_submission),
+    "panel:channels": Row(GET=_PANEL_COORDINATORS, POST=not_allowed(LOGGED_IN), kwargs=fx.panel_staff_member),
+})

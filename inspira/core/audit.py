@@ -183,6 +183,13 @@ ACTION_LABELS = {
     # teacher panel: focus groups (issue 16, part focus)
     "panel.focus_draw": _("Drew a focus group of the teacher panel"),
     "panel.focus_invite": _("Invited a focus group of the teacher panel"),
+    # panel: submissions (raised questions and good examples)
+    "panel.submission_under_review": _("Took a raised question or example under review"),
+    "panel.submission_answered": _("Answered a raised question or example"),
+    "panel.submission_taken_up": _("Took up a raised question or example"),
+    "panel.submission_declined": _("Declined a raised question or example"),
+    "panel.submission_answers_published": _("Published answers to raised questions"),
+    "panel.example_published": _("Published a good example"),
 }
 
 

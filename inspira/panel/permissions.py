@@ -59,3 +59,19 @@ def may_moderate_chat(user, chat) -> bool:
 def may_view_chat(user, chat) -> bool:
     """Watch a chat: its members, its leaders and those who moderate it."""
     return is_member(user) or may_lead_chat(user, chat) or may_moderate_chat(user, chat)
+
+
+# --- submissions: raised questions and good examples ---------------------------------------------------
+
+def may_raise(user) -> bool:
+    """Raise a question or share a good example, and support others': the panel's members."""
+    return is_member(user)
+
+
+def may_view_submission(user, submission) -> bool:
+    """A submission's page: its writer, the coordinators, and members once it is published."""
+    if not _active(user):
+        return False
+    if may_coordinate(user) or submission.author_id == user.pk:
+        return True
+    return submission.published_at is not None and is_member(user)

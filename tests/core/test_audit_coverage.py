@@ -1037,3 +1037,32 @@ def test_the_lists_name_only_urls_that_exist():
     names, _unnamed = checked_patterns()
     gone = sorted(({name for name, _what in SCENARIOS} | set(NOT_HERE)) - set(names))
     assert not gone, f"No such URL any more: {gone}"
+
+
+# --- panel: submissions (raised questions and good examples) --------------------------------------------
+
+def _panel_handle(w: World) -> Scenario:
+    return Scenario(ADMINISTRATOR, reverse("panel:submission_handle", args=[fx.panel_submission(w)["pk"]]),
+                    {"state": "declined", "reason": "Utanför förvaltningens ansvar."},
+                    expect=("panel.submission_declined",))
+
+
+def _panel_publish(w: World) -> Scenario:
+    from inspira.panel.models import Submission
+
+    pk = fx.panel_submission(w)["pk"]
+    Submission.objects.filter(pk=pk).update(state="answered", answer="Svar")
+    return Scenario(ADMINISTRATOR, reverse("panel:submission_publish"), {"submission": [str(pk)]},
+                    expect=("panel.submission_answers_published",))
+
+
+def _panel_example_publish(w: World) -> Scenario:
+    return Scenario(ADMINISTRATOR, reverse("panel:example_publish", args=[fx.panel_submission(w)["pk"]]),
+                    expect=("panel.example_published",))
+
+
+SCENARIOS.update({
+    ("panel:submission_handle", "decline a raised question"): _panel_handle,
+    ("panel:submission_publish", "publish answers"): _panel_publish,
+    ("panel:example_publish", "publish a good example"): _panel_example_publish,
+})

@@ -689,6 +689,9 @@ GET_CASES += [
 
 # URLs that answer POST but whose POST is not fuzzed, and why.
 NOT_FUZZED = {
+    # panel: submissions
+    "panel:submission_support": "No form fields: the POST is the support itself, counted once per member "
+                                "(tests/panel/test_submissions_services.py).",
     "accounts:logout": "No form fields: it logs out whatever is sent, and the session is all it changes.",
     # part focus of the teacher panel
     "panel:focus_group_invite": "No form fields: the button invites the draw's picks not invited yet, shown "
@@ -708,3 +711,20 @@ NOT_FUZZED.update({
     "panel:chat": "The roles here are not panel members: the page shows them no form (members' asking and "
                   "supporting are tested in tests/panel/test_chats_views.py).",
 })
+
+
+# --- panel: submissions (raised questions and good examples) -------------------------------------------
+CASES += [
+    Case("panel:submission_new", STAFF, kwargs=fx.panel_staff_member,
+         values={"kind": "example", "title": "Lässtunder i alla ämnen", "body": "Alla klasser läser varje dag."}),
+    Case("panel:submission_handle", ADMINISTRATOR, kwargs=fx.panel_submission,
+         values={"state": "answered", "answer": "Vi tar med det i budgeten."}),
+    Case("panel:example_publish", ADMINISTRATOR, kwargs=fx.panel_submission, page="panel:submission"),
+    Case("panel:submission_publish", ADMINISTRATOR, kwargs=fx.panel_staff_member, page="panel:submission_queue",
+         page_kwargs=lambda w: fx.panel_submission(w) and {},
+         note="The queue holds the world's example, so the page shows its table and the publish form."),
+]
+GET_CASES += [
+    Case("panel:submission_queue", ADMINISTRATOR, method="get", kwargs=fx.panel_staff_member,
+         baseline=RERENDER, max_examples=10),
+]
