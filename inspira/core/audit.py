@@ -168,6 +168,8 @@ ACTION_LABELS = {
     "cooperation.effort_updated": _("Changed an effort of a cooperation programme"),
     "cooperation.effort_ended": _("Ended an effort of a cooperation programme"),
     "cooperation.seminar_created": _("Planned a cooperation programme's closing seminar"),
+    # panel: members
+    "panel.consent_text_published": _("Published a new version of the teacher panel's consent text"),
 }
 
 
