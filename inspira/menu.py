@@ -97,6 +97,16 @@ def _app(name: str) -> Callable:
     return lambda match: match.app_name == name
 
 
+# panel: members
+def _panel_person(user) -> bool:
+    """Teachers (panel.permissions.is_teacher) and the panel's members. The schools come from the user's
+    cached roles (the efforts entry asks them too), so the menu adds at most one query: the membership."""
+    from inspira.accounts.permissions import school_roles
+    from inspira.panel.permissions import current_member
+
+    return bool(school_roles(user)) or current_member(user) is not None
+
+
 def _url_name(name: str) -> Callable:
     return lambda match: match.url_name == name
 
@@ -145,6 +155,8 @@ ENTRIES = (
     # The cooperation programmes (seed 004) for those who set them up (gone while the programme is off).
     ("cooperation:programme_list", _("Cooperation programmes"), _cooperation_manager,
      lambda match: match.app_name == "cooperation" and match.url_name != "index"),
+    # panel: members. The teacher panel's page, for teachers and members (gone while the panel is off).
+    ("panel:index", _("Teacher panel"), _panel_person, _app("panel")),
 )
 
 # The administration's registers, in one dropdown after the entries above.

@@ -626,3 +626,17 @@ def cooperation_programme(world: World):
 
 def cooperation_effort(world: World):
     return cooperation(world)["effort"]
+
+
+# --- panel: members ---------------------------------------------------------------------------------------------
+def panel_members(world: World) -> dict:
+    """Switch the teacher panel on and make the school's staff member a member of it (the other teachers are
+    not); no URL kwargs."""
+    def make():
+        from tests.panel.factories import MemberFactory, panel_on
+
+        panel_on()
+        return MemberFactory(user=world.users[STAFF])
+
+    world.once("panel_member", make)
+    return {}
