@@ -112,6 +112,16 @@ def _app(name: str) -> Callable:
     return lambda match: match.app_name == name
 
 
+# panel: members
+def _panel_person(user) -> bool:
+    """Teachers (panel.permissions.is_teacher) and the panel's members. The schools come from the user's
+    cached roles (the efforts entry asks them too), so the menu adds at most one query: the membership."""
+    from inspira.accounts.permissions import school_roles
+    from inspira.panel.permissions import current_member
+
+    return bool(school_roles(user)) or current_member(user) is not None
+
+
 def _url_name(name: str) -> Callable:
     return lambda match: match.url_name == name
 
@@ -164,6 +174,9 @@ ENTRIES = (
     # (gone while the panel is off).
     ("panel:overview", _("Teacher panel (coordination)"), _panel_coordinator,
      lambda match: match.app_name == "panel" and match.url_name not in PANEL_MEMBER_PAGES),
+    # panel: members. The teacher panel's page, for teachers and members (gone while the panel is off).
+    ("panel:index", _("Teacher panel"), _panel_person,
+     lambda match: match.app_name == "panel" and match.url_name in PANEL_MEMBER_PAGES),
 )
 
 # The administration's registers, in one dropdown after the entries above.

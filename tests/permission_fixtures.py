@@ -720,3 +720,9 @@ def panel_submission(world: World) -> dict:
         return SubmissionFactory(author=world.users[STAFF], kind="example")
 
     return {"pk": world.once("panel_submission", make).pk}
+
+
+def panel_members(world: World) -> dict:
+    """Switch the teacher panel on and make the school's staff member a member of it (the other teachers are
+    not); no URL kwargs."""
+    return panel_staff_member(world)

@@ -1080,3 +1080,25 @@ TABLE.update({
                                  kwargs=fx.panel_submission),
     "panel:channels": Row(GET=_PANEL_COORDINATORS, POST=not_allowed(LOGGED_IN), kwargs=fx.panel_staff_member),
 })
+
+# --- panel: members (the teacher panel's page, membership with consent; inspira/panel/views_members.py) ---
+# STAFF is a member of the panel (fx.panel_members); the other confirmed teachers may join; coordinators of
+# the panel (no role here, tests/panel/test_members_views.py) have what administrators have.
+_PANEL_MEMBER = only(STAFF)
+_PANEL_JOINERS = only(OTHER_STAFF, SITE_CONTACT, PRINCIPAL, OTHER_PRINCIPAL)
+TABLE.update({
+    "panel:index": Row(GET=PUBLIC, POST=NOBODY, kwargs=fx.panel_members,
+                       note="The panel's page: public while the panel is on."),
+    "panel:join": Row(GET=_PANEL_JOINERS, POST=_PANEL_JOINERS, kwargs=fx.panel_members,
+                      note="Teachers who are not members yet; an empty POST re-shows the form."),
+    "panel:membership": Row(GET=_PANEL_MEMBER, POST=_PANEL_MEMBER, kwargs=fx.panel_members,
+                            note="The member's own settings; an empty POST re-shows the form."),
+    "panel:renew": Row(GET=_PANEL_MEMBER, POST=_PANEL_MEMBER, kwargs=fx.panel_members,
+                       note="An empty POST re-shows the form (the consent box is required)."),
+    "panel:leave": Row(GET=_PANEL_MEMBER, POST=_PANEL_MEMBER, kwargs=fx.panel_members,
+                       note="An empty POST re-shows the confirmation (its box is required)."),
+    "panel:consent_texts": Row(GET=ADMIN_ONLY, POST=not_allowed(LOGGED_IN), kwargs=fx.panel_members,
+                               note="Counts only, never names."),
+    "panel:consent_text_new": Row(GET=ADMIN_ONLY, POST=ADMIN_ONLY, kwargs=fx.panel_members,
+                                  note="An empty POST re-shows the form."),
+})

@@ -190,6 +190,8 @@ ACTION_LABELS = {
     "panel.submission_declined": _("Declined a raised question or example"),
     "panel.submission_answers_published": _("Published answers to raised questions"),
     "panel.example_published": _("Published a good example"),
+    # panel: members
+    "panel.consent_text_published": _("Published a new version of the teacher panel's consent text"),
 }
 
 

@@ -20,7 +20,8 @@ from inspira.programmes.permissions import programme_is_active
 
 # The page each programme presents itself on (the inspiration sites' links are on the home page itself).
 PROGRAMME_PAGES = {Key.BENCHMARKING: "benchmarking:index", Key.TAILOR_MADE: "efforts:index",
-                   Key.COOPERATION: "cooperation:index"}
+                   Key.COOPERATION: "cooperation:index",
+                   Key.TEACHER_PANEL: "panel:index"}
 
 
 @require_GET
