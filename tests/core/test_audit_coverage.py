@@ -965,6 +965,20 @@ SCENARIOS.update({
     ("panel:chat_moderate", "approve a chat question"): _panel_chat_approve,
 })
 
+
+# --- panel: members -------------------------------------------------------------------------------------------
+
+def _panel_consent_text_publish(w: World) -> Scenario:
+    fx.panel_on(w)
+    return Scenario(ADMINISTRATOR, reverse("panel:consent_text_new"),
+                    {"body": "Jag vill vara med i Lärarpanelen, version två."},
+                    expect=("panel.consent_text_published",))
+
+
+SCENARIOS.update({
+    ("panel:consent_text_new", "publish a new consent text"): _panel_consent_text_publish,
+})
+
 # Pages a central role may POST to that have no scenario here, and why.
 NOT_HERE = {
     "events:attendance_mark": "A tick at the door (came, did not come, undo): dozens per event, undone and "

@@ -64,7 +64,7 @@ def test_member_asks_and_supports_through_the_page(client):
     client.post(url, {"action": "support", "question": approved.pk})
     client.post(url, {"action": "support", "question": approved.pk})
     assert ChatSupport.objects.filter(question=approved).count() == 1
-    assert "1 support" in client.get(url).content.decode()
+    assert "1 stöder" in client.get(url).content.decode()
 
 
 def test_feed_etag_and_304_until_something_changes(client):

@@ -20,8 +20,8 @@ def test_joining_without_the_consent_box_is_refused_next_to_the_field(client):
         "consent_text": consent_text().pk, "school_form": school_form().pk, "frequency_days": 30,
         "focus_groups": "False"})
     assert response.status_code == 200
-    # The message sits at the consent field (its Swedish comes with the merged translations).
-    assert response.context["form"].errors["consent"] == ["Tick the box to agree to the consent text."]
+    # The message sits at the consent field, in Swedish.
+    assert response.context["form"].errors["consent"] == ["Kryssa i rutan för att godkänna samtyckestexten."]
     assert not Member.objects.exists()
 
 
