@@ -48,11 +48,20 @@ def volunteers(now=None):
 
 
 @transaction.atomic
+def is_restricted(event) -> bool:
+    """Only the members invited to a focus group may register for the event (the events app's group)."""
+    return event.eligibility == "group" and event.eligible_group == GROUP_KEY
+
+
 def focus_draw(*, event, sizes: dict[str, int], actor, seed: int | None = None, now=None) -> Draw:
     """Draw a focus group for ``event`` (an event of the panel): ``sizes`` members per stratum."""
     now = now or timezone.now()
     if event.programme.key != Key.TEACHER_PANEL:
         raise DrawError(_("Choose an event of the teacher panel."), field="event")
+    if not is_restricted(event):
+        # Open registration would let anyone into a group drawn to be representative.
+        raise DrawError(_("Choose an event that only the members invited to a focus group may register for."),
+                        field="event")
     draw = draw_make(purpose=Draw.Purpose.FOCUS_GROUP, members=volunteers(now), actor=actor, sizes=sizes,
                      event=event, seed=seed, now=now)
     audit_record(actor=actor, action="panel.focus_draw", obj=draw, summary=str(event),
@@ -120,7 +129,8 @@ def replacement_for(invite: FocusInvite, now=None) -> FocusInvite | None:
 
 
 def _lock(invite: FocusInvite) -> FocusInvite:
-    return FocusInvite.objects.select_for_update().select_related("draw__event", "member__user").get(pk=invite.pk)
+    return (FocusInvite.objects.select_for_update(of=("self",)).select_related("draw__event", "member__user")
+            .get(pk=invite.pk))
 
 
 def may_answer(*, invite: FocusInvite, user) -> bool:
@@ -164,7 +174,7 @@ def focus_decline(*, invite: FocusInvite, actor, now=None) -> FocusInvite | None
 
 def cancel_and_replace(*, member: Member, now) -> int:
     """Cancel the member's pending focus invitations and replace each from its stratum. Returns how many."""
-    invites = list(FocusInvite.objects.select_for_update().select_related("draw")
+    invites = list(FocusInvite.objects.select_for_update(of=("self",)).select_related("draw")
                    .filter(member=member, state=FocusInvite.State.INVITED))
     for invite in invites:
         invite.state = FocusInvite.State.CANCELLED
@@ -199,7 +209,8 @@ def focus_events(now=None):
     from inspira.events.models import Event
 
     now = now or timezone.now()
-    return (Event.objects.filter(programme__key=Key.TEACHER_PANEL, starts_at__gt=now, cancelled_at__isnull=True)
+    return (Event.objects.filter(programme__key=Key.TEACHER_PANEL, starts_at__gt=now, cancelled_at__isnull=True,
+                                 eligibility="group", eligible_group=GROUP_KEY)
             .order_by("starts_at", "pk"))
 
 

@@ -122,7 +122,7 @@ def renewal_reminders_send(now=None) -> list[int]:
                                 consent_until__gt=now, consent_until__lte=window, user__isnull=False)
     for pk in due.values_list("pk", flat=True):
         with transaction.atomic():
-            member = Member.objects.select_for_update().select_related("user").get(pk=pk)
+            member = Member.objects.select_for_update(of=("self",)).select_related("user").get(pk=pk)
             if member.renewal_reminded_at is not None or member.ended_at is not None:
                 continue
             email_enqueue(

@@ -3,8 +3,10 @@ moderator's queue, the leaders' answers and the transcript."""
 
 import hashlib
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.db.models import Count, Max, Q
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -119,7 +121,12 @@ def chat_moderate(request, pk: int):
             if action == "approve":
                 services.question_approve(question=question, actor=request.user)
             elif action == "decline":
-                services.question_decline(question=question, actor=request.user, reason=request.POST.get("reason", ""))
+                # A form field's cleaning refuses what the database cannot store (NUL characters).
+                try:
+                    reason = forms.CharField(required=False).clean(request.POST.get("reason", ""))
+                except ValidationError as error:
+                    raise services.ChatError(error.messages[0]) from error
+                services.question_decline(question=question, actor=request.user, reason=reason)
             elif action == "merge":
                 into = _question(chat, request.POST.get("into"))
                 services.question_merge(question=question, into=into, actor=request.user)

@@ -728,3 +728,23 @@ GET_CASES += [
     Case("panel:submission_queue", ADMINISTRATOR, method="get", kwargs=fx.panel_staff_member,
          baseline=RERENDER, max_examples=10),
 ]
+
+
+# --- panel: members (membership with consent) -------------------------------------------------------------
+
+def _panel_settings(w: World) -> dict:
+    from inspira.schools.models import SchoolForm
+
+    return {"school_form": str(SchoolForm.objects.order_by("pk").first().pk), "district": str(w.school.district_id),
+            "frequency_days": "30", "focus_groups": "True"}
+
+
+CASES += [
+    Case("panel:join", OTHER_STAFF, kwargs=fx.panel_members, page="panel:join",
+         values=lambda w: {**_panel_settings(w), "consent": "on"}),
+    Case("panel:membership", STAFF, kwargs=fx.panel_members, values=_panel_settings),
+    Case("panel:renew", STAFF, kwargs=fx.panel_members, values={"consent": "on"}),
+    Case("panel:leave", STAFF, kwargs=fx.panel_members, values={"confirm": "on"}),
+    Case("panel:consent_text_new", ADMINISTRATOR, kwargs=fx.panel_members,
+         values={"body": "Jag vill vara med i Lärarpanelen (version två)."}),
+]

@@ -79,6 +79,19 @@ def test_a_focus_group_is_for_an_event_of_the_panel(strata):
                          actor=coordinator())
 
 
+def test_a_focus_group_is_for_an_event_only_the_invited_may_register_for(strata):
+    members(strata["a"], 2)
+    open_event = focus_event(title="Fokusgrupp, öppen för alla")
+    open_event.eligibility, open_event.eligible_group = "anyone", ""
+    open_event.save(update_fields=["eligibility", "eligible_group"])
+    with pytest.raises(DrawError) as refused:
+        focus.focus_draw(event=open_event, sizes={strata["a"][2]: 1}, actor=coordinator())
+    assert refused.value.field == "event"
+    # The draw form offers only the events restricted to the invited members.
+    restricted = focus_event()
+    assert list(focus.focus_events()) == [restricted]
+
+
 def _drawn(strata, size=1, extra=3):
     everyone = members(strata["a"], size + extra)
     draw = focus.focus_draw(event=focus_event(), sizes={strata["a"][2]: size}, actor=coordinator())
