@@ -455,3 +455,38 @@ def test_the_centres_overview_shows_the_demo_late_effort_first(demo, client):
     first = response.context["rows"][0]
     assert first["is_late"]
     assert response.context["late_count"] == 1 and response.context["warned_count"] == 1
+
+
+# --- The teacher panel (inspira.panel.demo) ----------------------------------------------------------------
+
+def test_the_panel_has_members_and_one_who_left(demo):
+    from inspira.panel import demo as panel_demo
+    from inspira.panel.models import Member
+
+    assert Member.objects.filter(ended_at__isnull=True).count() == len(panel_demo.JOINED) - 1
+    assert Member.objects.filter(ending=Member.Ending.LEFT).count() == 1
+
+
+def test_the_panels_closed_survey_shows_figures_to_a_member_asked(demo):
+    from inspira.panel import demo as panel_demo
+    from inspira.surveys.models import Survey
+    from inspira.surveys.selectors import min_group, survey_results
+
+    survey = Survey.objects.get(title=panel_demo.SURVEY_TITLE)
+    assert survey.state() == Survey.State.CLOSED
+    results = survey_results(survey=survey)
+    assert results.total >= min_group() and not results.suppressed
+    assert survey.invitations.filter(answered=True).count() == len(panel_demo.ANSWERS)
+
+
+def test_the_past_chat_has_its_transcript_and_open_questions_with_owners(demo):
+    from inspira.panel import chats
+    from inspira.panel import demo as panel_demo
+    from inspira.panel.models import Chat
+
+    chat = Chat.objects.get(event__title=panel_demo.CHAT_TITLE)
+    assert chat.event.ends_at < timezone.now() and chat.transcript_published_at is not None
+    assert len(list(chats.transcript(chat))) >= 2
+    open_questions = list(chats.open_questions(chat))
+    assert len(open_questions) == 2
+    assert all(q.owner_id is not None and q.due_on is not None for q in open_questions)

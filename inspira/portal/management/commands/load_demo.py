@@ -11,7 +11,8 @@ evaluation survey (inspira.events.demo). Benchmarking holds a round in progress 
 behind and ahead, one held, a claim waiting for finance) and the finished round a year before it
 (inspira.benchmarking.demo). Pedagogcentrum has tailor-made efforts in every state, and the cooperation
 programme "Samverkan för bästa skola" is in its third year with its closing seminar held
-(inspira.efforts.demo).
+(inspira.efforts.demo). The teacher panel has members, a closed survey with results, a past chat with its
+transcript and open follow-ups, and a published good example (inspira.panel.demo).
 """
 
 import json
@@ -30,6 +31,7 @@ from inspira.benchmarking import demo as benchmarking_demo
 from inspira.certification import demo as certification_demo
 from inspira.efforts import demo as efforts_demo
 from inspira.events import demo as events_demo
+from inspira.panel import demo as panel_demo
 from inspira.portal import demo as history_demo
 from inspira.programmes import demo as programmes_demo
 from inspira.schools import demo as schools_demo
@@ -112,6 +114,7 @@ class Command(BaseCommand):
             events_demo.load(stdout=self.stdout)
             benchmarking_demo.load(stdout=self.stdout)
             efforts_demo.load(stdout=self.stdout)
+            panel_demo.load(stdout=self.stdout)
             certification_demo.load(stdout=self.stdout)
             visits_demo.load(stdout=self.stdout)
             history_demo.load(stdout=self.stdout)
