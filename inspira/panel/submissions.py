@@ -11,6 +11,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from inspira.core.audit import audit_record
+from inspira.core.emails import email_enqueue
+from inspira.core.links import absolute_url
 from inspira.core.workdays import working_days_after
 from inspira.panel.models import Submission, SubmissionSupport
 from inspira.panel.permissions import is_member, may_coordinate
@@ -121,7 +123,44 @@ def answers_publish(*, actor, submission_ids, now=None) -> int:
         Submission.objects.filter(pk__in=chosen).update(published_at=now)
         audit_record(actor=actor, action="panel.submission_answers_published",
                      summary=f"{len(chosen)}", data={"submissions": chosen})
+        for submission in Submission.objects.filter(pk__in=chosen).select_related("author").order_by("pk"):
+            _email_writer(submission)
     return len(chosen)
+
+
+# The email to the writer for each handled state.
+HANDLED_EMAILS = {State.ANSWERED: "panel_submission_answered", State.TAKEN_UP: "panel_submission_taken_up",
+                  State.DECLINED: "panel_submission_declined"}
+
+
+def _email_writer(submission: Submission) -> None:
+    """Tell the writer how their submission was handled, once per submission (the key holds it), when the
+    answer is published. Written in the publishing transaction, so it goes out only if the publish commits."""
+    author = submission.author
+    if author is None or not author.email:
+        return
+    email_enqueue(key=f"panel-submission-handled:{submission.pk}", to=[author.email],
+                  template=HANDLED_EMAILS[submission.state],
+                  context={"name": author.name, "title": submission.title, "answer": submission.answer,
+                           "reason": submission.decline_reason,
+                           "submission_url": absolute_url("panel:submission", submission.pk)})
+
+
+# How many working days before its deadline an open submission is flagged as due soon.
+DUE_SOON_WORKING_DAYS = 3
+
+
+def deadline_status(submission: Submission, today) -> str:
+    """``"overdue"`` for an open submission past its deadline, ``"due_soon"`` for one due today or by the
+    third working day after today (counted as the deadline is), else ``""``. Handled submissions have no
+    deadline left to meet."""
+    if submission.state not in OPEN:
+        return ""
+    if submission.due_on < today:
+        return "overdue"
+    if submission.due_on <= working_days_after(today, DUE_SOON_WORKING_DAYS):
+        return "due_soon"
+    return ""
 
 
 @transaction.atomic

@@ -109,9 +109,15 @@ def submission_queue(request):
             queryset, filtered = queryset.filter(kind=filters.cleaned_data["kind"]), True
         if filters.cleaned_data["state"]:
             queryset, filtered = queryset.filter(state=filters.cleaned_data["state"]), True
+    items = paginate(request, queryset)
+    today = timezone.localdate()
+    # Evaluated once, so each row carries its deadline status in words, not only in colour.
+    items.page.object_list = list(items.page.object_list)
+    for item in items.page.object_list:
+        item.deadline_status = services.deadline_status(item, today)
     return render(request, "panel/submissions/queue.html", {
-        "filters": filters, "items": paginate(request, queryset), "filtered": filtered,
-        "today": timezone.localdate(), "open_states": services.OPEN, "handled_states": services.HANDLED,
+        "filters": filters, "items": items, "filtered": filtered,
+        "today": today, "open_states": services.OPEN, "handled_states": services.HANDLED,
     })
 
 
