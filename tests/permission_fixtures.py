@@ -726,3 +726,68 @@ def panel_members(world: World) -> dict:
     """Switch the teacher panel on and make the school's staff member a member of it (the other teachers are
     not); no URL kwargs."""
     return panel_staff_member(world)
+
+
+# --- panel: short surveys (part surveys) ---------------------------------------------------------------------
+# Each a survey of its own, so that one URL's survey is not changed by another's.
+
+def _panel_survey(world: World, title: str):
+    """A draft survey of the panel with one scale question; STAFF a member of the panel."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from inspira.panel.surveys import panel_survey_create
+    from inspira.surveys.services import question_add
+
+    panel_staff(world)
+    survey = panel_survey_create(title=title, closes_at=timezone.now() + timedelta(days=14),
+                                 actor=world.users[ADMINISTRATOR])
+    question_add(survey=survey, kind="scale", text="Hur mycket läxor?")
+    return survey
+
+
+def panel_survey_draft(world: World) -> dict:
+    return {"pk": world.once("panel_survey_draft", lambda: _panel_survey(world, "Läxor")).pk}
+
+
+def panel_survey_drawn(world: World) -> dict:
+    """A panel survey drawn (everyone: STAFF), not sent."""
+    def make():
+        from inspira.panel.surveys import survey_draw
+
+        survey = _panel_survey(world, "Prov")
+        survey_draw(survey=survey, actor=world.users[ADMINISTRATOR])
+        return survey
+
+    return {"pk": world.once("panel_survey_drawn", make).pk}
+
+
+def _panel_survey_sent(world: World, title: str):
+    """A panel survey open, STAFF invited to it (not answered)."""
+    from inspira.surveys.services import survey_invite, survey_open
+
+    actor = world.users[ADMINISTRATOR]
+    survey = survey_open(survey=_panel_survey(world, title), actor=actor)
+    survey_invite(survey=survey, users=[world.users[STAFF]], actor=actor)
+    return survey
+
+
+def panel_survey_sent(world: World) -> dict:
+    return {"pk": world.once("panel_survey_sent", lambda: _panel_survey_sent(world, "Raster")).pk}
+
+
+def panel_survey_closed(world: World) -> dict:
+    """A panel survey STAFF was invited to (unanswered), closed: its results may be read."""
+    def make():
+        from inspira.surveys.services import survey_close
+
+        return survey_close(survey=_panel_survey_sent(world, "Skolmat"), actor=world.users[ADMINISTRATOR])
+
+    return {"pk": world.once("panel_survey_closed", make).pk}
+
+
+def panel_survey_closed_list(world: World) -> dict:
+    """``panel_survey_closed``, with no URL kwargs (the member's list)."""
+    panel_survey_closed(world)
+    return {}

@@ -1102,3 +1102,24 @@ TABLE.update({
     "panel:consent_text_new": Row(GET=ADMIN_ONLY, POST=ADMIN_ONLY, kwargs=fx.panel_members,
                                   note="An empty POST re-shows the form."),
 })
+
+# --- panel: short surveys (part surveys; inspira/panel/views_surveys.py) --------------------------------------
+# Administrators coordinate the panel (its own coordinators: tests/panel/test_surveys_pages.py); STAFF is the
+# one member of the world, invited to the closed survey (fx.panel_survey_closed).
+TABLE.update({
+    "panel:surveys": Row(GET=ADMIN_ONLY, POST=not_allowed(LOGGED_IN), kwargs=fx.panel_staff_member),
+    "panel:survey_new": Row(GET=ADMIN_ONLY, POST=ADMIN_ONLY, kwargs=fx.panel_staff_member,
+                            note="An empty POST re-shows the form."),
+    "panel:survey": Row(GET=ADMIN_ONLY, POST=not_allowed(LOGGED_IN), kwargs=fx.panel_survey_draft),
+    "panel:survey_draw": Row(GET=not_allowed(LOGGED_IN), POST=ADMIN_ONLY, kwargs=fx.panel_survey_draft,
+                             note="An empty POST re-shows the survey's page with the form's errors."),
+    "panel:survey_send": Row(GET=not_allowed(LOGGED_IN), POST=ADMIN_ONLY, kwargs=fx.panel_survey_draft,
+                             note="Without the confirmation box it sends nothing and says so."),
+    "panel:survey_remind": Row(GET=not_allowed(LOGGED_IN), POST=ADMIN_ONLY, kwargs=fx.panel_survey_sent,
+                               note="Reminds the invited who have not answered (rolled back after each role)."),
+    "panel:survey_export": Row(GET=ADMIN_ONLY, POST=not_allowed(LOGGED_IN), kwargs=fx.panel_survey_closed),
+    "panel:my_surveys": Row(GET=only(STAFF), POST=not_allowed(LOGGED_IN), kwargs=fx.panel_survey_closed_list,
+                            note="Members of the panel, and anyone invited to one of its surveys."),
+    "panel:survey_results": Row(GET=only(STAFF), POST=not_allowed(LOGGED_IN), kwargs=fx.panel_survey_closed,
+                                note="Those invited to the survey, once it has closed."),
+})

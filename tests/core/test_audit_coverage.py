@@ -1080,3 +1080,35 @@ SCENARIOS.update({
     ("panel:submission_publish", "publish answers"): _panel_publish,
     ("panel:example_publish", "publish a good example"): _panel_example_publish,
 })
+
+
+# --- panel: short surveys (part surveys) -----------------------------------------------------------------------
+
+def _panel_survey_draw(w: World) -> Scenario:
+    return Scenario(ADMINISTRATOR, reverse("panel:survey_draw", args=[fx.panel_survey_draft(w)["pk"]]),
+                    {"mode": "all"}, expect=("panel.survey_draw",))
+
+
+def _panel_survey_send(w: World) -> Scenario:
+    return Scenario(ADMINISTRATOR, reverse("panel:survey_send", args=[fx.panel_survey_drawn(w)["pk"]]),
+                    {"confirm": "yes"}, expect=("survey.open", "survey.invite", "panel.survey_send"))
+
+
+def _panel_survey_remind(w: World) -> Scenario:
+    return Scenario(ADMINISTRATOR, reverse("panel:survey_remind", args=[fx.panel_survey_sent(w)["pk"]]),
+                    expect=("survey.remind",))
+
+
+def _panel_survey_new(w: World) -> Scenario:
+    fx.panel_on(w)
+    return Scenario(ADMINISTRATOR, reverse("panel:survey_new"),
+                    {"title": "Läxor", "last_day": (timezone.localdate() + datetime.timedelta(days=10)).isoformat()},
+                    expect=("survey.create",))
+
+
+SCENARIOS.update({
+    ("panel:survey_new", "create a panel survey"): _panel_survey_new,
+    ("panel:survey_draw", "draw who is asked in a panel survey"): _panel_survey_draw,
+    ("panel:survey_send", "send a panel survey to those drawn"): _panel_survey_send,
+    ("panel:survey_remind", "remind those who have not answered a panel survey"): _panel_survey_remind,
+})

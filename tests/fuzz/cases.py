@@ -748,3 +748,21 @@ CASES += [
     Case("panel:consent_text_new", ADMINISTRATOR, kwargs=fx.panel_members,
          values={"body": "Jag vill vara med i Lärarpanelen (version två)."}),
 ]
+
+
+# --- panel: short surveys (part surveys) ---------------------------------------------------------------------
+def _panel_survey_new_values(w) -> dict:
+    return {"title": "Läxor i årskurs 7", "last_day": (timezone.localdate() + timedelta(days=10)).isoformat()}
+
+
+CASES += [
+    Case("panel:survey_new", ADMINISTRATOR, kwargs=fx.panel_staff_member, values=_panel_survey_new_values),
+    Case("panel:survey_draw", ADMINISTRATOR, kwargs=fx.panel_survey_draft, page="panel:survey",
+         values={"mode": "all"}, note="Everyone, or a size per school form and district."),
+    Case("panel:survey_send", ADMINISTRATOR, kwargs=fx.panel_survey_drawn, page="panel:survey",
+         values={"confirm": "yes"}, note="The confirmation box; without it nothing is sent."),
+]
+NOT_FUZZED.update({
+    "panel:survey_remind": "No form fields: the button reminds those invited who have not answered "
+                           "(tests/panel/test_surveys_pages.py and the audit coverage post it).",
+})
