@@ -27,7 +27,8 @@ from inspira.panel.models import Chat, ChatQuestion, ChatSupport
 def _question(chat, value) -> ChatQuestion:
     """The chat's question named in the POST; 404 for anything else, nonsense included."""
     value = (value or "").strip()
-    return get_object_or_404(ChatQuestion, pk=int(value) if value.isdecimal() else 0, chat=chat)
+    pk = int(value) if value.isdecimal() and len(value) < 19 else 0  # a key the database can hold
+    return get_object_or_404(ChatQuestion, pk=pk, chat=chat)
 
 
 def _chat(pk) -> Chat:
