@@ -2,9 +2,14 @@
 transcript and the follow-ups of questions left unanswered. Keyword-only services with an actor;
 coordinators' actions go on the audit trail."""
 
+import uuid
+
 from django.conf import settings
+from django.core.cache import cache
 from django.db import IntegrityError, transaction
 from django.db.models import Count, Q
+from django.db.models.signals import post_delete, post_save
+from django.dispatch import receiver
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -233,3 +238,50 @@ def followup_candidates(chat: Chat):
 
     coordinators = ProgrammeCoordinator.objects.filter(programme__key=Key.TEACHER_PANEL).values("user")
     return User.objects.filter(Q(pk__in=coordinators) | Q(panel_chats_led=chat), is_active=True).distinct()
+
+
+# --- the chat's version: what the feed's ETag is made of ---------------------------------------------------------
+# Watching members poll the feed every few seconds; nearly every poll finds nothing changed. The chat's
+# version is a token in the cache that every saved or deleted question or support drops (at once and again
+# when the transaction commits, so no poll keeps a token made before the change was visible); the next poll
+# makes a new one. The poll that finds its ETag current then reads no question. Changes that send no signal
+# (a queryset's update, as the privacy erasure's) show when the token expires.
+VERSION_SECONDS = 300
+
+
+def _version_key(chat_id) -> str:
+    return f"panel:chat:{chat_id}:version"
+
+
+def chat_version(chat_id) -> str | None:
+    """The chat's current version, or None when the cache cannot be reached (count from the rows then)."""
+    key = _version_key(chat_id)
+    try:
+        version = cache.get(key)
+        if version is None:
+            cache.add(key, uuid.uuid4().hex, VERSION_SECONDS)
+            version = cache.get(key)
+    except Exception:  # noqa: BLE001  (a cache that is down must not stop the chat)
+        return None
+    return version
+
+
+def chat_changed(chat_id) -> None:
+    def drop():
+        try:
+            cache.delete(_version_key(chat_id))
+        except Exception:  # noqa: BLE001, S110  (expires by itself)
+            pass
+
+    drop()
+    transaction.on_commit(drop)
+
+
+@receiver([post_save, post_delete], sender=ChatQuestion)
+def _question_changed(sender, instance, **kwargs):
+    chat_changed(instance.chat_id)
+
+
+@receiver([post_save, post_delete], sender=ChatSupport)
+def _support_changed(sender, instance, **kwargs):
+    chat_changed(instance.question.chat_id)
