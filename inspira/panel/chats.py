@@ -7,7 +7,8 @@ import uuid
 from django.conf import settings
 from django.core.cache import cache
 from django.db import IntegrityError, transaction
-from django.db.models import Count, Q
+from django.db.models import Func, IntegerField, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 from django.utils import timezone
@@ -39,9 +40,15 @@ def has_ended(chat: Chat, now=None) -> bool:
 
 
 def with_support_counts(questions):
-    """Counts always from the rows: merged questions' supports count on the question they went into."""
-    return questions.annotate(
-        support_count=Count("supports", distinct=True) + Count("merged__supports", distinct=True))
+    """Counts always from the rows: merged questions' supports count on the question they went into. One
+    correlated count a question (no join of every support to every question and no GROUP BY: the chat
+    benchmark's feed of 270 questions and 5 000 supports)."""
+    def count(**where):
+        rows = ChatSupport.objects.filter(**where).order_by().annotate(n=Func("pk", function="COUNT")).values("n")
+        return Coalesce(Subquery(rows, output_field=IntegerField()), 0)
+
+    return questions.annotate(support_count=count(question=OuterRef("pk"))
+                              + count(question__merged_into=OuterRef("pk")))
 
 
 def visible_questions(chat: Chat):
