@@ -291,4 +291,8 @@ def _question_changed(sender, instance, **kwargs):
 
 @receiver([post_save, post_delete], sender=ChatSupport)
 def _support_changed(sender, instance, **kwargs):
-    chat_changed(instance.question.chat_id)
+    question = instance._state.fields_cache.get("question")
+    chat_id = question.chat_id if question else (
+        ChatQuestion.objects.filter(pk=instance.question_id).values_list("chat_id", flat=True).first())
+    if chat_id is not None:  # None: the question went first, and its own signal dropped the version
+        chat_changed(chat_id)

@@ -58,3 +58,11 @@ def test_with_the_cache_down_the_etag_is_counted_from_the_rows(client):
         question.state = State.APPROVED
         question.save()
         assert _poll(client, chat, etag).status_code == 200
+
+
+def test_a_chat_with_supports_can_be_deleted():
+    chat = ChatFactory()
+    question = ChatQuestionFactory(chat=chat, state=State.APPROVED)
+    chats.question_support(question=question, actor=MemberFactory().user)
+    chat.event.delete()
+    assert not ChatQuestion.objects.filter(pk=question.pk).exists()
