@@ -170,7 +170,9 @@ def chat_lead(request, pk: int):
         return redirect("panel:chat_lead", pk=chat.pk)
     open_questions = paginate(request, services.visible_questions(chat).filter(state=ChatQuestion.State.APPROVED)
                               .order_by("-pinned", "created_at", "pk"))
-    return render(request, "panel/chats/lead.html", {"chat": chat, "open_questions": open_questions})
+    owns_followups = chat.questions.filter(owner=request.user, state=ChatQuestion.State.APPROVED).exists()
+    return render(request, "panel/chats/lead.html", {"chat": chat, "open_questions": open_questions,
+                                                     "owns_followups": owns_followups})
 
 
 @login_required

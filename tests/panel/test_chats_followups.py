@@ -139,8 +139,9 @@ def test_assign_owner_sets_a_deadline_and_owner_answers_onto_the_transcript(clie
     client.post(url, {"question": other.pk, "action": "assign", "owner": stranger.pk})
     other.refresh_from_db()
     assert other.owner is None
-    # The owner sees their own question only, and answers it.
+    # The owner sees their own question only, and answers it; the leaders' page links to it.
     client.force_login(leader)
+    assert url in client.get(reverse("panel:chat_lead", args=[chat.pk])).content.decode()
     page = client.get(url).content.decode()
     assert question.text in page and other.text not in page
     client.post(url, {"question": question.pk, "action": "answer", "answer": "Vi återkommer med en plan."})
