@@ -657,6 +657,41 @@ def panel_chat_question_data(world: World) -> dict:
     return {"question": world.made["panel_chat_question"].pk, "action": "approve"}
 
 
+# --- panel: chats, second step (a new chat, publishing the transcript, follow-ups) ---------------------------
+
+def panel_ended_chat(world: World):
+    """A chat of the panel that ended two hours ago, led by one person, with one approved question left
+    unanswered (a follow-up)."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from inspira.panel.models import ChatQuestion
+    from tests.factories import UserFactory
+    from tests.panel.factories import ChatFactory, ChatQuestionFactory, chat_event
+
+    def make():
+        start = timezone.now() - timedelta(hours=3)
+        chat = ChatFactory(event=chat_event(starts_at=start, ends_at=start + timedelta(hours=1)))
+        leader = UserFactory(name="Chattens ledare")
+        chat.leaders.add(leader)
+        world.made["panel_ended_chat_leader"] = leader
+        world.made["panel_ended_chat_question"] = ChatQuestionFactory(chat=chat, state=ChatQuestion.State.APPROVED)
+        return chat
+
+    return world.once("panel_ended_chat", make)
+
+
+def panel_ended_chat_kwargs(world: World) -> dict:
+    return {"pk": panel_ended_chat(world).pk}
+
+
+def panel_followup_data(world: World) -> dict:
+    panel_ended_chat(world)
+    return {"question": world.made["panel_ended_chat_question"].pk, "action": "assign",
+            "owner": world.made["panel_ended_chat_leader"].pk}
+
+
 # --- Teacher panel: focus groups and overview (part focus) ---
 
 def panel_on(world: World) -> dict:

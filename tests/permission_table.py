@@ -1038,6 +1038,17 @@ TABLE.update({
                                  note="Moderators before publishing; members after."),
 })
 
+# --- panel: chats, second step ---------------------------------------------------------------------------------
+TABLE.update({
+    "panel:chat_new": Row(GET=ADMIN_ONLY, POST=ADMIN_ONLY, kwargs=fx.panel_chats_on,
+                          note="Coordinators create chats; an empty POST shows the form's errors."),
+    "panel:chat_transcript_publish": Row(GET=not_allowed(LOGGED_IN), POST=ADMIN_ONLY, kwargs=fx.panel_ended_chat_kwargs,
+                                         note="POST only (the method is checked after login); moderators publish."),
+    "panel:chat_followups": Row(GET=ADMIN_ONLY, POST=ADMIN_ONLY, kwargs=fx.panel_ended_chat_kwargs,
+                                data=fx.panel_followup_data,
+                                note="Coordinators give owners; owners (tests/panel/test_chats_followups.py) answer."),
+})
+
 # The teacher panel's focus groups and overview (part focus: inspira/panel/views_focus.py, views_overview.py).
 TABLE.update({
     "panel:overview": Row(GET=ADMIN_ONLY, POST=not_allowed(LOGGED_IN), kwargs=fx.panel_on,

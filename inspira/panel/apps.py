@@ -15,3 +15,4 @@ class PanelConfig(AppConfig):
         from inspira.panel.focus import register_focus_group
 
         register_focus_group()  # who may register for a focus group's event (events.eligibility)
+        from inspira.panel import chats  # noqa: F401  (its receivers drop a chat's version when it changes)

@@ -2,9 +2,15 @@
 transcript and the follow-ups of questions left unanswered. Keyword-only services with an actor;
 coordinators' actions go on the audit trail."""
 
+import uuid
+
 from django.conf import settings
+from django.core.cache import cache
 from django.db import IntegrityError, transaction
-from django.db.models import Count, Q
+from django.db.models import Func, IntegerField, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
+from django.db.models.signals import post_delete, post_save
+from django.dispatch import receiver
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -34,9 +40,15 @@ def has_ended(chat: Chat, now=None) -> bool:
 
 
 def with_support_counts(questions):
-    """Counts always from the rows: merged questions' supports count on the question they went into."""
-    return questions.annotate(
-        support_count=Count("supports", distinct=True) + Count("merged__supports", distinct=True))
+    """Counts always from the rows: merged questions' supports count on the question they went into. One
+    correlated count a question (no join of every support to every question and no GROUP BY: the chat
+    benchmark's feed of 270 questions and 5 000 supports)."""
+    def count(**where):
+        rows = ChatSupport.objects.filter(**where).order_by().annotate(n=Func("pk", function="COUNT")).values("n")
+        return Coalesce(Subquery(rows, output_field=IntegerField()), 0)
+
+    return questions.annotate(support_count=count(question=OuterRef("pk"))
+                              + count(question__merged_into=OuterRef("pk")))
 
 
 def visible_questions(chat: Chat):
@@ -233,3 +245,54 @@ def followup_candidates(chat: Chat):
 
     coordinators = ProgrammeCoordinator.objects.filter(programme__key=Key.TEACHER_PANEL).values("user")
     return User.objects.filter(Q(pk__in=coordinators) | Q(panel_chats_led=chat), is_active=True).distinct()
+
+
+# --- the chat's version: what the feed's ETag is made of ---------------------------------------------------------
+# Watching members poll the feed every few seconds; nearly every poll finds nothing changed. The chat's
+# version is a token in the cache that every saved or deleted question or support drops (at once and again
+# when the transaction commits, so no poll keeps a token made before the change was visible); the next poll
+# makes a new one. The poll that finds its ETag current then reads no question. Changes that send no signal
+# (a queryset's update, as the privacy erasure's) show when the token expires.
+VERSION_SECONDS = 300
+
+
+def _version_key(chat_id) -> str:
+    return f"panel:chat:{chat_id}:version"
+
+
+def chat_version(chat_id) -> str | None:
+    """The chat's current version, or None when the cache cannot be reached (count from the rows then)."""
+    key = _version_key(chat_id)
+    try:
+        version = cache.get(key)
+        if version is None:
+            cache.add(key, uuid.uuid4().hex, VERSION_SECONDS)
+            version = cache.get(key)
+    except Exception:  # noqa: BLE001  (a cache that is down must not stop the chat)
+        return None
+    return version
+
+
+def chat_changed(chat_id) -> None:
+    def drop():
+        try:
+            cache.delete(_version_key(chat_id))
+        except Exception:  # noqa: BLE001, S110  (expires by itself)
+            pass
+
+    drop()
+    transaction.on_commit(drop)
+
+
+@receiver([post_save, post_delete], sender=ChatQuestion)
+def _question_changed(sender, instance, **kwargs):
+    chat_changed(instance.chat_id)
+
+
+@receiver([post_save, post_delete], sender=ChatSupport)
+def _support_changed(sender, instance, **kwargs):
+    question = instance._state.fields_cache.get("question")
+    chat_id = question.chat_id if question else (
+        ChatQuestion.objects.filter(pk=instance.question_id).values_list("chat_id", flat=True).first())
+    if chat_id is not None:  # None: the question went first, and its own signal dropped the version
+        chat_changed(chat_id)

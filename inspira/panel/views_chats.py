@@ -13,19 +13,22 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from inspira.accounts.permissions import require
 from inspira.core.pagination import paginate
+from inspira.events.rules import EventInputError
 from inspira.panel import chats as services
 from inspira.panel import permissions
+from inspira.panel.forms_chats import ChatForm
 from inspira.panel.models import Chat, ChatQuestion, ChatSupport
 
 
 def _question(chat, value) -> ChatQuestion:
     """The chat's question named in the POST; 404 for anything else, nonsense included."""
     value = (value or "").strip()
-    return get_object_or_404(ChatQuestion, pk=int(value) if value.isdecimal() else 0, chat=chat)
+    pk = int(value) if value.isdecimal() and len(value) < 19 else 0  # a key the database can hold
+    return get_object_or_404(ChatQuestion, pk=pk, chat=chat)
 
 
 def _chat(pk) -> Chat:
@@ -40,7 +43,8 @@ def chats(request):
     base = Chat.objects.select_related("event")
     upcoming = base.filter(event__ends_at__gt=now).order_by("event__starts_at", "pk")
     past = paginate(request, base.filter(event__ends_at__lte=now).order_by("-event__starts_at", "-pk"))
-    return render(request, "panel/chats/chats.html", {"upcoming": upcoming, "past": past})
+    return render(request, "panel/chats/chats.html", {"upcoming": upcoming, "past": past,
+                                                         "may_coordinate": permissions.may_coordinate(request.user)})
 
 
 def _feed_context(chat, user):
@@ -52,7 +56,12 @@ def _feed_context(chat, user):
 
 
 def _etag(chat, user) -> str:
-    """The chat's latest change, in two queries: the questions' states, pin and answers, and the supports."""
+    """The chat's version (from the cache, no query), or when the cache is down its latest change counted
+    in two queries: the questions' states, pin and answers, and the supports."""
+    version = services.chat_version(chat.pk)
+    if version is not None:
+        raw = f"{chat.pk}:{version}:{user.pk}:{services.has_ended(chat)}"
+        return '"' + hashlib.sha256(raw.encode()).hexdigest()[:32] + '"'
     State = ChatQuestion.State
     questions = ChatQuestion.objects.filter(chat=chat).aggregate(
         **{state: Count("pk", filter=Q(state=state)) for state in State.values},
@@ -142,7 +151,8 @@ def chat_moderate(request, pk: int):
         return redirect("panel:chat_moderate", pk=chat.pk)
     queue = paginate(request, chat.questions.filter(state=ChatQuestion.State.RECEIVED).order_by("created_at", "pk"))
     approved = list(services.visible_questions(chat).filter(state=ChatQuestion.State.APPROVED))
-    return render(request, "panel/chats/moderate.html", {"chat": chat, "queue": queue, "approved": approved})
+    return render(request, "panel/chats/moderate.html", {"chat": chat, "queue": queue, "approved": approved,
+                                                          "ended": services.has_ended(chat)})
 
 
 @login_required
@@ -160,7 +170,9 @@ def chat_lead(request, pk: int):
         return redirect("panel:chat_lead", pk=chat.pk)
     open_questions = paginate(request, services.visible_questions(chat).filter(state=ChatQuestion.State.APPROVED)
                               .order_by("-pinned", "created_at", "pk"))
-    return render(request, "panel/chats/lead.html", {"chat": chat, "open_questions": open_questions})
+    owns_followups = chat.questions.filter(owner=request.user, state=ChatQuestion.State.APPROVED).exists()
+    return render(request, "panel/chats/lead.html", {"chat": chat, "open_questions": open_questions,
+                                                     "owns_followups": owns_followups})
 
 
 @login_required
@@ -171,3 +183,92 @@ def chat_transcript(request, pk: int):
     require(chat.transcript_published_at is not None or permissions.may_moderate_chat(request.user, chat))
     return render(request, "panel/chats/transcript.html",
                   {"chat": chat, "questions": paginate(request, services.transcript(chat))})
+
+
+# --- second step: a new chat, publishing the transcript, the follow-ups -------------------------------------
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def chat_new(request):
+    require(permissions.may_coordinate(request.user))
+    form = ChatForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            chat = services.chat_create(actor=request.user, title=data["title"], description=data["description"],
+                                        starts_at=data["starts_at"], ends_at=data["ends_at"],
+                                        leadership=data["leadership"], leaders=data["leaders"],
+                                        place=data["place"], online_link=data["online_link"])
+        except EventInputError as error:
+            for field, errors in error.errors.items():
+                for message in errors:
+                    form.add_error(field if field in form.fields else None, message)
+        else:
+            messages.success(request, _("The chat was created."))
+            return redirect("panel:chat", pk=chat.pk)
+    return render(request, "panel/chats/new.html", {"form": form})
+
+
+@login_required
+@require_POST
+def chat_transcript_publish(request, pk: int):
+    chat = _chat(pk)
+    require(permissions.may_moderate_chat(request.user, chat))
+    try:
+        services.transcript_publish(chat=chat, actor=request.user)
+        messages.success(request, _("The transcript was published."))
+    except services.ChatError as e:
+        messages.error(request, str(e))
+    return redirect("panel:chat_moderate", pk=chat.pk)
+
+
+def _user(value, candidates):
+    value = (value or "").strip()
+    return next((u for u in candidates if str(u.pk) == value), None)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def chat_followups(request, pk: int):
+    """Approved questions left unanswered after the chat: owners and deadlines (coordinators), and the
+    owners' written answers, which appear on the transcript."""
+    chat = _chat(pk)
+    coordinating = permissions.may_coordinate(request.user)
+    require(coordinating or chat.questions.filter(owner=request.user).exists())
+    if request.method == "POST":
+        question = _question(chat, request.POST.get("question"))
+        action = request.POST.get("action")
+        try:
+            if action == "assign":
+                require(coordinating)
+                owner = _user(request.POST.get("owner"), list(services.followup_candidates(chat)))
+                if owner is None:
+                    raise services.ChatError(_("Choose a coordinator or one of the chat's leaders."))
+                services.followup_assign(question=question, owner=owner, actor=request.user)
+                messages.success(request, _("The question has an owner."))
+            elif action == "answer":
+                require(question.owner_id == request.user.pk)
+                try:
+                    answer = forms.CharField(required=False).clean(request.POST.get("answer", ""))
+                except ValidationError as error:
+                    raise services.ChatError(error.messages[0]) from error
+                services.leader_answer(question=question, actor=request.user, answer=answer)
+                messages.success(request, _("Your answer was published."))
+            else:
+                raise services.ChatError(_("Unknown action."))
+        except services.ChatError as e:
+            messages.error(request, str(e))
+        except PermissionError:
+            require(False)
+        return redirect("panel:chat_followups", pk=chat.pk)
+    questions = services.open_questions(chat)
+    if not coordinating:
+        questions = questions.filter(owner=request.user)
+    page = paginate(request, questions)
+    today = timezone.localdate()
+    for question in page.page:
+        question.overdue = question.due_on is not None and question.due_on < today
+    return render(request, "panel/chats/followups.html", {
+        "chat": chat, "questions": page, "coordinating": coordinating, "ended": services.has_ended(chat),
+        "candidates": list(services.followup_candidates(chat).order_by("name", "email"))
+        if coordinating else []})

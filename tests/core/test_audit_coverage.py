@@ -966,6 +966,33 @@ SCENARIOS.update({
 })
 
 
+# --- panel: chats, second step ---------------------------------------------------------------------------------
+
+def _panel_chat_new(w: World) -> Scenario:
+    fx.panel_chats_on(w)
+    return Scenario(ADMINISTRATOR, reverse("panel:chat_new"),
+                    {"title": "Chatt med direktörerna", "starts_at": "2031-03-04T15:00", "ends_at": "2031-03-04T16:00",
+                     "online_link": "https://exempel.se/chatt", "leadership": "directors", "leaders": ""},
+                    expect=("event.created", "panel.chat_created"))
+
+
+def _panel_chat_transcript_publish(w: World) -> Scenario:
+    return Scenario(ADMINISTRATOR, reverse("panel:chat_transcript_publish", kwargs=fx.panel_ended_chat_kwargs(w)),
+                    expect=("panel.chat_transcript_published",))
+
+
+def _panel_chat_followup_assign(w: World) -> Scenario:
+    return Scenario(ADMINISTRATOR, reverse("panel:chat_followups", kwargs=fx.panel_ended_chat_kwargs(w)),
+                    fx.panel_followup_data(w), expect=("panel.chat_followup_assigned",))
+
+
+SCENARIOS.update({
+    ("panel:chat_new", "create a chat"): _panel_chat_new,
+    ("panel:chat_transcript_publish", "publish a chat's transcript"): _panel_chat_transcript_publish,
+    ("panel:chat_followups", "give a follow-up an owner"): _panel_chat_followup_assign,
+})
+
+
 # --- panel: members -------------------------------------------------------------------------------------------
 
 def _panel_consent_text_publish(w: World) -> Scenario:

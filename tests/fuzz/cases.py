@@ -712,6 +712,18 @@ NOT_FUZZED.update({
                   "supporting are tested in tests/panel/test_chats_views.py).",
 })
 
+# --- panel: chats, second step ---------------------------------------------------------------------------------
+CASES += [
+    Case("panel:chat_new", ADMINISTRATOR,
+         values={"title": "Chatt med skolborgarrådet", "starts_at": "2031-03-04T15:00", "ends_at": "2031-03-04T16:00",
+                 "online_link": "https://exempel.se/chatt", "leadership": "commissioner"}),
+    Case("panel:chat_followups", ADMINISTRATOR, pick=lambda baseline: "owner" in baseline),
+]
+NOT_FUZZED.update({
+    "panel:chat_transcript_publish": "No form fields: the button publishes the ended chat's transcript "
+                                     "(tests/panel/test_chats_followups.py and the audit coverage post it).",
+})
+
 
 # --- panel: submissions (raised questions and good examples) -------------------------------------------
 CASES += [
