@@ -1,6 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from inspira.core.forms import ModelMultipleChoiceField
 from inspira.panel.models import ConsentText, Member, Subject
 from inspira.schools.models import District, SchoolForm
 
@@ -13,8 +14,8 @@ class SettingsForm(forms.Form):
 
     school_form = forms.ModelChoiceField(SchoolForm.objects.all(), label=_("School form"), widget=SELECT)
     district = forms.ModelChoiceField(District.objects.order_by("name"), label=_("District"), widget=SELECT)
-    subjects = forms.ModelMultipleChoiceField(Subject.objects.all(), label=_("Subjects"), required=False,
-                                              widget=forms.CheckboxSelectMultiple)
+    subjects = ModelMultipleChoiceField(Subject.objects.all(), label=_("Subjects"), required=False,
+                                        widget=forms.CheckboxSelectMultiple)
     frequency_days = forms.TypedChoiceField(choices=Member.Frequency.choices, coerce=int,
                                             label=_("How often I may be asked"), widget=SELECT)
     focus_groups = forms.TypedChoiceField(choices=YES_NO, coerce=lambda v: v in (True, "True"),

@@ -37,3 +37,11 @@ def test_the_consent_texts_cost_the_same_whatever_their_number(client):
         response = client.get(reverse("panel:consent_texts"))
     assert response.status_code == 200
     assert len(many) == len(few)
+
+
+def test_a_subject_id_past_the_databases_range_is_an_invalid_choice(db):
+    from inspira.panel.forms_members import SettingsForm
+
+    form = SettingsForm(data={"school_form": school_form().pk, "subjects": [str(2**70)], "frequency_days": 30,
+                              "focus_groups": "True"})
+    assert not form.is_valid() and "subjects" in form.errors
