@@ -27,23 +27,13 @@ from inspira.panel.models import ChatQuestion, Member, Submission
 from inspira.surveys import services as engine
 from inspira.surveys.models import Invitation, Question
 from tests.browser.conftest import new_page
-from tests.browser.helpers import assert_accessible, login
+from tests.browser.helpers import assert_accessible
+from tests.browser.test_benchmarking_flow import expect_message, open_page
 from tests.browser.test_certification_flow import click, label, sv
 from tests.factories import DistrictFactory, SchoolFactory, UserFactory
 from tests.panel.factories import ChatFactory, ChatQuestionFactory, chat_event, coordinator, school_form, teacher
 
 pytestmark = pytest.mark.browser
-
-
-def open_page(browser, live_server, stack: ExitStack, user) -> Page:
-    page = new_page(browser, live_server)
-    stack.callback(page.context.close)
-    login(page, live_server, user)
-    return page
-
-
-def expect_message(page: Page, text: str, **params) -> None:
-    expect(page.locator("main")).to_contain_text(sv(text) % params if params else sv(text))
 
 
 def join(page: Page, live_server) -> None:

@@ -2,32 +2,19 @@
 (the unique constraint holds it; the loser's IntegrityError is caught in a savepoint), and 20
 different members leave 20."""
 
-import importlib
-
 import pytest
-from django.apps import apps
 
 from inspira.panel import chats
 from inspira.panel.models import ChatQuestion, ChatSupport
 from tests.panel.factories import ChatQuestionFactory, MemberFactory
 from tests.race import race
 
-programmes_migration = importlib.import_module("inspira.programmes.migrations.0002_the_five_programmes")
-school_forms_migration = importlib.import_module("inspira.schools.migrations.0002_school_forms")
-panel_migration = importlib.import_module("inspira.panel.migrations.0002_subjects_and_consent")
+pytestmark = pytest.mark.usefixtures("panel_reference_data")
 THREADS = 20
 
 
 class _Never(Exception):
     pass
-
-
-@pytest.fixture(autouse=True)
-def _reference_data(transactional_db):
-    # A transactional test empties the tables afterwards; put back what the migrations made.
-    school_forms_migration.create_school_forms(apps, None)
-    programmes_migration.create(apps, None)
-    panel_migration.forwards(apps, None)
 
 
 def _count(question) -> int:
