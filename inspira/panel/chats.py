@@ -55,6 +55,12 @@ def visible_questions(chat: Chat):
     return with_support_counts(chat.questions.filter(state__in=VISIBLE)).select_related("answered_by")
 
 
+def feed_questions(chat: Chat):
+    """The questions members see, in the feed's order: the pinned one, then the most supported (what the
+    members most want answered), the earliest first among equals."""
+    return visible_questions(chat).order_by("-pinned", "-support_count", "created_at", "pk")
+
+
 @transaction.atomic
 def chat_create(*, actor, title: str, starts_at, ends_at, leadership: str, leaders=(), description: str = "",
                 online_link: str = "", place: str = "", capacity: int = 1000) -> Chat:

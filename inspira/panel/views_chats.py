@@ -1,17 +1,22 @@
 """The chats with the leadership: the list, the chat page members watch (polling its feed), the
 moderator's queue, the leaders' answers and the transcript."""
 
+import contextlib
 import hashlib
+import re
 
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.db.models import Count, Max, Q
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -47,20 +52,65 @@ def chats(request):
                                                          "may_coordinate": permissions.may_coordinate(request.user)})
 
 
-def _feed_context(chat, user):
-    questions = list(services.visible_questions(chat).order_by("-pinned", "created_at", "pk"))
-    supported = set(ChatSupport.objects.filter(question__chat=chat, user=user).values_list("question_id", flat=True))
-    return {"chat": chat, "questions": questions, "supported": supported,
-            "pinned": next((q for q in questions if q.pinned), None),
-            "may_support": permissions.is_member(user) and not services.has_ended(chat)}
+FEED_PAGE_SIZE = 20
+FEED_PAGES = 100  # page numbers past this ask for the last page (one cached copy each, not one a number)
+_SUPPORT_MARK = re.compile(r"<!--support:(\d+)-->")
+_QUESTION_ID = "__question__"
 
 
-def _etag(chat, user) -> str:
+def _feed_page_number(request) -> int:
+    value = request.GET.get("page", "")
+    return min(int(value), FEED_PAGES) if value.isdecimal() and len(value) < 4 and int(value) > 0 else 1
+
+
+def _feed_shared(chat, *, number: int, may_support: bool) -> str:
+    """The feed as every watcher of the same kind sees it (a member who may support, or a coordinator or
+    leader who may not): the pinned question and a page of questions, with a mark where each member's own
+    support (a form, or "you support this") goes."""
+    questions = services.feed_questions(chat)
+    page = Paginator(questions, FEED_PAGE_SIZE).get_page(number)
+    pinned = next((q for q in page if q.pinned), None) or questions.filter(pinned=True).first()
+    return render_to_string("panel/chats/_feed.html", {
+        "chat": chat, "page": page, "pinned": pinned, "may_support": may_support})
+
+
+def _feed_html(request, chat) -> str:
+    """The feed's HTML for this member. Rendering a page of questions is the costly part of the page that
+    300 members poll (bench/panel_chat.py), and it is the same for every one of them until the chat changes:
+    it is kept in the cache under the chat's version and language, and only the member's own supports (one
+    query) and form token are filled in for each. With the cache down it is rendered for each request."""
+    may_support = permissions.is_member(request.user) and not services.has_ended(chat)
+    number = _feed_page_number(request)
+    version = services.chat_version(chat.pk)
+    html = None
+    if version is not None:
+        key = f"panel:chat:{chat.pk}:feed:{version}:{translation.get_language()}:{int(may_support)}:{number}"
+        with contextlib.suppress(Exception):  # a cache that is down must not stop the chat
+            html = cache.get(key)
+    if html is None:
+        html = _feed_shared(chat, number=number, may_support=may_support)
+        if version is not None:
+            with contextlib.suppress(Exception):
+                cache.set(key, html, services.VERSION_SECONDS)
+    if not may_support:
+        return mark_safe(html)  # noqa: S308  (a rendered template, kept as it was)
+    supported = set(ChatSupport.objects.filter(question__chat=chat, user=request.user)
+                    .values_list("question_id", flat=True))
+    yours = render_to_string("panel/chats/_support.html", {"supported": True})
+    form = render_to_string("panel/chats/_support.html", {"chat": chat, "question_id": _QUESTION_ID},
+                            request=request)
+    # Safe: the marks sit in a rendered (escaped) template and are replaced by rendered templates, with a
+    # question's id of digits only.
+    return mark_safe(_SUPPORT_MARK.sub(  # noqa: S308
+        lambda mark: yours if int(mark[1]) in supported else form.replace(_QUESTION_ID, mark[1]), html))
+
+
+def _etag(chat, user, page: int) -> str:
     """The chat's version (from the cache, no query), or when the cache is down its latest change counted
     in two queries: the questions' states, pin and answers, and the supports."""
     version = services.chat_version(chat.pk)
     if version is not None:
-        raw = f"{chat.pk}:{version}:{user.pk}:{services.has_ended(chat)}"
+        raw = f"{chat.pk}:{version}:{user.pk}:{services.has_ended(chat)}:{page}:{translation.get_language()}"
         return '"' + hashlib.sha256(raw.encode()).hexdigest()[:32] + '"'
     State = ChatQuestion.State
     questions = ChatQuestion.objects.filter(chat=chat).aggregate(
@@ -68,7 +118,8 @@ def _etag(chat, user) -> str:
         answered_at=Max("answered_at"), pinned=Max("pk", filter=Q(pinned=True)))
     supports = ChatSupport.objects.filter(question__chat=chat).aggregate(
         n=Count("pk"), last=Max("pk"), mine=Count("pk", filter=Q(user=user)))
-    raw = f"{chat.pk}:{sorted(questions.items())}:{sorted(supports.items())}:{services.has_ended(chat)}"
+    raw = (f"{chat.pk}:{sorted(questions.items())}:{sorted(supports.items())}:{services.has_ended(chat)}:{page}:"
+           f"{translation.get_language()}")
     return '"' + hashlib.sha256(raw.encode()).hexdigest()[:32] + '"'
 
 
@@ -94,11 +145,11 @@ def chat(request, pk: int):
         except PermissionError:
             require(False)
         return redirect("panel:chat", pk=chat.pk)
-    context = _feed_context(chat, request.user)
-    context.update({"may_ask": permissions.is_member(request.user) and not services.has_ended(chat),
-                    "may_moderate": permissions.may_moderate_chat(request.user, chat),
-                    "may_lead": permissions.may_lead_chat(request.user, chat)})
-    return render(request, "panel/chats/chat.html", context)
+    return render(request, "panel/chats/chat.html", {
+        "chat": chat, "feed": _feed_html(request, chat), "page_number": _feed_page_number(request),
+        "may_ask": permissions.is_member(request.user) and not services.has_ended(chat),
+        "may_moderate": permissions.may_moderate_chat(request.user, chat),
+        "may_lead": permissions.may_lead_chat(request.user, chat)})
 
 
 @login_required
@@ -107,12 +158,11 @@ def chat_feed(request, pk: int):
     """The changing parts of the chat page, as an HTML fragment; 304 when nothing changed."""
     chat = _chat(pk)
     require(permissions.may_view_chat(request.user, chat))
-    etag = _etag(chat, request.user)
+    etag = _etag(chat, request.user, _feed_page_number(request))
     if request.headers.get("If-None-Match") == etag:
         response = HttpResponse(status=304)
     else:
-        html = render_to_string("panel/chats/_feed.html", _feed_context(chat, request.user), request=request)
-        response = HttpResponse(html)
+        response = HttpResponse(_feed_html(request, chat))
     response["ETag"] = etag
     response["Cache-Control"] = "private, no-cache"
     return response

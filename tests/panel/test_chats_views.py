@@ -4,10 +4,13 @@ whatever the number of questions."""
 from datetime import timedelta
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
 from inspira.panel.models import ChatQuestion, ChatSupport
+from inspira.panel.views_chats import FEED_PAGE_SIZE
 from tests.factories import UserFactory
 from tests.panel.factories import ChatFactory, ChatQuestionFactory, MemberFactory, chat_event, coordinator
 
@@ -98,17 +101,79 @@ def test_transcript_only_after_publishing(client):
 
 @pytest.mark.parametrize("name", ["panel:chat", "panel:chat_feed"])
 def test_constant_queries_whatever_the_number_of_questions(client, django_assert_num_queries, name):
+    # Each measured request follows a change, so it renders the feed afresh (the cache's copy is the
+    # next test's).
     chat = ChatFactory()
     supporters = [UserFactory() for _ in range(3)]
     viewer = MemberFactory().user
     client.force_login(viewer)
     url = reverse(name, args=[chat.pk])
-    _questions(chat, 2, supporters)
     client.get(url)
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
+    _questions(chat, 2, supporters)
     with CaptureQueriesContext(connection) as few:
         assert client.get(url).status_code == 200
-    _questions(chat, 15, supporters)
+    _questions(chat, 15 + FEED_PAGE_SIZE, supporters)
     with django_assert_num_queries(len(few.captured_queries)):
         assert client.get(url).status_code == 200
+
+
+# The feed from the cache: the session, the person, their panel membership, the chat and their supports;
+# the page adds its own (the menu's).
+@pytest.mark.parametrize("name, queries", [("panel:chat", 8), ("panel:chat_feed", 5)])
+def test_watchers_share_one_rendering_until_the_chat_changes(client, name, queries):
+    """The second watcher's request, with nothing changed, reads no question: the feed comes from the
+    cache, and only the watcher's own supports are read (one query)."""
+    chat = ChatFactory()
+    supporters = [UserFactory() for _ in range(3)]
+    _questions(chat, 3, supporters)
+    url = reverse(name, args=[chat.pk])
+    client.force_login(MemberFactory().user)
+    with CaptureQueriesContext(connection) as first:
+        client.get(url)
+    client.force_login(MemberFactory().user)
+    with CaptureQueriesContext(connection) as second:
+        assert client.get(url).status_code == 200
+    rendering = [q["sql"] for q in first.captured_queries if '"panel_chatquestion"."text"' in q["sql"]]
+    assert rendering, "the first watcher's request renders the questions"
+    assert not [q["sql"] for q in second.captured_queries if '"panel_chatquestion"."text"' in q["sql"]]
+    assert len(second.captured_queries) == queries < len(first.captured_queries)
+
+
+def test_each_member_sees_their_own_supports_in_the_shared_feed(client):
+    chat = ChatFactory()
+    question = ChatQuestionFactory(chat=chat, state=State.APPROVED)
+    supporter, other = MemberFactory().user, MemberFactory().user
+    ChatSupport.objects.create(question=question, user=supporter)
+    url = reverse("panel:chat_feed", args=[chat.pk])
+    client.force_login(supporter)
+    mine = client.get(url).content.decode()
+    client.force_login(other)
+    theirs = client.get(url).content.decode()
+    assert "Du stöder frågan." in mine and f'name="question" value="{question.pk}"' not in mine
+    assert "Du stöder frågan." not in theirs and f'name="question" value="{question.pk}"' in theirs
+    assert 'name="csrfmiddlewaretoken"' in theirs
+    # A coordinator who is not a member watches without forms.
+    client.force_login(coordinator())
+    watching = client.get(url).content.decode()
+    assert question.text in watching and "csrfmiddlewaretoken" not in watching
+
+
+def test_questions_are_paged_most_supported_first(client):
+    chat = ChatFactory()
+    supporters = [UserFactory() for _ in range(3)]
+    popular = ChatQuestionFactory(chat=chat, state=State.APPROVED, text="Den populära frågan")
+    for user in supporters:
+        ChatSupport.objects.create(question=popular, user=user)
+    quiet = [ChatQuestionFactory(chat=chat, state=State.APPROVED) for _ in range(FEED_PAGE_SIZE)]
+    client.force_login(MemberFactory().user)
+    first = client.get(reverse("panel:chat", args=[chat.pk])).content.decode()
+    assert first.index("Den populära frågan") < first.index(quiet[0].text)
+    assert quiet[-1].text not in first and "Sida 1 av 2" in first
+    second = client.get(reverse("panel:chat_feed", args=[chat.pk]), {"page": 2}).content.decode()
+    assert quiet[-1].text in second and "Den populära frågan" not in second
+    # The page polls its own page of the feed.
+    page_two = client.get(reverse("panel:chat", args=[chat.pk]), {"page": 2}).content.decode()
+    assert f'data-feed-url="{reverse("panel:chat_feed", args=[chat.pk])}?page=2"' in page_two
+    # Nonsense or numbers past the end give a page, never an error.
+    for value in ("x", "0", "-1", "99999999999999999999", "250"):
+        assert client.get(reverse("panel:chat_feed", args=[chat.pk]), {"page": value}).status_code == 200
