@@ -15,6 +15,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from inspira.core.audit import audit_record
+from inspira.core.emails import email_enqueue
+from inspira.core.links import absolute_url
 from inspira.core.workdays import working_days_after
 from inspira.events.services import event_create
 from inspira.panel import permissions
@@ -236,13 +238,26 @@ def followup_assign(*, question: ChatQuestion, owner, actor, now=None) -> ChatQu
         raise ChatError(_("Follow-ups are set when the chat has ended."))
     if not (permissions.may_coordinate(owner) or question.chat.leaders.filter(pk=owner.pk).exists()):
         raise ChatError(_("Choose a coordinator or one of the chat's leaders."))
+    new_owner = question.owner_id != owner.pk
     question.owner = owner
     if question.due_on is None:
         question.due_on = answer_due(timezone.localdate(_now(now)))
     question.save(update_fields=["owner", "due_on"])
     audit_record(actor=actor, action="panel.chat_followup_assigned", obj=question, summary=str(question),
                  data={"owner": owner.pk, "due_on": question.due_on.isoformat()})
+    if new_owner and owner.email:
+        _email_owner(question)
     return question
+
+
+def _email_owner(question: ChatQuestion) -> None:
+    """Tell a follow-up's new owner what to answer and by when: once per question and owner (the key holds
+    it), written in the assigning transaction, so it goes out only if the assignment commits."""
+    owner, chat = question.owner, question.chat
+    email_enqueue(key=f"panel-chat-followup:{question.pk}:{owner.pk}", to=[owner.email],
+                  template="panel_chat_followup",
+                  context={"name": owner.name, "chat_title": chat.event.title, "question": question.text,
+                           "due_on": question.due_on, "followups_url": absolute_url("panel:chat_followups", chat.pk)})
 
 
 def followup_candidates(chat: Chat):

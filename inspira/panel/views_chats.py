@@ -145,9 +145,11 @@ def chat(request, pk: int):
         except PermissionError:
             require(False)
         return redirect("panel:chat", pk=chat.pk)
+    ended = services.has_ended(chat)
     return render(request, "panel/chats/chat.html", {
         "chat": chat, "feed": _feed_html(request, chat), "page_number": _feed_page_number(request),
-        "may_ask": permissions.is_member(request.user) and not services.has_ended(chat),
+        "ended": ended, "owns_followups": ended and chat.questions.filter(owner=request.user).exists(),
+        "may_ask": permissions.is_member(request.user) and not ended,
         "may_moderate": permissions.may_moderate_chat(request.user, chat),
         "may_lead": permissions.may_lead_chat(request.user, chat)})
 

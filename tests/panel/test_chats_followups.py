@@ -6,8 +6,9 @@ from datetime import timedelta
 import pytest
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 
-from inspira.core.models import AuditEvent
+from inspira.core.models import AuditEvent, OutboxItem
 from inspira.panel.models import Chat, ChatQuestion
 from tests.factories import UserFactory
 from tests.panel.factories import ChatFactory, ChatQuestionFactory, MemberFactory, chat_event, coordinator
@@ -213,3 +214,51 @@ def test_followups_page_has_constant_queries(client, django_assert_num_queries):
     add(10)
     with django_assert_num_queries(len(few)):
         client.get(url)
+
+
+def test_a_new_owner_is_emailed_what_to_answer_and_by_when(client):
+    user, leader = coordinator(), UserFactory(email="ledare@exempel.se")
+    chat = _ended_chat()
+    chat.leaders.add(leader)
+    question = ChatQuestionFactory(chat=chat, state=State.APPROVED, text="Hur blir det med lönerna?")
+    url = reverse("panel:chat_followups", args=[chat.pk])
+    client.force_login(user)
+    client.post(url, {"question": question.pk, "action": "assign", "owner": leader.pk})
+    question.refresh_from_db()
+    emails = OutboxItem.objects.filter(kind="email", key__startswith="panel-chat-followup:")
+    assert [item.payload["to"] for item in emails.all()] == [["ledare@exempel.se"]]
+    text = emails.get().payload["text"]
+    assert "Hur blir det med lönerna?" in text and chat.event.title in text
+    assert date_format(question.due_on, "j F Y") in text and url in text
+    assert chat.event.title in emails.get().payload["subject"]
+    # Setting the same owner again sends nothing; a new owner is told in turn.
+    client.post(url, {"question": question.pk, "action": "assign", "owner": leader.pk})
+    assert emails.count() == 1
+    client.post(url, {"question": question.pk, "action": "assign", "owner": user.pk})
+    assert emails.count() == 2 and emails.filter(payload__to=[user.email]).exists()
+
+
+def test_the_chat_page_links_the_transcript_and_followups_after_the_end(client):
+    owner = UserFactory()
+    chat = _ended_chat()
+    chat.leaders.add(owner)
+    ChatQuestionFactory(chat=chat, state=State.APPROVED, owner=owner, due_on=timezone.localdate())
+    page_url = reverse("panel:chat", args=[chat.pk])
+    followups = reverse("panel:chat_followups", args=[chat.pk])
+    transcript = reverse("panel:chat_transcript", args=[chat.pk])
+    client.force_login(owner)
+    page = client.get(page_url).content.decode()
+    assert f'href="{followups}"' in page and f'href="{transcript}"' not in page  # not published yet
+    client.force_login(MemberFactory().user)
+    page = client.get(page_url).content.decode()
+    assert f'href="{followups}"' not in page and f'href="{transcript}"' not in page
+    chat.transcript_published_at = timezone.now()
+    chat.save()
+    assert f'href="{transcript}"' in client.get(page_url).content.decode()
+    client.force_login(coordinator())
+    page = client.get(page_url).content.decode()
+    assert f'href="{followups}"' in page and f'href="{transcript}"' in page
+    # While the chat is on, neither.
+    live = ChatFactory()
+    assert f'href="{reverse("panel:chat_followups", args=[live.pk])}"' not in client.get(
+        reverse("panel:chat", args=[live.pk])).content.decode()
