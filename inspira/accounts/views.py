@@ -63,7 +63,9 @@ def password_change(request):
     if form.is_valid():
         services.password_change(form=form)
         update_session_auth_hash(request, form.user)
-        # Django no longer accepts the person's other sessions; drop them and their records now.
+        # Django no longer accepts the person's other sessions; drop them and their records now, once this
+        # session's record has followed its new key.
+        sessions.sign_in_sync(request)
         sessions.sign_ins_forget(person=form.user, keep_session_key=request.session.session_key)
         messages.success(request, _("Your password is changed."))
         return redirect("accounts:profile")
