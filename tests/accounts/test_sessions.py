@@ -16,7 +16,7 @@ from django.utils import timezone
 from django_q.models import Schedule
 
 from inspira.accounts import sessions, tasks
-from inspira.accounts.models import SignIn, User
+from inspira.accounts.models import SignIn
 from inspira.core.models import AuditEvent
 from tests.accounts.test_two_factor import code_for, enrolled, password_login
 from tests.factories import PASSWORD, SignInFactory, UserFactory
@@ -393,3 +393,28 @@ def test_the_prune_runs_daily(db):
     schedule = Schedule.objects.get(name="accounts-sessions-prune")
     assert (schedule.func, schedule.schedule_type, schedule.repeats) == (
         "inspira.accounts.tasks.prune_sessions", Schedule.DAILY, -1)
+
+
+# --- Personal data ----------------------------------------------------------------------------------------------
+
+def test_the_persons_download_lists_their_sessions_without_the_key(staff):
+    from inspira.privacy.services import export_build
+    from tests.privacy.test_export import unzip
+
+    client = logged_in(staff)
+    _name, content = export_build(user=staff)
+    data, html = unzip(content)
+    [row] = data["categories"]["sessions"]
+    assert (row["browser"], row["operating_system"], row["signed_in_with"]) == ("Firefox 128", "Windows", "Lösenord")
+    assert key_of(client) not in content.decode("latin-1") + html
+    assert key_of(client) not in str(data)
+
+
+def test_erasure_ends_the_persons_sessions_and_removes_their_records(staff, administrator):
+    from inspira.privacy.services import person_erase
+
+    client = logged_in(staff)
+    result = person_erase(person=staff, actor=administrator)
+    assert not SignIn.objects.filter(user=staff).exists()
+    assert is_logged_out(client)
+    assert result.counts["sessions_ended"] == 1
