@@ -89,6 +89,9 @@ MIDDLEWARE = [
     # Central roles (administrator, director, finance) and Django admin users must pass it before
     # any other page.
     "inspira.accounts.middleware.RequireTwoFactorMiddleware",
+    # Keeps each logged-in session's record (how the person signed in, last seen) in step; see
+    # inspira/accounts/sessions.py. No query on most requests.
+    "inspira.accounts.middleware.SignInMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",

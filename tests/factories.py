@@ -85,6 +85,21 @@ class MembershipFactory(factory.django.DjangoModelFactory):
     confirmed_at = factory.LazyFunction(timezone.now)
 
 
+class SignInFactory(factory.django.DjangoModelFactory):
+    """A recorded session. Its key names no session of the engine unless one is made for it
+    (tests/accounts/test_sessions.py logs in through the login form for that)."""
+
+    class Meta:
+        model = "accounts.SignIn"
+
+    user = factory.SubFactory(UserFactory)
+    session_key = factory.LazyFunction(lambda: uuid.uuid4().hex)
+    browser = "Firefox 128"
+    operating_system = "Windows"
+    started_at = factory.LazyFunction(timezone.now)
+    last_seen_at = factory.LazyFunction(timezone.now)
+
+
 def member(school, role=Membership.Role.STAFF, **user_fields) -> User:
     """A person confirmed at ``school`` in ``role`` (a new user with ``user_fields``): the user."""
     return MembershipFactory(school=school, role=role, user=UserFactory(**user_fields)).user

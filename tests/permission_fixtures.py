@@ -79,6 +79,25 @@ def outbox_item(world: World):
     ))
 
 
+def staff_sign_in(world: World):
+    """A recorded session of the staff member, with its session in the engine (as after a login)."""
+    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+
+    from inspira.accounts.models import SignIn
+    from inspira.accounts.sessions import session_store
+
+    def make():
+        person = world.users[STAFF]
+        session = session_store()()
+        session.update({SESSION_KEY: str(person.pk), HASH_SESSION_KEY: person.get_session_auth_hash(),
+                        BACKEND_SESSION_KEY: "django.contrib.auth.backends.ModelBackend"})
+        session.create()
+        return SignIn.objects.create(user=person, session_key=session.session_key, browser="Firefox 128",
+                                     operating_system="Windows", started_at=timezone.now())
+
+    return world.once("staff_sign_in", make)
+
+
 def fee_rule(world: World):
     return world.once("fee_rule", lambda: FeeRuleFactory(school_year=SchoolYearFactory(start_year=2025)))
 

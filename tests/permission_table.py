@@ -211,6 +211,18 @@ TABLE: dict[str, Row] = {
                                      note="Someone already enrolled is sent to their page, never enrols again."),
     "accounts:two_factor_codes": Row(GET=CENTRAL_ONLY, POST=not_allowed(CENTRAL_ONLY)),
     "accounts:two_factor_codes_new": Row(GET=CENTRAL_ONLY, POST=CENTRAL_ONLY),
+    # accounts: a person's sessions, seen and ended by administrators only (tests/accounts/test_sessions.py)
+    "accounts:person_sessions": Row(
+        GET=ADMIN_ONLY, POST=not_allowed(ADMIN_ONLY), kwargs=lambda w: {"user_id": w.users[STAFF].pk},
+    ),
+    "accounts:session_end": Row(
+        GET=not_allowed(ADMIN_ONLY), POST=ADMIN_ONLY,
+        kwargs=lambda w: {"user_id": w.users[STAFF].pk, "sign_in_id": fx.staff_sign_in(w).pk},
+        note="Not even a person's own session: the administrators' page.",
+    ),
+    "accounts:sessions_end_all": Row(
+        GET=not_allowed(ADMIN_ONLY), POST=ADMIN_ONLY, kwargs=lambda w: {"user_id": w.users[STAFF].pk},
+    ),
     "accounts:two_factor_reset": Row(
         GET=not_allowed(ADMIN_ONLY), POST=ADMIN_ONLY, kwargs=lambda w: {"user_id": w.users[DIRECTOR].pk},
         note="An administrator resets another person's two-factor sign-in (a lost phone).",

@@ -6,3 +6,7 @@ class AccountsConfig(AppConfig):
     name = "inspira.accounts"
     label = "accounts"
     verbose_name = _("People and roles")
+
+    def ready(self):
+        # Records sessions on login and logout (signal receivers).
+        from inspira.accounts import sessions  # noqa: F401

@@ -5,6 +5,7 @@ from django.shortcuts import redirect
 from django.urls import reverse
 
 from inspira.accounts import two_factor
+from inspira.accounts.sessions import sign_in_sync
 
 # What a person who still owes the second step may reach: the two-factor pages themselves, the
 # way out, and what carries no data (health check, the language switch).
@@ -43,3 +44,17 @@ class RequireTwoFactorMiddleware:
         if request.method == "GET":
             url += "?" + urlencode({"next": request.get_full_path()})
         return redirect(url)
+
+
+class SignInMiddleware:
+    """Keeps each logged-in session's ``SignIn`` in step once the view has answered (``sessions.sign_in_sync``:
+    no query on most requests). After SessionMiddleware and AuthenticationMiddleware, so the session is
+    saved after this has written to it."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        sign_in_sync(request)
+        return response

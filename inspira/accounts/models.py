@@ -1,3 +1,5 @@
+import hashlib
+
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
 from django.db import models
@@ -56,6 +58,10 @@ class User(AbstractBaseUser, PermissionsMixin):
     )
     email_verified_at = models.DateTimeField(_("email verified"), null=True, blank=True)
     date_joined = models.DateTimeField(_("joined"), default=timezone.now)
+    # Raised when an administrator ends all of the person's sessions: it is part of the session auth hash
+    # (get_session_auth_hash), so every session made before, recorded or not, stops working at its next
+    # request, whatever the session engine.
+    session_generation = models.PositiveIntegerField(default=0, editable=False)
 
     objects = UserManager()
 
@@ -75,6 +81,20 @@ class User(AbstractBaseUser, PermissionsMixin):
     def clean(self):
         super().clean()
         self.email = normalise_email(self.email)
+
+    def get_session_auth_hash(self):
+        return self._with_session_generation(super().get_session_auth_hash())
+
+    def get_session_auth_fallback_hash(self):
+        for auth_hash in super().get_session_auth_fallback_hash():
+            yield self._with_session_generation(auth_hash)
+
+    def _with_session_generation(self, auth_hash: str) -> str:
+        # Generation 0 keeps Django's own hash, so the sessions that exist when this is deployed stay valid.
+        # The base hash is already keyed with the secret key; hashing the generation into it is enough.
+        if not self.session_generation:
+            return auth_hash
+        return hashlib.sha256(f"{auth_hash}:{self.session_generation}".encode()).hexdigest()
 
     def get_full_name(self):
         return self.name
@@ -135,3 +155,42 @@ class Membership(models.Model):
     @property
     def is_confirmed(self) -> bool:
         return self.confirmed_at is not None
+
+
+class SignIn(models.Model):
+    """One session of a logged-in person: how they signed in, when, and from which browser.
+
+    Written when they log in, removed when they log out, ended by an administrator, or pruned once
+    the session has expired (``inspira.accounts.sessions``). The session key is kept as the session
+    engine keeps it, because ending a session means asking the engine to delete it by its key; it is
+    a credential, so no page, export, audit row or admin shows it.
+    """
+
+    class Method(models.TextChoices):
+        PASSWORD = "password", _("Password")
+        FEDERATION = "federation", _("School federation")
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("person"), on_delete=models.CASCADE, related_name="sign_ins"
+    )
+    # As long as Django's own session table allows.
+    session_key = models.CharField(max_length=40, unique=True, editable=False)
+    method = models.CharField(_("signed in with"), max_length=20, choices=Method.choices, default=Method.PASSWORD)
+    second_factor = models.BooleanField(_("second factor passed"), default=False)
+    # The identity provider's SAML entity id (a URI), for sign-ins through the school federation.
+    idp_entity_id = models.CharField(_("identity provider"), max_length=1024, blank=True)
+    # A summary of the User-Agent header (e.g. "Firefox 128", "Windows"); the full header is not kept.
+    browser = models.CharField(_("browser"), max_length=60, blank=True)
+    operating_system = models.CharField(_("operating system"), max_length=60, blank=True)
+    # Empty for a session that began before sign-ins were recorded (it is recorded at its next request).
+    started_at = models.DateTimeField(_("started"), null=True, blank=True)
+    last_seen_at = models.DateTimeField(_("last seen"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("sign-in")
+        verbose_name_plural = _("sign-ins")
+        ordering = ["-last_seen_at", "-pk"]
+        indexes = [models.Index(fields=["user", "method"], name="signin_user_method")]
+
+    def __str__(self):
+        return f"{self.user} – {self.get_method_display()}"

@@ -1,6 +1,9 @@
-from django.db.models import Prefetch, Q, QuerySet
+from dataclasses import dataclass, field
 
-from inspira.accounts.models import Membership, User
+from django.db.models import CharField, Prefetch, Q, QuerySet, Value
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from inspira.accounts.models import Membership, SignIn, User
 from inspira.core.search import text_matches
 from inspira.schools.models import School
 
@@ -57,3 +60,56 @@ def people_search(query: str = "") -> QuerySet[User]:
 
 def person_memberships(person) -> QuerySet[Membership]:
     return Membership.objects.filter(user=person).select_related("school").order_by("school__name")
+
+
+# --- How people sign in, and their sessions -----------------------------------------------------------------
+
+@dataclass
+class SignInMethods:
+    """How a person signs in: with a password (and whether a second factor is set up), through the school
+    federation (the identity providers they came from)."""
+
+    password: bool = False
+    second_factor: bool = False
+    identity_providers: list[str] = field(default_factory=list)
+
+    @property
+    def federation(self) -> bool:
+        return bool(self.identity_providers)
+
+
+SECOND_FACTOR = "second_factor"
+FEDERATION = "federation"
+
+
+def _sign_in_facts(user_ids) -> QuerySet:
+    """(person id, fact, identity provider) rows, one query for any number of people: a confirmed
+    authenticator app, and every identity provider a recorded session came through. The federation
+    (inspira.federation) adds its linked identities here as another ``union`` member."""
+    fact = lambda value: Value(value, output_field=CharField())  # noqa: E731
+    devices = (TOTPDevice.objects.filter(user_id__in=user_ids, confirmed=True).order_by()
+               .annotate(fact=fact(SECOND_FACTOR), idp=fact("")).values_list("user_id", "fact", "idp"))
+    federation = (SignIn.objects.filter(user_id__in=user_ids, method=SignIn.Method.FEDERATION).order_by()
+                  .annotate(fact=fact(FEDERATION)).values_list("user_id", "fact", "idp_entity_id"))
+    return devices.union(federation)
+
+
+def sign_in_methods(users) -> dict[int, SignInMethods]:
+    """Person id -> how they sign in, for ``users`` (loaded with their password hash), in one query."""
+    users = list(users)
+    methods = {user.pk: SignInMethods(password=user.has_usable_password()) for user in users}
+    if not methods:
+        return methods
+    for user_id, fact, idp in _sign_in_facts(list(methods)):
+        if fact == SECOND_FACTOR:
+            methods[user_id].second_factor = True
+        elif idp and idp not in methods[user_id].identity_providers:
+            methods[user_id].identity_providers.append(idp)
+    for method in methods.values():
+        method.identity_providers.sort()
+    return methods
+
+
+def person_sign_ins(person) -> QuerySet[SignIn]:
+    """A person's recorded sessions, the latest used first. Without the session key: pages never need it."""
+    return SignIn.objects.filter(user=person).defer("session_key").order_by("-last_seen_at", "-pk")

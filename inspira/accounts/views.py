@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from inspira.accounts import selectors, services, two_factor
+from inspira.accounts import selectors, services, sessions, two_factor
 from inspira.accounts.forms import (
     AddMembershipForm,
     MembershipRoleForm,
@@ -30,7 +30,7 @@ from inspira.accounts.forms import (
     SignupForm,
     TwoFactorCodeForm,
 )
-from inspira.accounts.models import Membership, User
+from inspira.accounts.models import Membership, SignIn, User
 from inspira.accounts.permissions import (
     administrator_required,
     can_manage_members,
@@ -63,6 +63,10 @@ def password_change(request):
     if form.is_valid():
         services.password_change(form=form)
         update_session_auth_hash(request, form.user)
+        # Django no longer accepts the person's other sessions; drop them and their records now, once this
+        # session's record has followed its new key.
+        sessions.sign_in_sync(request)
+        sessions.sign_ins_forget(person=form.user, keep_session_key=request.session.session_key)
         messages.success(request, _("Your password is changed."))
         return redirect("accounts:profile")
     return render(request, "accounts/password_change.html", {"form": form})
@@ -278,6 +282,9 @@ def people(request):
     form = PeopleSearchForm(request.GET or None)
     query = form.cleaned_data["q"] if form.is_valid() else ""
     page = paginate(request, selectors.people_search(query)).page
+    methods = selectors.sign_in_methods(page.object_list)
+    for person in page.object_list:
+        person.sign_in_methods = methods[person.pk]
     return render(request, "accounts/people.html", {"search_form": form, "query": query, "page_obj": page})
 
 
@@ -317,7 +324,59 @@ def person_edit(request, user_id):
         "membership_form": membership_form,
         "memberships": selectors.person_memberships(person),
         "two_factor": _two_factor_status(person),
+        "sign_in_methods": selectors.sign_in_methods([person])[person.pk],
     })
+
+
+# --- A person's sessions (administrators) --------------------------------------------------------------------
+
+@administrator_required
+@require_GET
+def person_sessions(request, user_id):
+    person = get_object_or_404(User, pk=user_id)
+    return render(request, "accounts/person_sessions.html", {
+        "person": person,
+        "sign_in_methods": selectors.sign_in_methods([person])[person.pk],
+        "sign_ins": selectors.person_sign_ins(person),
+        "current_id": sessions.current_sign_in_id(request),
+        "is_self": person.pk == request.user.pk,
+    })
+
+
+@administrator_required
+@require_POST
+def session_end(request, user_id, sign_in_id):
+    person = get_object_or_404(User, pk=user_id)
+    sign_in = SignIn.objects.filter(user=person, pk=sign_in_id).select_related("user").first()
+    if sign_in is None:
+        # Ended meanwhile: the person logged out, or someone else ended it.
+        messages.info(request, _("That session had already ended."))
+        return redirect("accounts:person_sessions", user_id=person.pk)
+    try:
+        sessions.sign_in_end(sign_in=sign_in, actor=request.user,
+                             current_sign_in_id=sessions.current_sign_in_id(request))
+    except sessions.SessionError as e:
+        messages.error(request, str(e))
+    else:
+        messages.success(request, _("The session is ended: %(name)s is logged out of it.") % {
+            "name": person.name or person.email})
+    return redirect("accounts:person_sessions", user_id=person.pk)
+
+
+@administrator_required
+@require_POST
+def sessions_end_all(request, user_id):
+    person = get_object_or_404(User, pk=user_id)
+    if person.pk == request.user.pk:
+        # Ending all of one's own sessions keeps the one in use: the others end, this one gets the new hash.
+        sessions.sessions_end_all(person=person, actor=request.user, keep_session_key=request.session.session_key)
+        update_session_auth_hash(request, person)
+        messages.success(request, _("Your other sessions are ended. You are still logged in here."))
+    else:
+        sessions.sessions_end_all(person=person, actor=request.user)
+        messages.success(request, _("All sessions of %(name)s are ended. They must log in again everywhere.") % {
+            "name": person.name or person.email})
+    return redirect("accounts:person_sessions", user_id=person.pk)
 
 
 # --- Two-factor sign-in (central roles and Django admin users) ------------------------------------------
@@ -354,6 +413,8 @@ def _two_factor_login(request, device) -> None:
     # A new session key at the step up, as Django does at the password step.
     request.session.cycle_key()
     django_otp.login(request, device)
+    # The session's record follows its new key and now says the second factor was passed.
+    sessions.sign_in_sync(request, second_factor_passed=True)
 
 
 def _show_new_codes(request, codes: list[str], next_url: str):

@@ -42,6 +42,8 @@ ACTION_LABELS = {
     "two_factor.recovery_code_used": _("Signed in with a recovery code"),
     "two_factor.recovery_codes_renewed": _("Got new recovery codes"),
     "two_factor.reset": _("Reset a person's two-factor sign-in"),
+    "session.ended": _("Ended one of a person's sessions"),
+    "session.ended_all": _("Ended all of a person's sessions"),
     # schools, school years and fee rules
     "school.create": _("Added a school"),
     "school.update": _("Changed a school"),

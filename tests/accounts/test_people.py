@@ -58,8 +58,8 @@ def test_people_query_count(client_for, administrator, django_assert_num_queries
         person = MembershipFactory(school=schools[i % 3]).user
         MembershipFactory(school=schools[(i + 1) % 3], user=person, confirmed_at=None)
     client = client_for(administrator)
-    # session, person, two-factor device, count, page, memberships with their schools
-    with django_assert_num_queries(6):
+    # session, person, two-factor device, count, page, memberships with their schools, how they sign in
+    with django_assert_num_queries(7):
         response = client.get(reverse("accounts:people"))
     assert len(response.context["page_obj"]) == 25
 

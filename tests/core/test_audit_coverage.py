@@ -108,6 +108,17 @@ def _two_factor_reset(w: World) -> Scenario:
                     expect=("two_factor.reset",))
 
 
+def _session_end(w: World) -> Scenario:
+    return Scenario(ADMINISTRATOR, reverse("accounts:session_end", args=[w.users[STAFF].pk, fx.staff_sign_in(w).pk]),
+                    expect=("session.ended",))
+
+
+def _sessions_end_all(w: World) -> Scenario:
+    fx.staff_sign_in(w)
+    return Scenario(ADMINISTRATOR, reverse("accounts:sessions_end_all", args=[w.users[STAFF].pk]),
+                    expect=("session.ended_all",))
+
+
 def _school_fields(school=None) -> dict:
     forms = SchoolForm.objects.filter(code__in=[SchoolForm.Code.PRESCHOOL_CLASS, SchoolForm.Code.COMPULSORY])
     return {
@@ -793,6 +804,8 @@ SCENARIOS = {
     ("accounts:person_edit", "central role"): _person_role,
     ("accounts:person_edit", "add to school"): _person_membership,
     ("accounts:two_factor_reset", "reset"): _two_factor_reset,
+    ("accounts:session_end", "end a session"): _session_end,
+    ("accounts:sessions_end_all", "end all sessions"): _sessions_end_all,
     ("schools:create", "add"): _school_create,
     ("schools:edit", "change"): _school_edit,
     ("schools:closed_period_create", "add a break"): _closed_period_create,

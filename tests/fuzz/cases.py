@@ -693,6 +693,10 @@ NOT_FUZZED = {
     "panel:submission_support": "No form fields: the POST is the support itself, counted once per member "
                                 "(tests/panel/test_submissions_services.py).",
     "accounts:logout": "No form fields: it logs out whatever is sent, and the session is all it changes.",
+    "accounts:session_end": "No form fields: the button ends the session its URL names (tests/accounts/"
+                            "test_sessions.py, the permission table and the audit coverage post it).",
+    "accounts:sessions_end_all": "No form fields: the button ends the person's sessions its URL names "
+                                 "(tests/accounts/test_sessions.py and the audit coverage post it).",
     # part focus of the teacher panel
     "panel:focus_group_invite": "No form fields: the button invites the draw's picks not invited yet, shown "
                                 "only while there are some (tests/panel/test_focus_pages.py and the audit "
