@@ -1,8 +1,8 @@
 """Reading Skolverket's school-unit register (Skolenhetsregistret, open API v2) and checking what it says.
 
 The format follows Skolverket's published OpenAPI description of version 2
-(``https://api.skolverket.se/skolenhetsregistret/skolenhetsregistret_v2_openapi.yaml``; docs/register.md says
-what was read and where). Two calls give a municipality's units:
+(``https://api.skolverket.se/skolenhetsregistret/skolenhetsregistret_v2_openapi.yaml``;
+fixtures/skolenhetsregistret/README.md says what was read and where). Two calls give a municipality's units:
 
 - ``GET {base}/school-units?municipality_code=0180&status=AKTIV&status=VILANDE&status=UPPHORT`` lists them:
   ``{"meta": {"extractDate"}, "data": {"type": "schoolunit", "attributes": [{"schoolUnitCode", "name",
