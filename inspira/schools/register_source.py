@@ -231,6 +231,17 @@ class _Checker:
             return ""
         return value
 
+    def normalised(self, value, normalise, *, where: str, problem: str) -> str:
+        """``value`` in Inspira's spelling (``normalise`` raises ValidationError), "" when absent; a value
+        that does not normalise is a problem: ``problem``, with ``%(where)s`` and ``%(value)s``."""
+        if value in (None, ""):
+            return ""
+        try:
+            return normalise(value if isinstance(value, str) else "")
+        except ValidationError:
+            self.problem(problem % {"where": where, "value": value})
+            return ""
+
     def date(self, value, *, where: str, what: str) -> datetime.date | None:
         if value in (None, ""):
             return None
@@ -297,14 +308,8 @@ def _visiting_address(addresses, where: str, checker: _Checker) -> tuple[str, st
     street = checker.text(visiting.get("streetAddress"), where=where, what=_("the street address"),
                           max_length=200, required=False)
     city = checker.text(visiting.get("locality"), where=where, what=_("the city"), max_length=100, required=False)
-    postal_code = ""
-    raw = visiting.get("postalCode")
-    if raw not in (None, ""):
-        try:
-            postal_code = normalise_postal_code(raw if isinstance(raw, str) else "")
-        except ValidationError:
-            checker.problem(_("%(where)s: the postal code “%(value)s” is not a Swedish postal code.") % {
-                "where": where, "value": raw})
+    postal_code = checker.normalised(visiting.get("postalCode"), normalise_postal_code, where=where, problem=_(
+        "%(where)s: the postal code “%(value)s” is not a Swedish postal code."))
     return street, postal_code, city
 
 
@@ -323,14 +328,8 @@ def _organiser(included, where: str, checker: _Checker) -> tuple[str, str, str]:
     if kind and kind not in ORGANISER_TYPES:
         checker.problem(_("%(where)s: the organiser's type “%(value)s” is unknown.") % {"where": where, "value": kind})
         kind = ""
-    number = ""
-    raw = organiser.get("organizationNumber")
-    if raw not in (None, ""):
-        try:
-            number = normalise_organisation_number(raw if isinstance(raw, str) else "")
-        except ValidationError:
-            checker.problem(_("%(where)s: the organiser's organisation number “%(value)s” is not valid.") % {
-                "where": where, "value": raw})
+    number = checker.normalised(organiser.get("organizationNumber"), normalise_organisation_number, where=where,
+                                problem=_("%(where)s: the organiser's organisation number “%(value)s” is not valid."))
     return name, number, kind
 
 

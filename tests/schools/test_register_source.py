@@ -1,13 +1,14 @@
 """Reading the register's answer: a malformed one is refused with a clear message and nothing half-imported;
 the command reads a recorded answer; the nightly job is scheduled; the API is asked the way its schema says."""
 
+import datetime
 import io
 import json
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from django.core.management import CommandError, call_command
-from django.utils import translation
+from django.utils import timezone, translation
 
 from inspira.schools.models import RegisterChange, RegisterImport, RegisterUnit
 from inspira.schools.register_source import (
@@ -223,6 +224,18 @@ def test_the_nightly_job_is_scheduled(db):
     schedule = Schedule.objects.get(name="schools-register-import-nightly")
     assert schedule.func == "inspira.schools.tasks.register_import_nightly"
     assert schedule.schedule_type == Schedule.DAILY and schedule.repeats == -1
+    assert timezone.localtime(schedule.next_run).time() == datetime.time(3, 30)
+
+
+@pytest.mark.parametrize(("now", "first"), [
+    ("2026-03-28T12:00:00+01:00", "2026-03-29T03:30:00+02:00"),  # the night the clocks go forward
+    ("2026-10-25T02:30:00+02:00", "2026-10-25T03:30:00+01:00"),  # the night they go back: later the same night
+    ("2026-06-01T03:30:00+02:00", "2026-06-02T03:30:00+02:00"),  # at the hour itself: the next day
+])
+def test_a_daily_schedule_starts_at_the_next_hour_on_stockholms_clock(now, first):
+    from inspira.core.schedules import next_daily_run
+
+    assert next_daily_run(datetime.time(3, 30), now=datetime.datetime.fromisoformat(now)).isoformat() == first
 
 
 def test_the_nightly_job_imports_from_the_setting_and_again_changes_nothing(db, settings):
