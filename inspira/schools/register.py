@@ -250,7 +250,7 @@ def register_successor_set(*, unit: RegisterUnit, successor: RegisterUnit | None
     """Record that ``successor`` took over from the closed ``unit`` (None: remove the successor).
     Raises ValidationError (keyed ``successor``) when the rule says no."""
     now = now or timezone.now()
-    unit = RegisterUnit.objects.select_for_update().select_related("successor").get(pk=unit.pk)
+    unit = RegisterUnit.objects.select_for_update(of=("self",)).select_related("successor").get(pk=unit.pk)
     if not unit_may_have_successor(unit):
         raise ValidationError({"successor": _("Only a closed school unit can have a successor.")}, code="not_closed")
     if successor is not None:
