@@ -181,7 +181,9 @@ ENTRIES = (
 
 # The administration's registers, in one dropdown after the entries above.
 ADMINISTRATION = (_("Administration"), (
-    ("schools:list", _("Schools"), _central, _app("schools")),
+    # The closed schools' page is the portal's (it reads the programmes), but it is one of the schools' pages.
+    ("schools:list", _("Schools"), _central,
+     lambda match: match.app_name == "schools" or match.view_name == "core:closed_schools"),
     ("schoolyears:list", _("School years and fees"), _central, _app("schoolyears")),
     ("programmes:list", _("Programmes"), _administrator, _app("programmes")),
     ("accounts:people", _("People"), _administrator, _url_name("people")),

@@ -292,6 +292,15 @@ INVOICE_DUE_DAYS = env_int("INVOICE_DUE_DAYS", 30)
 # inspira/billing/peppol.py).
 EINVOICE_SENDER = env("EINVOICE_SENDER", "inspira.billing.peppol.record_only")
 
+# --- Skolverket's school-unit register (inspira/schools/register.py) ------------------------
+# Where the nightly job reads the register: its API (version 2), or a directory holding a recorded
+# response (fixtures/skolenhetsregistret/0180/). Empty: no nightly import.
+SCHOOL_REGISTER_URL = env("SCHOOL_REGISTER_URL", "https://api.skolverket.se/skolenhetsregistret/v2")
+# The municipality whose school units are imported (Stockholm is 0180).
+SCHOOL_REGISTER_MUNICIPALITY = env("SCHOOL_REGISTER_MUNICIPALITY", "0180")
+# Seconds to wait for each answer of the register.
+SCHOOL_REGISTER_TIMEOUT = env_int("SCHOOL_REGISTER_TIMEOUT", 30)
+
 # --- Data protection: retention periods (docs/data-protection.md) -------------------------
 # A daily job (inspira.privacy.tasks.apply_retention) applies them; 0 turns a rule off.
 # Sign-ups whose email address was never verified are deleted after this many days.

@@ -203,6 +203,29 @@ def closed_period(world: World):
     return world.once("closed_period", lambda: ClosedPeriodFactory(school=world.school, name="Studiedag"))
 
 
+def register_units(world: World) -> dict:
+    """The register's units: the world's school closed (its unit, with the same code) and the unit that
+    took over from it, active and not a school in Inspira yet. Returns both by name."""
+    from inspira.schools.models import RegisterUnit
+
+    def make():
+        now = timezone.now()
+        common = {"municipality_code": "0180", "organiser_name": "Stockholms kommun", "school_types": ["GR"],
+                  "first_imported_at": now, "last_imported_at": now}
+        closed = RegisterUnit.objects.create(unit_code=world.school.unit_code, name=world.school.name,
+                                             status=RegisterUnit.Status.CLOSED, closed_at=now, **common)
+        successor = RegisterUnit.objects.create(unit_code="41827365", name="Vasaskolan Nya",
+                                                status=RegisterUnit.Status.ACTIVE, **common)
+        return {"closed": closed, "successor": successor}
+
+    return world.once("register_units", make)
+
+
+def closed_register_unit(world: World) -> dict:
+    """The URL kwargs of the world's school's closed unit in the register."""
+    return {"unit_code": register_units(world)["closed"].unit_code}
+
+
 def programme_coordinator(world: World):
     """A coordinator of tailor-made development (a person who is none of the roles)."""
     from tests.factories import ProgrammeCoordinatorFactory, UserFactory, programme

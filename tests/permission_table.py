@@ -253,6 +253,20 @@ TABLE: dict[str, Row] = {
         GET=MEMBER_MANAGERS, POST=MEMBER_MANAGERS, kwargs=lambda w: {"period_id": fx.closed_period(w).pk},
     ),
 
+    # Skolverket's school-unit register: the administrators' (tests/schools/test_register_views.py)
+    "schools:register": Row(GET=ADMIN_ONLY, POST=not_allowed(ADMIN_ONLY)),
+    "schools:register_imports": Row(GET=ADMIN_ONLY, POST=not_allowed(ADMIN_ONLY)),
+    "schools:register_unit": Row(GET=ADMIN_ONLY, POST=not_allowed(ADMIN_ONLY), kwargs=fx.closed_register_unit),
+    "schools:register_successor": Row(
+        GET=ADMIN_ONLY, POST=ADMIN_ONLY, kwargs=fx.closed_register_unit,
+        data=lambda w: {"successor": fx.register_units(w)["successor"].unit_code},
+        note="The successor of a closed unit, recorded by hand: the register has none.",
+    ),
+    "core:closed_schools": Row(
+        GET=ADMIN_ONLY, POST=not_allowed(ADMIN_ONLY), kwargs=lambda w: fx.register_units(w) and {},
+        note="The schools the register says are closed, with their open bookings and applications (portal).",
+    ),
+
     # school years and fee rules
     "schoolyears:list": Row(GET=CENTRAL_ONLY, POST=not_allowed(CENTRAL_ONLY)),
     "schoolyears:create": Row(GET=FEE_RULE_EDITORS, POST=FEE_RULE_EDITORS),

@@ -47,3 +47,11 @@ def published_quotes(limit: int = 6) -> list[Quote]:
     """Quotes published on the programme's page (each with its writer's recorded consent), newest first."""
     return list(Quote.objects.filter(published_at__isnull=False).select_related("author")
                 .order_by("-published_at", "-pk")[:limit])
+
+
+def open_interests_of_schools(school_ids):
+    """The standing registrations of ``school_ids`` in rounds not finished (admitted or not decided yet),
+    for the list of closed schools."""
+    return (Interest.objects.filter(school_id__in=school_ids, withdrawn_at__isnull=True)
+            .exclude(round__stage=Round.Stage.FINISHED).exclude(decision=Interest.Decision.NOT_ADMITTED)
+            .select_related("round").order_by("round__interest_opens_at", "pk"))

@@ -4,7 +4,7 @@ from django.db.models import Q, QuerySet
 
 from inspira.accounts.models import Membership, User
 from inspira.accounts.permissions import confirmed_memberships
-from inspira.certification.models import Application, ApplicationStatusChange
+from inspira.certification.models import Application, ApplicationStatusChange, Certification
 
 
 def applications_for_administration() -> QuerySet[Application]:
@@ -50,3 +50,20 @@ def school_principals(school_id: int) -> QuerySet[User]:
         is_active=True, memberships__school_id=school_id, memberships__role=Membership.Role.PRINCIPAL,
         memberships__confirmed_at__isnull=False,
     ).order_by("name", "pk")
+
+
+# Where an application's road ends: nothing is open about it any more.
+FINAL_STATUSES = (Application.Status.APPROVED, Application.Status.REJECTED, Application.Status.WITHDRAWN)
+
+
+def open_applications_of_schools(school_ids) -> QuerySet[Application]:
+    """The applications of ``school_ids`` not yet decided or withdrawn (drafts included: a closed school's
+    draft is unfinished business too), for the list of closed schools."""
+    return (Application.objects.filter(school_id__in=school_ids).exclude(status__in=FINAL_STATUSES)
+            .select_related("school").order_by("created_at", "pk"))
+
+
+def current_certifications_of_schools(school_ids, *, on=None) -> QuerySet[Certification]:
+    """The certifications of ``school_ids`` in force (``on``: today in Stockholm): sites in the catalogue."""
+    return Certification.objects.current(on).filter(school_id__in=school_ids).select_related("school").order_by(
+        "starts_on", "pk")

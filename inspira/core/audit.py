@@ -47,6 +47,8 @@ ACTION_LABELS = {
     # schools, school years and fee rules
     "school.create": _("Added a school"),
     "school.update": _("Changed a school"),
+    "register.successor_set": _("Recorded the successor of a closed school unit"),
+    "register.successor_removed": _("Removed the successor of a closed school unit"),
     "closed_period.create": _("Added a school break or study day"),
     "closed_period.update": _("Changed a school break or study day"),
     "closed_period.delete": _("Removed a school break or study day"),

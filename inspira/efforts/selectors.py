@@ -57,3 +57,14 @@ def late_efforts(efforts=None, *, today: date | None = None) -> list[tuple[Effor
     if efforts is None:
         efforts = open_clock_efforts().select_related("area", "leader").prefetch_related("schools")
     return [pair for pair in late_first(efforts, today=today) if _overdue(pair[1], today)]
+
+
+# An effort still going somewhere: asked for, being planned or prepared, or running.
+OPEN_STATES = (Effort.State.REQUESTED, Effort.State.PLANNING, Effort.State.PROPOSAL, Effort.State.RUNNING)
+
+
+def open_efforts_of_schools(school_ids):
+    """Which open efforts each of ``school_ids`` takes part in: rows of the efforts' school list, each
+    with its effort and programme, for the list of closed schools."""
+    return (Effort.schools.through.objects.filter(school_id__in=school_ids, effort__state__in=OPEN_STATES)
+            .select_related("effort__programme").order_by("effort__title", "effort_id"))

@@ -4,7 +4,7 @@ import datetime
 
 from django.utils import timezone
 
-from inspira.events.models import Event
+from inspira.events.models import Event, Registration
 from inspira.programmes.catalog import ORDER
 from inspira.programmes.state import active_keys
 
@@ -77,3 +77,12 @@ def schools_not_represented(event):
     represented = Registration.objects.filter(event=event, status=Registration.Status.CONFIRMED,
                                               school__isnull=False).values("school_id")
     return School.objects.exclude(pk__in=represented).select_related("district").order_by("name", "unit_code")
+
+
+def open_registrations_of_schools(school_ids, *, now=None):
+    """The places held for ``school_ids`` (registered, waiting or offered) on events not cancelled and
+    not over, for the list of closed schools."""
+    now = now or timezone.now()
+    return (Registration.objects.filter(school_id__in=school_ids, status__in=Registration.OPEN_STATUSES,
+                                        event__cancelled_at__isnull=True, event__ends_at__gte=now)
+            .select_related("event__programme").order_by("event__starts_at", "pk"))

@@ -1,7 +1,7 @@
 from django.urls import path
 
 from inspira.core import views as core_views
-from inspira.portal import audit_views, participation_views, views
+from inspira.portal import audit_views, closed_school_views, participation_views, views
 
 # The namespace these pages had when they lived in core: URLs and their names stay as they were.
 app_name = "core"
@@ -16,4 +16,6 @@ urlpatterns = [
     path("utskick/<int:item_id>/forsok-igen/", views.outbox_retry, name="outbox_retry"),
     path("granskningslogg/", audit_views.audit_list, name="audit"),
     path("granskningslogg/export.csv", audit_views.audit_export, name="audit_export"),
+    # The schools Skolverket's register says are closed, with what is still open at each.
+    path("skolor/upphorda/", closed_school_views.closed_schools, name="closed_schools"),
 ]

@@ -3,7 +3,7 @@
 from django.contrib import admin
 
 from inspira.core.admin import ReadOnlyAdminMixin
-from inspira.schools.models import District, School, SchoolForm
+from inspira.schools.models import District, RegisterChange, RegisterImport, RegisterUnit, School, SchoolForm
 
 
 @admin.register(District)
@@ -28,3 +28,25 @@ class SchoolAdmin(admin.ModelAdmin):
     list_select_related = ["district"]
     filter_horizontal = ["school_forms"]
     readonly_fields = ["created_at", "updated_at"]
+
+
+# Skolverket's register: written by the import and the successor form only (with their history and audit),
+# so the Django admin shows it and changes nothing.
+@admin.register(RegisterUnit)
+class RegisterUnitAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    list_display = ["name", "unit_code", "status", "listed", "organiser_name", "last_imported_at"]
+    list_filter = ["status", "listed", "municipality_code"]
+    search_fields = ["name", "unit_code", "organiser_name"]
+
+
+@admin.register(RegisterImport)
+class RegisterImportAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    list_display = ["started_at", "municipality_code", "trigger", "outcome", "added", "changed", "closed"]
+    list_filter = ["outcome", "trigger"]
+
+
+@admin.register(RegisterChange)
+class RegisterChangeAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    list_display = ["at", "unit", "school", "field", "old_value", "new_value"]
+    list_filter = ["field"]
+    list_select_related = ["unit", "school"]

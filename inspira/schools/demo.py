@@ -1,4 +1,5 @@
-"""Demo data for schools: the municipality's school breaks of the current and the next school year.
+"""Demo data for schools: the municipality's school breaks of the current and the next school year, and
+Stockholm's units from the recorded answer of Skolverket's school-unit register.
 
 Called by ``manage.py load_demo`` before the demos that publish occasions, which then keep clear of
 the breaks through the occasion rules; idempotent. The dates follow Stockholm's usual pattern
@@ -6,8 +7,10 @@ the breaks through the occasion rules; idempotent. The dates follow Stockholm's 
 """
 
 import datetime
+from pathlib import Path
 
 from dateutil.easter import easter
+from django.conf import settings
 from django.utils import timezone
 
 from inspira.schools.models import ClosedPeriod
@@ -40,3 +43,30 @@ def load(*, stdout, today: datetime.date | None = None) -> None:
             added += created
     if added:
         stdout.write(f"Added {added} school breaks of the municipality.")
+
+
+# The recorded answer of Skolverket's register for Stockholm (fixtures/skolenhetsregistret/README.md).
+REGISTER_FIXTURE = Path(settings.BASE_DIR) / "fixtures" / "skolenhetsregistret" / "0180"
+# Skarpnäcksskolan closed when it merged into Skarpnäcks skola; the register does not say so, the
+# administration records it by hand.
+MERGED = ("57381620", "41827365")
+DEMO_ADMINISTRATOR = "admin@inspira.example"
+
+
+def load_register(*, stdout) -> None:
+    """Import the recorded Stockholm answer through the real import, as the nightly job would, and record
+    the merged unit's successor. The demo's schools have the register's data, so a second load changes
+    no school and writes no history: only one more import in the log. Needs the demo's administrator."""
+    from django.contrib.auth import get_user_model
+
+    from inspira.schools.models import RegisterImport, RegisterUnit
+    from inspira.schools.register import register_import, register_successor_set
+    from inspira.schools.register_source import RecordedSource
+
+    run = register_import(source=RecordedSource(REGISTER_FIXTURE), municipality_code="0180",
+                          trigger=RegisterImport.Trigger.DEMO)
+    closed, successor = (RegisterUnit.objects.get(unit_code=code) for code in MERGED)
+    administrator = get_user_model().objects.get(email=DEMO_ADMINISTRATOR)
+    register_successor_set(unit=closed, successor=successor, actor=administrator)
+    stdout.write(f"Imported {run.units} school units of Stockholm from the recorded answer of Skolverket's "
+                 f"register ({run.added} new); {closed.name} is succeeded by {successor.name}.")

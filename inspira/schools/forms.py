@@ -5,7 +5,7 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from inspira.core.forms import ModelMultipleChoiceField
-from inspira.schools.models import ClosedPeriod, District, School, SchoolForm
+from inspira.schools.models import ClosedPeriod, District, RegisterUnit, School, SchoolForm
 from inspira.schools.validators import normalise_organisation_number, normalise_postal_code, normalise_unit_code
 
 
@@ -131,3 +131,62 @@ class ClosedPeriodForm(forms.ModelForm):
 
     def service_kwargs(self) -> dict:
         return {name: self.cleaned_data[name] for name in self.Meta.fields}
+
+
+# --- Skolverket's school-unit register -----------------------------------------------------------------------------
+
+class RegisterSearchForm(forms.Form):
+    """The search and filters above the register's units (GET). Bad values are ignored, not shown."""
+
+    UNLISTED = "unlisted"  # selectors.UNLISTED
+    YES, NO = "yes", "no"
+
+    q = forms.CharField(
+        label=_("Search"), required=False, max_length=100, widget=forms.TextInput(attrs={"type": "search"}),
+        help_text=_("Name, school unit code or organiser."),
+    )
+    status = forms.ChoiceField(
+        label=_("Status in the register"), required=False,
+        choices=[("", _("Every status")), *RegisterUnit.Status.choices, (UNLISTED, _("No longer listed"))],
+        widget=forms.Select(attrs={"class": "form-select"}),
+    )
+    in_inspira = forms.ChoiceField(
+        label=_("In Inspira"), required=False,
+        choices=[("", _("All units")), (YES, _("Schools in Inspira")),
+                 (NO, _("Not in Inspira yet (to complete)"))],
+        widget=forms.Select(attrs={"class": "form-select"}),
+    )
+
+    def filters(self) -> dict:
+        """The valid filters as keyword arguments for ``selectors.register_units``."""
+        self.is_valid()
+        data = getattr(self, "cleaned_data", {})
+        in_inspira = {self.YES: True, self.NO: False}.get(data.get("in_inspira") or "")
+        return {"q": data.get("q") or "", "status": data.get("status") or "", "in_inspira": in_inspira}
+
+
+class SuccessorForm(forms.Form):
+    """The unit that took over from a closed one, by its school unit code; empty removes it."""
+
+    successor = forms.CharField(
+        label=_("The successor's school unit code"), required=False, max_length=20,
+        help_text=_("The eight-digit code of the unit that took over, e.g. after a merger. It must have been "
+                    "imported from the register. Leave empty to remove the successor."),
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.layout = Layout("successor", Submit("save", _("Save")))
+
+    def clean_successor(self) -> RegisterUnit | None:
+        value = self.cleaned_data["successor"]
+        if not value.strip():
+            return None
+        code = normalise_unit_code(value)
+        successor = RegisterUnit.objects.filter(unit_code=code).first()
+        if successor is None:
+            raise forms.ValidationError(_("No school unit with this code has been imported from the register."),
+                                        code="unknown")
+        return successor

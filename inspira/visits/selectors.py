@@ -337,3 +337,18 @@ def catalogue_occasions_panel(request, certification: Certification) -> dict | N
         "ask_to_log_in": school_ids is None,
         "ask_to_join_a_school": school_ids == set(),
     }
+
+
+def open_bookings_of_schools(school_ids) -> QuerySet[Booking]:
+    """The visits still open (held or booked, whatever their day: a booked visit in the past waits for
+    its host's record) where one of ``school_ids`` visits or hosts; for the list of closed schools."""
+    return (Booking.objects.filter(Q(school_id__in=school_ids) | Q(occasion__certification__school_id__in=school_ids),
+                                   status__in=Booking.ACTIVE_STATUSES)
+            .select_related("school", "occasion__certification__school")
+            .order_by("occasion__date", "occasion__start_time", "pk"))
+
+
+def open_waiting_entries_of_schools(school_ids) -> QuerySet[WaitingListEntry]:
+    """The open places in line (waiting, or offered places) of ``school_ids``."""
+    return (WaitingListEntry.objects.filter(school_id__in=school_ids, status__in=WaitingListEntry.OPEN_STATUSES)
+            .select_related("occasion__certification__school").order_by("occasion__date", "pk"))

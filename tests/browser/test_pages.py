@@ -48,6 +48,13 @@ PAGES = {
     "my_feed": lambda get: _my_feed_page(get),
     "event_material": lambda get: reverse("events:material", args=[_event_with_material(get).pk]),
     "event_detail": lambda get: reverse("events:detail", args=[_event_with_material(get).pk]),
+    # Skolverket's school-unit register (the recorded Stockholm answer, with a closed school in Inspira)
+    "register": lambda get: _register(reverse("schools:register")),
+    "register_imports": lambda get: _register(reverse("schools:register_imports")),
+    "register_unit": lambda get: _register(reverse("schools:register_unit", args=["57381620"])),
+    "register_successor": lambda get: _register(reverse("schools:register_successor", args=["57381620"])),
+    "school_from_register": lambda get: _register(reverse("schools:create") + "?skolenhet=60418273"),
+    "closed_schools": lambda get: _register(reverse("core:closed_schools")),
 }
 
 
@@ -146,6 +153,22 @@ def _event_with_material(get):
     return event
 
 
+def _register(url: str) -> str:
+    """``url`` once the recorded answer is imported and its closed Skarpnäcksskolan is a school with a booking."""
+    from inspira.schools.models import RegisterUnit, School
+    from tests.factories import SchoolFactory, UserFactory
+    from tests.schools.register_support import FIXTURE, import_from
+    from tests.visits.builders import make_booking, make_certification, make_occasion
+
+    if not RegisterUnit.objects.exists():
+        import_from(FIXTURE)
+    if not School.objects.filter(unit_code="57381620").exists():
+        closed = SchoolFactory(unit_code="57381620", name="Skarpnäcksskolan")
+        make_booking(occasion=make_occasion(certification=make_certification(school=SchoolFactory())),
+                     school=closed, booked_by=UserFactory())
+    return url
+
+
 def _programmes_page(get) -> str:
     """The programmes, one of them with a coordinator (shown with a button to remove them)."""
     from tests.factories import ProgrammeCoordinatorFactory, programme
@@ -182,7 +205,8 @@ ROLES = {
         [*_CENTRAL, "school_create", "school_edit", "people", "fee_rule_create", "fee_rule_edit",
          "outbox", "outbox_detail", "audit", "programmes", "coordinator_add", "survey_list", "survey_create",
          "survey_detail", "survey_preview", "survey_question_edit", "survey_question_remove",
-         "event_with_evaluation", "event_registrations", "event_material", "event_detail"],
+         "event_with_evaluation", "event_registrations", "event_material", "event_detail", "register",
+         "register_imports", "register_unit", "register_successor", "school_from_register", "closed_schools"],
     ),
     "director": ("director", _CENTRAL),
     "finance": ("finance", _CENTRAL),

@@ -1019,6 +1019,20 @@ SCENARIOS.update({
     ("panel:consent_text_new", "publish a new consent text"): _panel_consent_text_publish,
 })
 
+
+# --- Skolverket's school-unit register ----------------------------------------------------------------------------
+
+def _register_successor(w: World) -> Scenario:
+    units = fx.register_units(w)
+    return Scenario(ADMINISTRATOR, reverse("schools:register_successor", args=[units["closed"].unit_code]),
+                    {"successor": units["successor"].unit_code}, expect=("register.successor_set",))
+
+
+SCENARIOS.update({
+    ("schools:register_successor", "record the successor of a closed unit"): _register_successor,
+})
+
+
 # Pages a central role may POST to that have no scenario here, and why.
 NOT_HERE = {
     "events:attendance_mark": "A tick at the door (came, did not come, undo): dozens per event, undone and "
@@ -1152,3 +1166,4 @@ SCENARIOS.update({
     ("panel:survey_send", "send a panel survey to those drawn"): _panel_survey_send,
     ("panel:survey_remind", "remind those who have not answered a panel survey"): _panel_survey_remind,
 })
+

@@ -782,3 +782,15 @@ NOT_FUZZED.update({
     "panel:survey_remind": "No form fields: the button reminds those invited who have not answered "
                            "(tests/panel/test_surveys_pages.py and the audit coverage post it).",
 })
+
+# --- Skolverket's school-unit register --------------------------------------------------------------------------
+# The successor of the world's school's closed unit (an eight-digit code of an imported unit, or empty), and the
+# register's search and filters (GET).
+CASES += [
+    Case("schools:register_successor", ADMINISTRATOR,
+         values=lambda w: {"successor": fx.register_units(w)["successor"].unit_code}),
+]
+GET_CASES += [
+    Case("schools:register", ADMINISTRATOR, method="get", baseline=RERENDER, max_examples=10,
+         kwargs=lambda w: fx.register_units(w) and {}),
+]

@@ -71,6 +71,22 @@ def test_loading_twice_changes_nothing(demo):
     assert first["school forms"] >= first["schools"]
 
 
+def test_the_demo_holds_stockholms_units_from_the_recorded_register(demo):
+    from inspira.schools.models import RegisterChange, RegisterImport, RegisterUnit
+    from inspira.schools.selectors import closed_schools
+
+    assert RegisterUnit.objects.filter(municipality_code="0180").count() == 25
+    assert RegisterImport.objects.filter(trigger=RegisterImport.Trigger.DEMO, outcome="imported").exists()
+    # Every demo school is a unit of the register, matched by its code, and has the register's data already.
+    assert set(School.objects.values_list("unit_code", flat=True)) <= set(
+        RegisterUnit.objects.values_list("unit_code", flat=True))
+    assert not RegisterChange.objects.exclude(field__in=["added", "successor"]).exists()
+    # Skarpnäcksskolan closed when it merged; the administration recorded its successor by hand.
+    merged = RegisterUnit.objects.get(unit_code="57381620")
+    assert merged.is_closed and merged.successor.name == "Skarpnäcks skola"
+    assert list(closed_schools().values_list("name", flat=True)) == ["Skarpnäcksskolan"]
+
+
 def test_demo_has_people_in_every_role(demo):
     assert set(User.objects.exclude(role="").values_list("role", flat=True)) == set(User.Role.values) - {""}
     confirmed = Membership.objects.filter(confirmed_at__isnull=False)

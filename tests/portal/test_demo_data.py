@@ -33,7 +33,7 @@ def counts() -> dict:
     from inspira.billing.models import FeeEntry, Invoice
     from inspira.certification.models import Certification
     from inspira.core.models import OutboxItem
-    from inspira.schools.models import ClosedPeriod
+    from inspira.schools.models import ClosedPeriod, RegisterChange, RegisterUnit
     from inspira.visits.models import Booking, Feedback, Occasion
 
     return {
@@ -63,6 +63,9 @@ def counts() -> dict:
         "benchmarking interests": Interest.objects.count(),
         "benchmarking visits": Visit.objects.count(),
         "benchmarking claims": Claim.objects.count(),
+        # The register's units and their history (a second load writes only one more import to the log).
+        "register units": RegisterUnit.objects.count(),
+        "register changes": RegisterChange.objects.count(),
     }
 
 

@@ -43,5 +43,13 @@ AREA = Area(
         "schools.School.name": "The school's name, not a person's.",
         "schools.District.name": "An area of the municipality.",
         "schools.ClosedPeriod.name": "The name of a school break or study day (Höstlov, Studiedag).",
+        # Skolverket's school-unit register: public data about school units and their organisers. The
+        # principal's name, and the units' email and phone, are never imported.
+        "schools.RegisterUnit.name": "A school unit's name, from Skolverket's public register.",
+        "schools.RegisterUnit.organiser_name": "The organiser (huvudman) of a school unit: a municipality, "
+                                               "a company or a foundation, from Skolverket's public register.",
+        "schools.RegisterUnit.school_types": "The register's codes of a unit's school forms (GR, FKLASS).",
+        "schools.RegisterImport.message": "Why an import from the register was refused: problems with the "
+                                          "register's answer (unit codes, fields), written by the program.",
     },
 )

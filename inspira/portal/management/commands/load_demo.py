@@ -2,8 +2,10 @@
 
 Safe to run again: the fixture has fixed primary keys, so a second run updates the same
 rows, and the fee rules of the current and the previous school year are only created if
-they are missing. Then, through the real services: Katarina Södra skola is certified today
-with occasions ahead and a booking (inspira.certification.demo, inspira.visits.demo), and
+they are missing. Then, through the real services: Stockholm's school units come from the
+recorded answer of Skolverket's register (fixtures/skolenhetsregistret/, inspira.schools.demo),
+Katarina Södra skola is certified today with occasions ahead and a booking
+(inspira.certification.demo, inspira.visits.demo), and
 Fridhemsskolan holds a year and a half of history with the money it made
 (inspira.portal.demo). Every programme is switched on with a coordinator of its own
 (inspira.programmes.demo) and has events past and coming, registrations, attendance and one closed
@@ -110,6 +112,7 @@ class Command(BaseCommand):
         jobs_log.setLevel(max(level, logging.WARNING))
         try:
             schools_demo.load(stdout=self.stdout)
+            schools_demo.load_register(stdout=self.stdout)
             programmes_demo.load(stdout=self.stdout)
             events_demo.load(stdout=self.stdout)
             benchmarking_demo.load(stdout=self.stdout)
