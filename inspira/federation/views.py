@@ -77,8 +77,9 @@ def _refusal_text(exception) -> str:
                  "login service is not one Inspira knows through Skolfederation.")
     if isinstance(exception, StatusError | RequestVersionTooLow):
         return _("Your organisation's login service did not sign you in.")
-    return _("The answer from the login service was not accepted (it was not meant for Inspira, or it is not "
-             "valid). Sign in again.")
+    # pysaml2 says "Condition not OK" alike for an assertion meant for another service and one that expired.
+    return _("The answer from the login service was not accepted: it was not meant for Inspira, or it is no "
+             "longer valid. Sign in again.")
 
 
 def sign_in_refused(request, exception=None, status=403, **kwargs):

@@ -18,6 +18,7 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 from cryptography.x509.oid import NameOID
 from django.utils import timezone
 from saml2 import BINDING_HTTP_POST, BINDING_HTTP_REDIRECT, md, samlp
+from saml2.assertion import Policy
 from saml2.config import IdPConfig
 from saml2.extension import mdui, shibmd
 from saml2.metadata import entities_descriptor, entity_descriptor
@@ -29,6 +30,7 @@ XMLSEC = "/usr/bin/xmlsec1"
 SITE = "http://testserver"
 SP_ENTITY_ID = f"{SITE}/saml2/metadata/"
 ACS = f"{SITE}/saml2/acs/"
+OTHER_SP = "https://other-service.example/metadata"
 PASSWORD_CTX = "urn:oasis:names:tc:SAML:2.0:ac:classes:PasswordProtectedTransport"
 MFA_CTX = "https://refeds.org/profile/mfa"
 
@@ -64,7 +66,7 @@ def make_keys(folder: Path) -> Keys:
                 impostor=key_pair(folder, "impostor", "Not the federation"))
 
 
-def idp_config(entity_id: str, keys: tuple[str, str], sp_metadata: str, *, display_name: str,
+def idp_config(entity_id: str, keys: tuple[str, str], sp_metadata: list[str], *, display_name: str,
                scope: str) -> IdPConfig:
     base = entity_id.rstrip("/")
     config = IdPConfig()
@@ -72,7 +74,7 @@ def idp_config(entity_id: str, keys: tuple[str, str], sp_metadata: str, *, displ
         "entityid": entity_id,
         "xmlsec_binary": XMLSEC,
         "key_file": keys[0], "cert_file": keys[1],
-        "metadata": {"local": [sp_metadata]},
+        "metadata": {"local": sp_metadata},
         "allow_unknown_attributes": True,
         "service": {"idp": {
             "name": display_name,
@@ -95,11 +97,14 @@ class Federation:
         self.keys = keys
         sp_md = keys.folder / "sp-metadata.xml"
         sp_md.write_text(sp_metadata_xml)
+        # Another service registered in the federation (same addresses, another entity id): answers meant for it.
+        other_sp_md = keys.folder / "other-sp-metadata.xml"
+        other_sp_md.write_text(sp_metadata_xml.replace(f'entityID="{SP_ENTITY_ID}"', f'entityID="{OTHER_SP}"'))
         self.idp_id = "https://idp.kommun.example/idp"
         self.other_id = "https://idp.annan.example/idp"
-        self.idp = Server(config=idp_config(self.idp_id, keys.idp, str(sp_md), display_name="Testkommunen",
+        self.idp = Server(config=idp_config(self.idp_id, keys.idp, [str(sp_md), str(other_sp_md)], display_name="Testkommunen",
                                             scope="kommun.example"))
-        self.other = Server(config=idp_config(self.other_id, keys.other_idp, str(sp_md),
+        self.other = Server(config=idp_config(self.other_id, keys.other_idp, [str(sp_md), str(other_sp_md)],
                                               display_name="Ålstads skolor", scope="annan.example"))
 
     # --- The aggregate -------------------------------------------------------------------------------------
@@ -128,14 +133,26 @@ class Federation:
         if request_id is None:
             parsed = self.idp.parse_authn_request(query["SAMLRequest"][0], BINDING_HTTP_REDIRECT)
             request_id = parsed.message.id
-        response = server.create_authn_response(
+        policy = server.config.getattr("policy", "idp")
+        if lifetime_minutes != 15:  # an assertion that expires (or expired) this many minutes from now
+            server.config.setattr("idp", "policy", Policy({"default": {
+                "lifetime": {"minutes": lifetime_minutes}, "attribute_restrictions": None,
+                "name_form": NAME_FORMAT_URI}}))
+        try:
+            response = self._create(server, ava, request_id, audience, mfa)
+        finally:
+            server.config.setattr("idp", "policy", policy)
+        return base64.b64encode(str(response).encode()).decode()
+
+    @staticmethod
+    def _create(server, ava, request_id, audience, mfa):
+        return server.create_authn_response(
             identity=copy.deepcopy(ava), in_response_to=request_id, destination=ACS, sp_entity_id=audience,
             name_id_policy=samlp.NameIDPolicy(format=NAMEID_FORMAT_TRANSIENT, allow_create="true"),
             userid=ava.get("eduPersonPrincipalName", ["x"])[0],
             authn={"class_ref": MFA_CTX if mfa else PASSWORD_CTX, "authn_auth": server.config.entityid},
             sign_assertion=True, sign_response=True,
         )
-        return base64.b64encode(str(response).encode()).decode()
 
 
 def _sign_config(keys: tuple[str, str]):
