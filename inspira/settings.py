@@ -405,7 +405,8 @@ INSPIRA_SAML_ENABLED = env_bool("INSPIRA_SAML_ENABLED", False)
 # certificate the federation signs it with (a PEM file); the last good copy is kept on disk.
 INSPIRA_SAML_FEDERATION_METADATA_URL = env("INSPIRA_SAML_FEDERATION_METADATA_URL", "")
 INSPIRA_SAML_FEDERATION_CERT = env("INSPIRA_SAML_FEDERATION_CERT", "")
-INSPIRA_SAML_METADATA_CACHE = Path(env("INSPIRA_SAML_METADATA_CACHE", str(VAR_DIR / "saml" / "federation-metadata.xml")))
+INSPIRA_SAML_METADATA_CACHE = Path(
+    env("INSPIRA_SAML_METADATA_CACHE", str(VAR_DIR / "saml" / "federation-metadata.xml")))
 # Inspira's own key pair, which signs its requests and decrypts assertions. Empty: a pair generated into
 # <INSPIRA_VAR_DIR>/saml/ at first use (demo and tests); production must name its own (check --deploy).
 INSPIRA_SAML_KEY_FILE = env("INSPIRA_SAML_KEY_FILE", "")

@@ -102,9 +102,10 @@ class Federation:
         other_sp_md.write_text(sp_metadata_xml.replace(f'entityID="{SP_ENTITY_ID}"', f'entityID="{OTHER_SP}"'))
         self.idp_id = "https://idp.kommun.example/idp"
         self.other_id = "https://idp.annan.example/idp"
-        self.idp = Server(config=idp_config(self.idp_id, keys.idp, [str(sp_md), str(other_sp_md)], display_name="Testkommunen",
+        services = [str(sp_md), str(other_sp_md)]
+        self.idp = Server(config=idp_config(self.idp_id, keys.idp, services, display_name="Testkommunen",
                                             scope="kommun.example"))
-        self.other = Server(config=idp_config(self.other_id, keys.other_idp, [str(sp_md), str(other_sp_md)],
+        self.other = Server(config=idp_config(self.other_id, keys.other_idp, services,
                                               display_name="Ålstads skolor", scope="annan.example"))
 
     # --- The aggregate -------------------------------------------------------------------------------------
