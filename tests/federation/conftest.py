@@ -1,6 +1,7 @@
 from pathlib import Path
 
 import pytest
+from django.utils import translation
 
 from tests.federation.inprocess import Federation, make_keys
 
@@ -54,3 +55,7 @@ def saml_login(client, federation):
 @pytest.fixture(autouse=True)
 def _english(en):
     """Pages in English, so the assertions read the msgids (the Swedish is the catalogue's)."""
+    yield
+    # Requests activate their language in the worker's thread (inspira.core.middleware.LanguageMiddleware) and
+    # leave it: the next test of the worker starts from the default again.
+    translation.deactivate()
