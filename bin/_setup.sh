@@ -12,7 +12,8 @@ as_root() {
 }
 
 # Debian packages: WeasyPrint is ~4x faster with libharfbuzz-subset0 (stack-notes.md);
-# gettext compiles the catalogues; chromium only when the browser tests run.
+# gettext compiles the catalogues; chromium only when the browser tests run; xmlsec1 checks the
+# signatures of sign-in through Skolfederation (pysaml2 runs it).
 ensure_debian_packages() {
   local wanted=(libharfbuzz-subset0 gettext fonts-dejavu-core fonts-liberation2 "$@") missing=()
   for pkg in "${wanted[@]}"; do

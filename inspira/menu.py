@@ -50,6 +50,13 @@ def _administrator(user) -> bool:
     return has_central_role(user, User.Role.ADMINISTRATOR)
 
 
+def _federation_administrator(user) -> bool:
+    """Administrators, while sign-in through Skolfederation is on: the identity providers' trust settings."""
+    from django.conf import settings
+
+    return settings.INSPIRA_SAML_ENABLED and _administrator(user)
+
+
 def _benchmarking_coordinator(user) -> bool:
     """Administrators and the benchmarking programme's coordinators (benchmarking.permissions.may_coordinate),
     read from the cached map of coordinators: the menu asks on every page."""
@@ -187,6 +194,7 @@ ADMINISTRATION = (_("Administration"), (
     ("schoolyears:list", _("School years and fees"), _central, _app("schoolyears")),
     ("programmes:list", _("Programmes"), _administrator, _app("programmes")),
     ("accounts:people", _("People"), _administrator, _url_name("people")),
+    ("federation:providers", _("Login services"), _federation_administrator, _app("federation")),
     ("core:outbox", _("Outbox"), _administrator, _url_name("outbox")),
     ("core:audit", _("Audit trail"), _administrator, _view("core:audit")),
 ))

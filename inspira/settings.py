@@ -57,6 +57,8 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_static",
     "inspira.accounts",
     "inspira.schools",
+    # Single sign-on through Skolfederation (SAML), on top of accounts and schools.
+    "inspira.federation",
     "inspira.schoolyears",
     "inspira.programmes",
     "inspira.surveys",
@@ -78,6 +80,9 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # djangosaml2's own session (SAML_SESSION_COOKIE_NAME) for the SAML requests sent and not yet answered:
+    # the identity provider's answer is a cross-site POST, which never carries the SameSite=Lax session cookie.
+    "inspira.federation.middleware.FederationSessionMiddleware",
     "inspira.core.middleware.LanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -153,6 +158,8 @@ AUTHENTICATION_BACKENDS = [
     # First, so a locked-out person is refused before the password is even checked.
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
+    # Sign-in through Skolfederation (inspira/federation): only its assertion consumer logs people in with it.
+    "inspira.federation.backends.FederationBackend",
 ]
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
@@ -403,6 +410,42 @@ INSPIRA_PANEL_RENEWAL_REMINDER_DAYS = env_int("INSPIRA_PANEL_RENEWAL_REMINDER_DA
 INSPIRA_PANEL_ANSWER_WORKING_DAYS = env_int("INSPIRA_PANEL_ANSWER_WORKING_DAYS", 15)
 INSPIRA_PANEL_SMALL_GROUP = env_int("INSPIRA_PANEL_SMALL_GROUP", 20)
 
+# --- Single sign-on: Skolfederation (SAML 2.0, inspira/federation; docs/deploy.md "Skolfederation") ---------
+# Off by default: the login page then offers passwords only and the federation's pages answer 404.
+INSPIRA_SAML_ENABLED = env_bool("INSPIRA_SAML_ENABLED", False)
+# The federation's signed metadata aggregate, fetched by a scheduled job and checked against the
+# certificate the federation signs it with (a PEM file); the last good copy is kept on disk.
+INSPIRA_SAML_FEDERATION_METADATA_URL = env("INSPIRA_SAML_FEDERATION_METADATA_URL", "")
+INSPIRA_SAML_FEDERATION_CERT = env("INSPIRA_SAML_FEDERATION_CERT", "")
+INSPIRA_SAML_METADATA_CACHE = Path(
+    env("INSPIRA_SAML_METADATA_CACHE", str(VAR_DIR / "saml" / "federation-metadata.xml")))
+# Inspira's own key pair, which signs its requests and decrypts assertions. Empty: a pair generated into
+# <INSPIRA_VAR_DIR>/saml/ at first use (demo and tests); production must name its own (check --deploy).
+INSPIRA_SAML_KEY_FILE = env("INSPIRA_SAML_KEY_FILE", "")
+INSPIRA_SAML_CERT_FILE = env("INSPIRA_SAML_CERT_FILE", "")
+INSPIRA_SAML_XMLSEC1 = env("INSPIRA_SAML_XMLSEC1", "/usr/bin/xmlsec1")
+# Seconds a fetch of the metadata aggregate may take (a job fetches it every six hours).
+INSPIRA_SAML_METADATA_TIMEOUT = env_int("INSPIRA_SAML_METADATA_TIMEOUT", 30)
+# The contacts Inspira's SP metadata names (the federation asks for a technical and a support contact).
+INSPIRA_SAML_CONTACT_EMAIL = env("INSPIRA_SAML_CONTACT_EMAIL", "") or PROGRAMME_CONTACT_EMAIL
+# djangosaml2: the SP configuration is built from the cached metadata on each change of the file.
+SAML_CONFIG_LOADER = "inspira.federation.config.sp_config"
+# Outstanding SAML requests live in djangosaml2's own session, whose cookie is SameSite=None and Secure
+# (inspira.federation.middleware), so the cross-site POST of the answer carries it; Django's session
+# cookie keeps the browser's default (Lax).
+SAML_SESSION_COOKIE_NAME = "inspira_saml"
+SAML_SESSION_COOKIE_SAMESITE = "None"
+# Attributes are mapped by inspira.federation.attributes (never by username): these two only keep
+# djangosaml2's defaults from guessing.
+SAML_ATTRIBUTE_MAPPING = {"eduPersonPrincipalName": ("eduPersonPrincipalName",)}
+SAML_DJANGO_USER_MAIN_ATTRIBUTE = "email"
+SAML_CREATE_UNKNOWN_USER = True
+ACS_DEFAULT_REDIRECT_URL = "core:dashboard"
+SAML_DEFAULT_BINDING = "urn:oasis:names:tc:SAML:2.0:bindings:HTTP-Redirect"
+SAML2_CUSTOM_POST_BINDING_FORM_TEMPLATE = "federation/post_binding_form.html"
+SAML_ACS_FAILURE_RESPONSE_FUNCTION = "inspira.federation.views.sign_in_refused"
+SAML_IGNORE_AUTHENTICATED_USERS_ON_LOGIN = True
+
 # Demo conveniences (reading sent emails in the browser) are on only when asked for.
 INSPIRA_DEMO = env_bool("INSPIRA_DEMO", False)
 
@@ -411,5 +454,12 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "INFO"}},
+    "loggers": {
+        "django.db.backends": {"level": "INFO"},
+        # SAML assertions carry personal data: pysaml2 and djangosaml2 log them whole at DEBUG level.
+        "saml2": {"level": "WARNING"},
+        "djangosaml2": {"level": "WARNING"},
+        # pysaml2's schema library announces each schema it loads.
+        "xmlschema": {"level": "WARNING"},
+    },
 }

@@ -4,7 +4,10 @@ from django.urls import include, path
 
 urlpatterns = [
     path("", include("inspira.portal.urls")),
+    path("konto/skolfederationen/", include("inspira.federation.urls")),
     path("konto/", include("inspira.accounts.urls")),
+    # djangosaml2's endpoints (SP metadata, login, assertion consumer): addresses registered with the federation.
+    path("saml2/", include("inspira.federation.saml_urls")),
     path("skolor/", include("inspira.accounts.school_urls")),
     path("lasar/", include("inspira.schoolyears.urls")),
     path("program/", include("inspira.programmes.urls")),

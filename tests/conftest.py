@@ -41,6 +41,10 @@ def _media_mail_and_jobs(settings, tmp_path, monkeypatch):
     cache.set(programme_state.CACHE_KEY, DEFAULT_ACTIVE, timeout=None)  # no expiry within a test
     # Likewise who coordinates which programme (the menu asks on every page): nobody, at the start of a test.
     cache.set(event_permissions.COORDINATORS_CACHE_KEY, {}, timeout=None)
+    # Sign-in through Skolfederation is on in the tests (its pages are walked like any other), with an empty
+    # metadata cache of each test's own: tests/federation/ writes a federation's aggregate where it needs one.
+    settings.INSPIRA_SAML_ENABLED = True
+    settings.INSPIRA_SAML_METADATA_CACHE = tmp_path / "saml" / "federation-metadata.xml"
 
 
 @pytest.fixture(autouse=True)

@@ -868,3 +868,11 @@ def panel_survey_closed_list(world: World) -> dict:
     """``panel_survey_closed``, with no URL kwargs (the member's list)."""
     panel_survey_closed(world)
     return {}
+
+
+def identity_provider(world: World):
+    """An identity provider of Skolfederation the administration has a trust row for (nothing trusted yet)."""
+    from inspira.federation.models import IdentityProviderTrust
+
+    return world.once("identity_provider", lambda: IdentityProviderTrust.objects.create(
+        entity_id="https://idp.kommun.example/idp", name="Testkommunen"))

@@ -228,6 +228,25 @@ TABLE: dict[str, Row] = {
         note="An administrator resets another person's two-factor sign-in (a lost phone).",
     ),
 
+    # sign-in through Skolfederation (inspira/federation). djangosaml2's endpoints: the SP metadata and the start of
+    # a sign-in are public; the assertion consumer refuses an answer that is not a valid SAML response (403).
+    "saml2_metadata": Row(GET=PUBLIC, POST=NOBODY, note="Inspira's SAML metadata, registered with the federation."),
+    "saml2_login": Row(GET=PUBLIC, POST=NOBODY,
+                       note="Without ?idp= it sends to the discovery page; a logged-in person is sent on to next."),
+    "saml2_acs": Row(GET=NOBODY, POST=expect(FORBIDDEN), data=lambda w: {"SAMLResponse": "bm90IHNhbWw="},
+                     note="The identity provider's answer (CSRF-exempt: SAML's signature, audience, lifetime and "
+                          "the outstanding request stand in); what is not a valid answer gets the refusal page."),
+    "federation:discovery": Row(GET=PUBLIC, POST=NOBODY),
+    "federation:link": Row(GET=PUBLIC, POST=PUBLIC,
+                           note="Without a sign-in waiting in the session it sends back to the discovery page; "
+                                "tests/federation/test_sign_in.py tests the password step."),
+    "federation:providers": Row(GET=ADMIN_ONLY, POST=not_allowed(ADMIN_ONLY)),
+    "federation:provider_edit": Row(
+        GET=ADMIN_ONLY, POST=ADMIN_ONLY,
+        data=lambda w: {"idp": fx.identity_provider(w).entity_id, "trust_school_codes": "on"},
+        note="What the administration trusts an identity provider for (?idp=<entity id>).",
+    ),
+
     # schools
     "schools:list": Row(GET=CENTRAL_ONLY, POST=not_allowed(CENTRAL_ONLY)),
     "schools:create": Row(GET=ADMIN_ONLY, POST=ADMIN_ONLY),

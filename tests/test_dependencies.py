@@ -13,6 +13,7 @@ LEVELS = [
     {"core", "einvoice", "formats"},  # formats: date formats for Django (FORMAT_MODULE_PATH), imports nothing
     {"schools"},
     {"accounts"},
+    {"federation"},
     {"schoolyears"},
     {"programmes"},
     {"surveys"},

@@ -49,7 +49,7 @@ def test_the_administrator_sees_the_administration(client_for, administrator):
     urls = _menu(client_for(administrator))
     assert urls == _urls("catalogue:index", "events:calendar", "core:dashboard", "events:mine", "certification:queue",
                          "billing:overview", "events:manage", "schools:list", "schoolyears:list", "programmes:list",
-                         "accounts:people", "core:outbox", "core:audit")
+                         "accounts:people", "federation:providers", "core:outbox", "core:audit")
 
 
 def test_a_programme_switched_off_takes_its_entries_with_it(client_for, staff, administrator):

@@ -44,6 +44,14 @@ ACTION_LABELS = {
     "two_factor.reset": _("Reset a person's two-factor sign-in"),
     "session.ended": _("Ended one of a person's sessions"),
     "session.ended_all": _("Ended all of a person's sessions"),
+    # sign-in through Skolfederation
+    "federation.account_created": _("Got an account by signing in through Skolfederation"),
+    "federation.signed_in": _("Signed in through Skolfederation"),
+    "federation.linked": _("Linked a login at Skolfederation to their account"),
+    "federation.membership_confirmed": _("Was confirmed at a school by Skolfederation (a trusted login service)"),
+    "federation.trust_changed": _("Changed what a login service of Skolfederation is trusted for"),
+    "federation.metadata_refresh_failed": _("Skolfederation's metadata could not be refreshed (the last good copy "
+                                            "stays)"),
     # schools, school years and fee rules
     "school.create": _("Added a school"),
     "school.update": _("Changed a school"),

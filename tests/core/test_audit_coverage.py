@@ -73,6 +73,12 @@ def _join_school(w: World) -> Scenario:
                     expect=("membership.requested",))
 
 
+def _identity_provider_trust(w: World) -> Scenario:
+    return Scenario(ADMINISTRATOR, reverse("federation:provider_edit"),
+                    {"idp": fx.identity_provider(w).entity_id, "trust_school_codes": "on"},
+                    expect=("federation.trust_changed",))
+
+
 def _membership_confirm(w: World) -> Scenario:
     return Scenario(ADMINISTRATOR, reverse("accounts:membership_confirm", args=[w.memberships[PENDING].pk]),
                     expect=("membership.confirmed",))
@@ -799,6 +805,7 @@ SCENARIOS = {
     ("accounts:profile", "own details"): _profile,
     ("accounts:join_school", "ask to join"): _join_school,
     ("accounts:membership_confirm", "confirm"): _membership_confirm,
+    ("federation:provider_edit", "trust an identity provider"): _identity_provider_trust,
     ("accounts:membership_reject", "turn down"): _membership_reject,
     ("accounts:membership_set_role", "role"): _membership_set_role,
     ("accounts:person_edit", "central role"): _person_role,
@@ -1045,6 +1052,9 @@ NOT_HERE = {
                                  "two-factor service and tested with it (it needs a code from the app).",
     "accounts:two_factor_codes_new": "New recovery codes for oneself; audited (two_factor.recovery_codes_renewed) "
                                      "by the two-factor service and tested with it (it needs a code from the app).",
+    "federation:link": "A person linking their own login at Skolfederation after their password; audited "
+                       "(federation.linked, federation.signed_in) by the federation's service and tested with it "
+                       "(tests/federation/test_sign_in.py: it needs an identity provider's signed answer).",
     # panel: chats
     "panel:chat": "Members asking and supporting chat questions: a member's own contribution, not a "
                   "coordinator's action; an administrator posting here only asks (as a member would).",

@@ -370,6 +370,8 @@ CASES: list[Case] = [
     Case("accounts:signup_form", ANONYMOUS),
     Case("accounts:verify_resend", ANONYMOUS, values=lambda w: {"email": _unverified_email(w)}),
     Case("accounts:profile", STAFF),
+    Case("federation:provider_edit", ADMINISTRATOR, kwargs=lambda w: fx.identity_provider(w) and {},
+         page_query="idp=https://idp.kommun.example/idp"),
     Case("accounts:join_school", STAFF, page_query="q=Katarina",
          note="The page shows the form once a school is searched for."),
     Case("accounts:person_edit", ADMINISTRATOR, variant="person", pick=_named_form("person")),
@@ -689,6 +691,9 @@ GET_CASES += [
 
 # URLs that answer POST but whose POST is not fuzzed, and why.
 NOT_FUZZED = {
+    "federation:link": "Shows its form only while a sign-in through Skolfederation waits in the session (an "
+                       "identity provider's signed answer); its one field, the password, goes to Django's "
+                       "authenticate (tests/federation/test_sign_in.py).",
     # panel: submissions
     "panel:submission_support": "No form fields: the POST is the support itself, counted once per member "
                                 "(tests/panel/test_submissions_services.py).",
