@@ -31,6 +31,7 @@ import urllib.error
 import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import urlencode, urlsplit
 
 import pytest
 
@@ -273,17 +274,24 @@ class ServiceProvider:
         return self.base + SP_ACS_PATH
 
     def login_url(self, idp_entity_id: str | None = None) -> str:
-        from urllib.parse import urlencode
-
         return self.base + SP_LOGIN_PATH + "?" + urlencode({"idp": idp_entity_id or self.idp.entity_id})
 
 
 @pytest.fixture
 def saml_sp(saml_processes, live_server, settings) -> ServiceProvider:
     """Inspira's service provider on ``live_server``, a member of the federation, configured as production
-    would be: the federation's metadata URL and certificate. Its metadata is fetched by the federation
-    from ``/saml2/metadata/`` whenever the aggregate is built."""
+    would be: the federation's metadata URL and certificate, production's cookie settings. Its metadata is
+    fetched by the federation from ``/saml2/metadata/`` whenever the aggregate is built."""
     federation, idp = saml_processes
+    # Production's cookies (inspira/settings.py with DEBUG off): Secure, and Django's SameSite=Lax.
+    # Chromium keeps Secure cookies from http://localhost, and the identity provider on 127.0.0.1 is
+    # another site, so the ACS's POST is cross-site as in production (test_browser_cookies.py).
+    settings.SESSION_COOKIE_SECURE = True
+    settings.CSRF_COOKIE_SECURE = True
+    settings.SESSION_COOKIE_SAMESITE = "Lax"
+    settings.CSRF_COOKIE_SAMESITE = "Lax"
+    assert urlsplit(live_server.url).hostname != urlsplit(idp.base).hostname, (
+        "the live server and the identity provider must be different sites (localhost and 127.0.0.1)")
     settings.INSPIRA_SAML_ENABLED = True
     settings.INSPIRA_SAML_FEDERATION_METADATA_URL = federation.metadata_url
     settings.INSPIRA_SAML_FEDERATION_CERT = federation.cert
