@@ -6,14 +6,15 @@ EntitiesDescriptor) with its federation key and serves it over HTTP, as Skolfede
 At start-up it makes the federation's test key and certificate (``DIR/federation-cert.pem``, the file
 a member configures to check the aggregate), binds a free port and writes ``DIR/ready.json``.
 
-``GET /md/federation.xml`` is the aggregate, built afresh on every request from the members'
-metadata, each fetched from its own URL (an identity provider's, the service provider's
-``/saml2/metadata/``) as a federation collects them at registration, or given inline; a member whose
-metadata cannot be fetched is served from the last good copy, or left out (``GET /_control`` says
-which). The aggregate always holds one more identity provider, "Exempelkommun", that is registered but
-not running (its sign-in address refuses connections): what a discovery page lists besides the one the
-tests sign in with. It is valid for 24 hours (``validUntil``) and signed (rsa-sha256) with xmlsec1
-through pysaml2's security context. ``GET /md/federation.pem`` is the federation's certificate.
+``GET /md/federation.xml`` is the aggregate of the members' metadata, each taken when the member
+registers (``members`` below): fetched then from its URL (an identity provider's, the service
+provider's ``/saml2/metadata/``), or given inline. Like a real federation, it does not fetch members'
+metadata while serving the aggregate; it could not anyway, as a service provider that loads the
+federation's metadata while answering for its own would wait on itself. The aggregate always holds
+one more identity provider, "Exempelkommun", registered but not running (its sign-in address refuses
+connections): what a discovery page lists besides the one the tests sign in with. The aggregate is
+valid for 24 hours (``validUntil``) and signed (rsa-sha256) with xmlsec1 through pysaml2's security
+context. ``GET /md/federation.pem`` is the federation's certificate.
 
 The test sets what the aggregate's URL answers through ``POST /_control`` (JSON; keys left out keep
 their value):
@@ -21,6 +22,9 @@ their value):
     {"mode": "ok" | "error" | "bad_signature" | "unsigned" | "expired" | "slow",
      "delay": 30,
      "members": [{"url": "http://127.0.0.1:PORT/saml2/metadata/"}, {"xml": "<md:EntityDescriptor ..."}]}
+
+``members`` replaces the list; a member with only a URL is fetched now (the answer is 502 if it cannot
+be), one with ``xml`` is taken as is (``GET /_control`` returns both, to add to the list).
 
 - ok: the signed aggregate.
 - error: HTTP 500.
@@ -41,6 +45,7 @@ import re
 import sys
 import threading
 import time
+import urllib.request
 from pathlib import Path
 
 from saml2 import md
@@ -49,8 +54,8 @@ from saml2.sigver import pre_signature_part, security_context
 from saml2.xmldsig import DIGEST_SHA256, SIG_RSA_SHA256
 
 from tests.federation.idp.common import (
+    FETCH_TIMEOUT,
     XMLSEC1,
-    LastGoodCopy,
     bind,
     json_reply,
     make_test_keys,
@@ -85,7 +90,6 @@ class FederationOperator:
         self.offline_idp_xml = idp_metadata(idp_config(
             entity_id=OFFLINE_IDP["entity_id"], base=OFFLINE_IDP["base"], name=OFFLINE_IDP["name"],
             scope=OFFLINE_IDP["scope"], key_file=offline_key, cert_file=offline_cert))
-        self.fetcher = LastGoodCopy()
         self.lock = threading.Lock()
         self.members: list[dict] = []
         self.reset()
@@ -94,26 +98,11 @@ class FederationOperator:
         self.mode = "ok"
         self.delay = 30.0
         self.served = dict.fromkeys(MODES, 0)
-        self.left_out: list[str] = []
 
     # --- The aggregate -------------------------------------------------------------------------------------
 
-    def member_documents(self) -> list[str]:
-        documents, left_out = [], []
-        for member in self.members:
-            if "xml" in member:
-                documents.append(member["xml"])
-                continue
-            body = self.fetcher.get(member["url"], lambda body: _entity(body.decode()))
-            if body is None:
-                left_out.append(member["url"])
-            else:
-                documents.append(body.decode())
-        self.left_out = left_out
-        return documents + [self.offline_idp_xml]
-
     def aggregate(self, *, valid_hours: float, sign: bool) -> str:
-        entities = [_entity(document) for document in self.member_documents()]
+        entities = [_entity(member["xml"]) for member in self.members] + [_entity(self.offline_idp_xml)]
         for entity in entities:
             entity.signature = None  # a member's own signature: the aggregate's covers them all
         aggregate = md.EntitiesDescriptor(
@@ -148,22 +137,22 @@ class FederationOperator:
             change = json.loads(read_body(environ) or b"{}")
             if "mode" in change and change["mode"] not in MODES:
                 raise ValueError(f"mode must be one of {MODES}")
-            for member in change.get("members", []):
-                if "xml" in member:
-                    _entity(member["xml"])  # refuse what could never go into the aggregate, now
+            members = [_registered(member) for member in change.get("members", [])]
         except ValueError as error:
             return text_reply(start_response, f"{error}\n", "400 Bad Request")
+        except OSError as error:
+            return text_reply(start_response, f"Could not fetch a member's metadata: {error}\n", "502 Bad Gateway")
+        if "members" in change:
+            self.members = members
         if "mode" in change:
             self.mode = change["mode"]
         if "delay" in change:
             self.delay = float(change["delay"])
-        if "members" in change:
-            self.members = list(change["members"])
         return json_reply(start_response, self.status())
 
     def status(self) -> dict:
         return {"mode": self.mode, "delay": self.delay, "members": self.members,
-                "served": self.served, "left_out": self.left_out, "member_failures": self.fetcher.failures,
+                "served": self.served,
                 "offline_idp": OFFLINE_IDP["entity_id"]}
 
     def __call__(self, environ, start_response):
@@ -178,6 +167,15 @@ class FederationOperator:
             with self.lock:
                 return self.control(environ, start_response)
         return text_reply(start_response, "Not found.\n", "404 Not Found")
+
+
+def _registered(member: dict) -> dict:
+    """A member as registered: its metadata's XML (fetched now if only its URL is given) and entity id."""
+    xml = member.get("xml")
+    if xml is None:
+        with urllib.request.urlopen(member["url"], timeout=FETCH_TIMEOUT) as response:  # noqa: S310 (test URLs)
+            xml = response.read().decode()
+    return {**member, "xml": xml, "entity_id": _entity(xml).entity_id}
 
 
 def _entity(xml: str) -> md.EntityDescriptor:
