@@ -116,6 +116,37 @@ class LastGoodCopy:
         return body
 
 
+class Controlled:
+    """``/_control`` of a test server: ``GET`` its state, ``POST /_control/reset`` back to the start,
+    ``POST`` a JSON change, which the class applies in ``apply`` (ValueError: 400; OSError: 502)."""
+
+    MODES: tuple[str, ...] = ()
+
+    def status(self) -> dict:
+        raise NotImplementedError
+
+    def reset(self) -> None:
+        raise NotImplementedError
+
+    def apply(self, change: dict) -> None:
+        raise NotImplementedError
+
+    def control(self, environ, start_response):
+        if environ["REQUEST_METHOD"] == "POST" and environ["PATH_INFO"] == "/_control/reset":
+            self.reset()
+        elif environ["REQUEST_METHOD"] == "POST":
+            try:
+                change = json.loads(read_body(environ) or b"{}")
+                if "mode" in change and change["mode"] not in self.MODES:
+                    raise ValueError(f"mode must be one of {self.MODES}")
+                self.apply(change)
+            except ValueError as error:
+                return text_reply(start_response, f"{error}\n", "400 Bad Request")
+            except OSError as error:
+                return text_reply(start_response, f"Could not fetch: {error}\n", "502 Bad Gateway")
+        return json_reply(start_response, self.status())
+
+
 def json_reply(start_response, data, status="200 OK"):
     body = json.dumps(data).encode()
     start_response(status, [("Content-Type", "application/json"), ("Content-Length", str(len(body)))])

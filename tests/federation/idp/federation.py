@@ -40,7 +40,6 @@ A refused connection needs no mode: the fixtures give a URL on a port where noth
 """
 
 import argparse
-import json
 import re
 import sys
 import threading
@@ -56,10 +55,9 @@ from saml2.xmldsig import DIGEST_SHA256, SIG_RSA_SHA256
 from tests.federation.idp.common import (
     FETCH_TIMEOUT,
     XMLSEC1,
+    Controlled,
     bind,
-    json_reply,
     make_test_keys,
-    read_body,
     serve,
     text_reply,
 )
@@ -77,7 +75,9 @@ SSO_LOCATION = re.compile(r'(<(?:\w+:)?SingleSignOnService\b[^>]*\bLocation=")([
 ATTACKER_SSO = "https://attacker.example/idp/sso"
 
 
-class FederationOperator:
+class FederationOperator(Controlled):
+    MODES = MODES
+
     def __init__(self, *, directory: Path, base: str):
         self.directory = directory
         self.base = base
@@ -127,28 +127,14 @@ class FederationOperator:
 
     # --- HTTP ----------------------------------------------------------------------------------------------
 
-    def control(self, environ, start_response):
-        if environ["REQUEST_METHOD"] == "GET":
-            return json_reply(start_response, self.status())
-        if environ["PATH_INFO"] == "/_control/reset":
-            self.reset()
-            return json_reply(start_response, self.status())
-        try:
-            change = json.loads(read_body(environ) or b"{}")
-            if "mode" in change and change["mode"] not in MODES:
-                raise ValueError(f"mode must be one of {MODES}")
-            members = [_registered(member) for member in change.get("members", [])]
-        except ValueError as error:
-            return text_reply(start_response, f"{error}\n", "400 Bad Request")
-        except OSError as error:
-            return text_reply(start_response, f"Could not fetch a member's metadata: {error}\n", "502 Bad Gateway")
-        if "members" in change:
-            self.members = members
+    def apply(self, change: dict) -> None:
+        members = [_registered(member) for member in change.get("members", [])]  # all fetched, or none taken
         if "mode" in change:
             self.mode = change["mode"]
         if "delay" in change:
             self.delay = float(change["delay"])
-        return json_reply(start_response, self.status())
+        if "members" in change:
+            self.members = members
 
     def status(self) -> dict:
         return {"mode": self.mode, "delay": self.delay, "members": self.members,

@@ -1,10 +1,12 @@
 """pytest fixtures for a real SAML identity provider and a federation operator, each a process of its own
 (server.py, federation.py), started once per session and put back to their start state after each test.
 
-Any test module uses them by importing the fixtures it needs (tests/federation/idp/conftest.py does, for
-the harness's own tests)::
+Any test module uses them by importing the fixtures it needs, with their dependencies
+(tests/federation/idp/conftest.py does, for the harness's own tests). Each is defined as
+``<name>_fixture`` and registered under ``<name>``, so a test's parameter does not shadow the import::
 
-    from tests.federation.idp.fixtures import saml_federation, saml_idp, saml_idp_process, saml_processes, saml_sp
+    from tests.federation.idp.fixtures import (saml_federation_fixture, saml_idp_fixture,
+        saml_idp_process_fixture, saml_processes_fixture, saml_sp_fixture)
 
 - ``saml_federation``: the federation operator (``.metadata_url``, ``.cert``, ``.refused_url``,
   ``.control(mode=...)``, ``.status()``).
@@ -121,7 +123,7 @@ class LocalProcess:
             with urllib.request.urlopen(request, timeout=CONTROL_TIMEOUT) as response:  # noqa: S310
                 return json.loads(response.read())
         except urllib.error.HTTPError as error:
-            pytest.fail(f"{self.module} refused {data}: {error.read().decode()}")
+            pytest.fail(f"{self.module} refused a change of {sorted(data)}: {error.read().decode()}")
 
     def status(self) -> dict:
         return json.loads(self.get("/_control"))
@@ -129,8 +131,10 @@ class LocalProcess:
     def reset(self) -> dict:
         return self.post_json("/_control/reset", {})
 
+    def control(self, **change) -> dict:
+        return self.post_json("/_control", change)
 
-class Federation(LocalProcess):
+    # What both servers write to ready.json: where their metadata is, and the certificate that checks it.
     @property
     def metadata_url(self) -> str:
         return self.ready["metadata_url"]
@@ -138,6 +142,11 @@ class Federation(LocalProcess):
     @property
     def cert(self) -> str:
         return self.ready["cert"]
+
+
+class Federation(LocalProcess):
+    """``control()`` takes ``mode`` ("ok", "error", "bad_signature", "unsigned", "expired", "slow"),
+    ``delay`` and ``members``."""
 
     @property
     def offline_idp(self) -> dict:
@@ -149,26 +158,17 @@ class Federation(LocalProcess):
         """A metadata URL whose connection is refused (nothing listens on its port): the federation down."""
         return f"http://127.0.0.1:{unused_port()}/md/federation.xml"
 
-    def control(self, **change) -> dict:
-        """``mode`` ("ok", "error", "bad_signature", "unsigned", "expired", "slow"), ``delay``, ``members``."""
-        return self.post_json("/_control", change)
-
     def aggregate(self) -> bytes:
         return self.get("/md/federation.xml")
 
 
 class IdentityProvider(LocalProcess):
+    """``control()`` takes ``user``, ``mode`` ("normal", "tamper", "expired", "unsigned"), ``tamper_to``,
+    ``authn_context`` and ``metadata``."""
+
     @property
     def entity_id(self) -> str:
         return self.ready["entity_id"]
-
-    @property
-    def metadata_url(self) -> str:
-        return self.ready["metadata_url"]
-
-    @property
-    def cert(self) -> str:
-        return self.ready["cert"]
 
     @property
     def name(self) -> str:
@@ -177,11 +177,6 @@ class IdentityProvider(LocalProcess):
     @property
     def scope(self) -> str:
         return self.ready["scope"]
-
-    def control(self, **change) -> dict:
-        """``user``, ``mode`` ("normal", "tamper", "expired", "unsigned"), ``tamper_to``, ``authn_context``,
-        ``metadata``."""
-        return self.post_json("/_control", change)
 
     def sign_in_as(self, user: dict, *, mode: str = "normal", authn_context: str = PASSWORD,
                    tamper_to: str | None = None) -> dict:
@@ -212,8 +207,8 @@ def teacher(idp: IdentityProvider, local: str = "lars.larare", **attributes) -> 
     }
 
 
-@pytest.fixture(scope="session")
-def saml_federation(tmp_path_factory):
+@pytest.fixture(scope="session", name="saml_federation")
+def saml_federation_fixture(tmp_path_factory):
     federation = Federation("tests.federation.idp.federation", tmp_path_factory.mktemp("saml-federation"))
     try:
         yield federation.start()
@@ -221,8 +216,8 @@ def saml_federation(tmp_path_factory):
         federation.stop()
 
 
-@pytest.fixture(scope="session")
-def saml_idp_process(tmp_path_factory, saml_federation):
+@pytest.fixture(scope="session", name="saml_idp_process")
+def saml_idp_process_fixture(tmp_path_factory, saml_federation):
     idp = IdentityProvider("tests.federation.idp.server", tmp_path_factory.mktemp("saml-idp"),
                            ["--name", "Teststad kommun", "--scope", "teststad.se"])
     try:
@@ -232,8 +227,8 @@ def saml_idp_process(tmp_path_factory, saml_federation):
         idp.stop()
 
 
-@pytest.fixture
-def saml_processes(saml_federation, saml_idp_process):
+@pytest.fixture(name="saml_processes")
+def saml_processes_fixture(saml_federation, saml_idp_process):
     """Both processes as the session started them, before and after the test: the federation answering
     ``ok`` with the identity provider as its only member, the identity provider reading the federation's
     aggregate, nobody set to sign in."""
@@ -249,8 +244,8 @@ def saml_processes(saml_federation, saml_idp_process):
     start_state()
 
 
-@pytest.fixture
-def saml_idp(saml_processes) -> IdentityProvider:
+@pytest.fixture(name="saml_idp")
+def saml_idp_fixture(saml_processes) -> IdentityProvider:
     return saml_processes[1]
 
 
@@ -277,8 +272,8 @@ class ServiceProvider:
         return self.base + SP_LOGIN_PATH + "?" + urlencode({"idp": idp_entity_id or self.idp.entity_id})
 
 
-@pytest.fixture
-def saml_sp(saml_processes, live_server, settings) -> ServiceProvider:
+@pytest.fixture(name="saml_sp")
+def saml_sp_fixture(saml_processes, live_server, settings) -> ServiceProvider:
     """Inspira's service provider on ``live_server``, a member of the federation, configured as production
     would be: the federation's metadata URL and certificate, production's cookie settings. Its metadata is
     fetched by the federation from ``/saml2/metadata/`` whenever the aggregate is built."""
@@ -300,8 +295,8 @@ def saml_sp(saml_processes, live_server, settings) -> ServiceProvider:
     return sp
 
 
-@pytest.fixture(scope="session")
-def saml_rogue_idp(tmp_path_factory, saml_federation):
+@pytest.fixture(scope="session", name="saml_rogue_idp")
+def saml_rogue_idp_fixture(tmp_path_factory, saml_federation):
     """A second identity provider, with keys of its own, that is NOT in the federation's aggregate; it
     reads the aggregate all the same (it is public), so it can address the federation's service providers.
     A response from it must be refused."""

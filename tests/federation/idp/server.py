@@ -46,7 +46,6 @@ import base64
 import datetime as dt
 import hashlib
 import html
-import json
 import re
 import secrets
 import sys
@@ -66,9 +65,9 @@ from saml2.sigver import security_context
 
 from tests.federation.idp.common import (
     XMLSEC1,
+    Controlled,
     LastGoodCopy,
     bind,
-    json_reply,
     make_test_keys,
     read_body,
     serve,
@@ -197,7 +196,9 @@ def post_form_page(*, action: str, saml_response: str, relay_state: str | None) 
 """
 
 
-class IdentityProvider:
+class IdentityProvider(Controlled):
+    MODES = MODES
+
     def __init__(self, *, directory: Path, base: str, name: str, scope: str):
         self.directory = directory
         self.base = base
@@ -353,24 +354,12 @@ class IdentityProvider:
         return self.answer(idp, start_response, sp_entity_id=params["sp"][0], in_response_to=None,
                            name_id_policy=None, relay_state=params.get("RelayState", [None])[0])
 
-    def control(self, environ, start_response):
-        if environ["REQUEST_METHOD"] == "GET":
-            return json_reply(start_response, self.status())
-        if environ["PATH_INFO"] == "/_control/reset":
-            self.reset()
-            return json_reply(start_response, self.status())
-        try:
-            change = json.loads(read_body(environ) or b"{}")
-            if "mode" in change and change["mode"] not in MODES:
-                raise ValueError(f"mode must be one of {MODES}")
-        except ValueError as error:
-            return text_reply(start_response, f"{error}\n", "400 Bad Request")
+    def apply(self, change: dict) -> None:
         for key in ("user", "mode", "tamper_to", "authn_context"):
             if key in change:
                 setattr(self, key, change[key])
         if "metadata" in change:
             self.sources = list(change["metadata"])
-        return json_reply(start_response, self.status())
 
     def status(self) -> dict:
         return {
