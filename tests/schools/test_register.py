@@ -233,7 +233,7 @@ def test_a_unit_cannot_succeed_itself_nor_close_a_circle(merged):
     RegisterUnit.objects.filter(pk=other.pk).update(status=RegisterUnit.Status.CLOSED)
     other.refresh_from_db()
     register_successor_set(unit=other, successor=closed, actor=None)
-    with pytest.raises(ValidationError, match="circle"):
+    with pytest.raises(ValidationError, match="cirkel"):
         register_successor_set(unit=closed, successor=other, actor=None)
     assert RegisterUnit.objects.get(pk=closed.pk).successor is None
 

@@ -191,7 +191,7 @@ def test_the_command_imports_a_recorded_answer(db):
     assert RegisterUnit.objects.count() == UNIT_COUNT
     run = RegisterImport.objects.get()
     assert run.trigger == RegisterImport.Trigger.COMMAND and run.source == str(FIXTURE)
-    assert str(FIXTURE) in out.getvalue() and f"Units read: {UNIT_COUNT}. New: {UNIT_COUNT}," in out.getvalue()
+    assert str(FIXTURE) in out.getvalue() and f"Lästa enheter: {UNIT_COUNT}. Nya: {UNIT_COUNT}," in out.getvalue()
 
 
 def test_the_command_also_takes_the_list_file_itself(db):
@@ -204,8 +204,8 @@ def test_the_command_refuses_a_malformed_answer_with_its_problems(db, recorded):
     with pytest.raises(CommandError) as refused:
         call_command("import_school_units", "--file", str(recorded.path), stdout=io.StringIO())
     message = str(refused.value)
-    assert message.startswith("Nothing was imported and nothing was changed")
-    assert f"The school unit {KATARINA} lies in the municipality 0184, not 0180." in message
+    assert message.startswith("Ingenting importerades och ingenting ändrades")
+    assert f"Skolenheten {KATARINA} ligger i kommunen 0184, inte 0180." in message
     assert not RegisterUnit.objects.exists()
 
 
