@@ -10,7 +10,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.db.models import Count, Max, Q
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -53,25 +52,25 @@ def chats(request):
 
 
 FEED_PAGE_SIZE = 20
-FEED_PAGES = 100  # page numbers past this ask for the last page (one cached copy each, not one a number)
 _SUPPORT_MARK = re.compile(r"<!--support:(\d+)-->")
 _QUESTION_ID = "__question__"
 
 
-def _feed_page_number(request) -> int:
-    value = request.GET.get("page", "")
-    return min(int(value), FEED_PAGES) if value.isdecimal() and len(value) < 4 and int(value) > 0 else 1
+def _feed_query(request) -> str:
+    """What in the request picks the feed's copy: its query string (the page number), hashed."""
+    return hashlib.sha256(request.GET.urlencode().encode()).hexdigest()[:16]
 
 
-def _feed_shared(chat, *, number: int, may_support: bool) -> str:
+def _feed_shared(request, chat, *, may_support: bool) -> str:
     """The feed as every watcher of the same kind sees it (a member who may support, or a coordinator or
     leader who may not): the pinned question and a page of questions, with a mark where each member's own
-    support (a form, or "you support this") goes."""
+    support (a form, or "you support this") goes. Nothing of the person in it: the page's links carry only
+    the query string, which is part of the copy's key."""
     questions = services.feed_questions(chat)
-    page = Paginator(questions, FEED_PAGE_SIZE).get_page(number)
+    page = paginate(request, questions, per_page=FEED_PAGE_SIZE).page
     pinned = next((q for q in page if q.pinned), None) or questions.filter(pinned=True).first()
     return render_to_string("panel/chats/_feed.html", {
-        "chat": chat, "page": page, "pinned": pinned, "may_support": may_support})
+        "chat": chat, "page": page, "pinned": pinned, "may_support": may_support}, request=request)
 
 
 def _feed_html(request, chat) -> str:
@@ -80,15 +79,15 @@ def _feed_html(request, chat) -> str:
     it is kept in the cache under the chat's version and language, and only the member's own supports (one
     query) and form token are filled in for each. With the cache down it is rendered for each request."""
     may_support = permissions.is_member(request.user) and not services.has_ended(chat)
-    number = _feed_page_number(request)
     version = services.chat_version(chat.pk)
     html = None
     if version is not None:
-        key = f"panel:chat:{chat.pk}:feed:{version}:{translation.get_language()}:{int(may_support)}:{number}"
+        key = (f"panel:chat:{chat.pk}:feed:{version}:{translation.get_language()}:{int(may_support)}:"
+               f"{_feed_query(request)}")
         with contextlib.suppress(Exception):  # a cache that is down must not stop the chat
             html = cache.get(key)
     if html is None:
-        html = _feed_shared(chat, number=number, may_support=may_support)
+        html = _feed_shared(request, chat, may_support=may_support)
         if version is not None:
             with contextlib.suppress(Exception):
                 cache.set(key, html, services.VERSION_SECONDS)
@@ -105,12 +104,12 @@ def _feed_html(request, chat) -> str:
         lambda mark: yours if int(mark[1]) in supported else form.replace(_QUESTION_ID, mark[1]), html))
 
 
-def _etag(chat, user, page: int) -> str:
+def _etag(chat, user, query: str) -> str:
     """The chat's version (from the cache, no query), or when the cache is down its latest change counted
     in two queries: the questions' states, pin and answers, and the supports."""
     version = services.chat_version(chat.pk)
     if version is not None:
-        raw = f"{chat.pk}:{version}:{user.pk}:{services.has_ended(chat)}:{page}:{translation.get_language()}"
+        raw = f"{chat.pk}:{version}:{user.pk}:{services.has_ended(chat)}:{query}:{translation.get_language()}"
         return '"' + hashlib.sha256(raw.encode()).hexdigest()[:32] + '"'
     State = ChatQuestion.State
     questions = ChatQuestion.objects.filter(chat=chat).aggregate(
@@ -118,7 +117,7 @@ def _etag(chat, user, page: int) -> str:
         answered_at=Max("answered_at"), pinned=Max("pk", filter=Q(pinned=True)))
     supports = ChatSupport.objects.filter(question__chat=chat).aggregate(
         n=Count("pk"), last=Max("pk"), mine=Count("pk", filter=Q(user=user)))
-    raw = (f"{chat.pk}:{sorted(questions.items())}:{sorted(supports.items())}:{services.has_ended(chat)}:{page}:"
+    raw = (f"{chat.pk}:{sorted(questions.items())}:{sorted(supports.items())}:{services.has_ended(chat)}:{query}:"
            f"{translation.get_language()}")
     return '"' + hashlib.sha256(raw.encode()).hexdigest()[:32] + '"'
 
@@ -147,7 +146,7 @@ def chat(request, pk: int):
         return redirect("panel:chat", pk=chat.pk)
     ended = services.has_ended(chat)
     return render(request, "panel/chats/chat.html", {
-        "chat": chat, "feed": _feed_html(request, chat), "page_number": _feed_page_number(request),
+        "chat": chat, "feed": _feed_html(request, chat),
         "ended": ended, "owns_followups": ended and chat.questions.filter(owner=request.user).exists(),
         "may_ask": permissions.is_member(request.user) and not ended,
         "may_moderate": permissions.may_moderate_chat(request.user, chat),
@@ -160,7 +159,7 @@ def chat_feed(request, pk: int):
     """The changing parts of the chat page, as an HTML fragment; 304 when nothing changed."""
     chat = _chat(pk)
     require(permissions.may_view_chat(request.user, chat))
-    etag = _etag(chat, request.user, _feed_page_number(request))
+    etag = _etag(chat, request.user, _feed_query(request))
     if request.headers.get("If-None-Match") == etag:
         response = HttpResponse(status=304)
     else:
