@@ -7,9 +7,10 @@ import time
 from urllib.parse import urlencode
 
 import django_otp
+from django import forms
 from django.conf import settings
 from django.contrib import auth, messages
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -268,11 +269,19 @@ def providers(request):
         "search_form": form, "query": query, "page_obj": paginate(request, rows).page})
 
 
+def _entity_id(value) -> str:
+    """The entity id asked for, or "" for what no entity id can be (NUL characters, longer than the column)."""
+    try:
+        return forms.CharField(max_length=1024, required=False).clean(value or "")
+    except ValidationError:
+        return ""
+
+
 @administrator_required
 @require_http_methods(["GET", "POST"])
 def provider_edit(request):
     _enabled_or_404()
-    entity_id = (request.POST.get("idp") if request.method == "POST" else request.GET.get("idp")) or ""
+    entity_id = _entity_id(request.POST.get("idp") if request.method == "POST" else request.GET.get("idp"))
     known = metadata.identity_providers(_language(request))
     trust = IdentityProviderTrust.objects.filter(entity_id=entity_id).first()
     if not entity_id or (entity_id not in known and trust is None):
