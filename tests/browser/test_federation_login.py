@@ -14,7 +14,7 @@ are in the block below; adjust them when it lands.
 from urllib.parse import urlsplit
 
 import pytest
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from django.urls import reverse
 from playwright.sync_api import expect
 
@@ -25,8 +25,10 @@ from tests.federation.idp.fixtures import (  # noqa: F401 (fixtures, registered 
     saml_federation_fixture,
     saml_idp_fixture,
     saml_idp_process_fixture,
+    saml_keys_fixture,
     saml_processes_fixture,
     saml_rogue_idp_fixture,
+    saml_settings_fixture,
     saml_sp_fixture,
     teacher,
 )
@@ -35,7 +37,7 @@ pytestmark = pytest.mark.browser
 
 # --- Not fixed by the contract yet (DRAFT: adjust to inspira/federation) -----------------------------------
 # The management command the scheduled job runs to fetch, check and cache the federation's metadata.
-REFRESH_COMMAND = "federation_refresh_metadata"
+REFRESH_COMMAND = "refresh_federation_metadata"
 # The field of the password form that confirms linking an existing account.
 LINK_PASSWORD_FIELD = "input[name=password]"
 # -----------------------------------------------------------------------------------------------------------
@@ -157,7 +159,9 @@ def test_a_failed_metadata_fetch_keeps_the_last_good_copy(page, settings, federa
         settings.INSPIRA_SAML_FEDERATION_METADATA_URL = saml_federation.refused_url
     else:
         saml_federation.control(mode=failure)
-    refresh_metadata()  # fails, or refuses what it got; the copy from federation_ready stays in use
+    # Fails, or refuses what it got, and says so; the copy from federation_ready stays in use.
+    with pytest.raises(CommandError, match="last good copy stays"):
+        refresh_metadata()
     if failure != "refused":
         assert saml_federation.status()["served"][failure] == 1  # the job did ask
     saml_idp.sign_in_as(teacher(saml_idp))

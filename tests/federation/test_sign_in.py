@@ -37,6 +37,24 @@ def test_a_new_person_gets_an_account_and_is_signed_in(client, saml_login, feder
     assert client.get(reverse("accounts:profile")).status_code == 200
 
 
+def test_the_answer_is_taken_without_inspiras_csrf_token_as_a_cross_site_post(federation):
+    """The identity provider's page posts the answer from another site, with no CSRF token or cookie of
+    Inspira's: the assertion consumer must be exempt (SAML's own checks stand in), under Django's real
+    CSRF checks, which the test client skips unless asked."""
+    from urllib.parse import urlencode
+
+    from django.test import Client
+
+    browser = Client(enforce_csrf_checks=True)
+    start = browser.get("/saml2/login/?" + urlencode({"idp": federation.idp_id, "next": "/konto/profil/"}))
+    answer = federation.answer(start["Location"], ava=staff_ava())
+    response = browser.post("/saml2/acs/", {"SAMLResponse": answer, "RelayState": "/konto/profil/"},
+                            HTTP_ORIGIN="https://idp.kommun.example")
+
+    assert response.status_code == 302 and response["Location"] == "/konto/profil/"
+    assert browser.session["_auth_user_id"] == str(User.objects.get(email="anna.larare@kommun.example").pk)
+
+
 def test_the_name_comes_from_given_name_and_surname_without_a_display_name(saml_login):
     ava = staff_ava()
     del ava["displayName"]
