@@ -203,3 +203,33 @@ def test_the_sp_metadata_asks_for_no_personal_identity_number(client, saml_setti
     assert "urn:oid:1.3.6.1.4.1.5923.1.1.1.6" in xml  # eduPersonPrincipalName is requested
     assert "http://testserver/saml2/acs/" in xml and 'entityID="http://testserver/saml2/metadata/"' in xml
     assert not [name for name in PERSONAL_NUMBER_ATTRIBUTES if name in xml]
+
+
+def test_the_sp_metadata_requests_every_attribute_read_by_its_oid_and_friendly_name(client, saml_settings):
+    """An identity provider that filters by the SP's metadata (pysaml2's, Shibboleth's) releases only what
+    is requested, matched by the attribute's name: the OID. sisSchoolUnitCode is in no pysaml2 map, so
+    without Inspira's own entry it was requested as the bare name "sisSchoolUnitCode", which a real
+    identity provider does not release."""
+    from lxml import etree
+
+    from inspira.federation.attributes import REQUESTED
+
+    root = etree.fromstring(client.get("/saml2/metadata/").content)
+    requested = {(el.get("Name"), el.get("FriendlyName"), el.get("isRequired"))
+                 for el in root.iter("{urn:oasis:names:tc:SAML:2.0:metadata}RequestedAttribute")}
+    assert requested == {(oid, name, str(required).lower()) for name, oid, required in REQUESTED}
+    assert ("urn:oid:1.2.752.194.10.2.4", "sisSchoolUnitCode", "false") in requested
+
+
+def test_school_unit_codes_sent_by_oid_arrive_under_the_friendly_name(saml_settings):
+    from saml2.attribute_converter import list_to_local
+    from saml2.saml import NAME_FORMAT_URI, Attribute, AttributeValue
+
+    from inspira.federation.attributes import read_assertion
+    from inspira.federation.config import sp_config
+
+    attribute = Attribute(name="urn:oid:1.2.752.194.10.2.4", name_format=NAME_FORMAT_URI,
+                          attribute_value=[AttributeValue(text="12345678")])
+    ava = list_to_local(sp_config().attribute_converters, [attribute], allow_unknown_attributes=True)
+    assert ava == {"sisSchoolUnitCode": ["12345678"]}
+    assert read_assertion(ava).school_codes == ("12345678",)
