@@ -1,10 +1,12 @@
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.db.models import CharField, Prefetch, Q, QuerySet, Value
+from django.utils.translation import get_language
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from inspira.accounts.models import Membership, SignIn, User
-from inspira.core.search import text_matches
+from inspira.core.search import fold, text_matches
 from inspira.schools.models import School
 
 SCHOOL_SEARCH_LIMIT = 20
@@ -84,29 +86,42 @@ FEDERATION = "federation"
 
 def _sign_in_facts(user_ids) -> QuerySet:
     """(person id, fact, identity provider) rows, one query for any number of people: a confirmed
-    authenticator app, and every identity provider a recorded session came through. The federation
-    (inspira.federation) adds its linked identities here as another ``union`` member."""
+    authenticator app, every identity provider a recorded session came through, and every identity
+    provider the person's login is linked at (inspira.federation's ``FederatedIdentity``: recorded
+    sessions end, and a linked login says how the person signs in even before its first session)."""
+    from inspira.federation.models import FederatedIdentity
+
     fact = lambda value: Value(value, output_field=CharField())  # noqa: E731
     devices = (TOTPDevice.objects.filter(user_id__in=user_ids, confirmed=True).order_by()
                .annotate(fact=fact(SECOND_FACTOR), idp=fact("")).values_list("user_id", "fact", "idp"))
     federation = (SignIn.objects.filter(user_id__in=user_ids, method=SignIn.Method.FEDERATION).order_by()
                   .annotate(fact=fact(FEDERATION)).values_list("user_id", "fact", "idp_entity_id"))
-    return devices.union(federation)
+    linked = (FederatedIdentity.objects.filter(user_id__in=user_ids).order_by()
+              .annotate(fact=fact(FEDERATION)).values_list("user_id", "fact", "idp_entity_id"))
+    return devices.union(federation, linked)
 
 
 def sign_in_methods(users) -> dict[int, SignInMethods]:
-    """Person id -> how they sign in, for ``users`` (loaded with their password hash), in one query."""
+    """Person id -> how they sign in, for ``users`` (loaded with their password hash), in one query.
+
+    Identity providers are named as the federation's cached metadata names them (read from the file,
+    not the database), by their entity id when it no longer lists them."""
+    from inspira.federation.metadata import identity_providers
+
     users = list(users)
     methods = {user.pk: SignInMethods(password=user.has_usable_password()) for user in users}
     if not methods:
         return methods
+    entity_ids: dict[int, set[str]] = {}
     for user_id, fact, idp in _sign_in_facts(list(methods)):
         if fact == SECOND_FACTOR:
             methods[user_id].second_factor = True
-        elif idp and idp not in methods[user_id].identity_providers:
-            methods[user_id].identity_providers.append(idp)
-    for method in methods.values():
-        method.identity_providers.sort()
+        elif idp:
+            entity_ids.setdefault(user_id, set()).add(idp)
+    known = identity_providers(get_language() or settings.LANGUAGE_CODE) if entity_ids else {}
+    for user_id, ids in entity_ids.items():
+        names = {known[idp].name if idp in known else idp for idp in ids}
+        methods[user_id].identity_providers = sorted(names, key=fold)
     return methods
 
 

@@ -14,7 +14,7 @@ from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
 
-from inspira.federation.attributes import REQUESTED
+from inspira.federation.attributes import ALIASES, REQUESTED
 
 _lock = threading.Lock()
 _built: dict = {"key": None, "config": None}
@@ -114,6 +114,23 @@ def config_dict() -> dict:
     }
 
 
+def _name_unmapped_attributes(config) -> None:
+    """Teach pysaml2's URI-format attribute converters the attributes of ``ALIASES`` its maps lack
+    (sisSchoolUnitCode, from the SIS schema): the SP metadata then requests it by its OID with its friendly
+    name, as identity providers match requests (one that filters by the metadata releases only what is
+    requested, by OID), and an assertion's value arrives under the friendly name."""
+    from saml2.saml import NAME_FORMAT_URI
+
+    for converter in config.attribute_converters:
+        if converter.name_format != NAME_FORMAT_URI:
+            continue
+        for friendly, *names in ALIASES.values():
+            oid = next((name for name in names if name.startswith("urn:oid:")), None)
+            if oid and friendly.lower() not in converter._to:
+                converter._to[friendly.lower()] = oid
+                converter._fro[oid.lower()] = friendly
+
+
 def sp_config(request=None):
     """djangosaml2's SAML_CONFIG_LOADER: a pysaml2 ``SPConfig``, kept until the metadata file changes."""
     from saml2.config import SPConfig
@@ -131,6 +148,7 @@ def sp_config(request=None):
             return _built["config"]
     config = SPConfig()
     config.load(config_dict())
+    _name_unmapped_attributes(config)
     with _lock:
         _built.update(key=key, config=config)
     return config

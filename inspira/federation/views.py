@@ -14,9 +14,11 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.decorators import method_decorator
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods
 from djangosaml2 import views as saml_views
 from saml2.response import (
@@ -115,9 +117,15 @@ class SamlLogin(saml_views.LoginView):
         return super().get(request, *args, **kwargs)
 
 
+@method_decorator(csrf_exempt, name="dispatch")
 class AssertionConsumer(saml_views.AssertionConsumerServiceView):
     """Receives the identity provider's answer (a cross-site POST; CSRF-exempt, as SAML's own checks stand
-    in: the signature, the audience, the lifetime and the request it answers, kept in djangosaml2's session)."""
+    in: the signature, the audience, the lifetime and the request it answers, kept in djangosaml2's session).
+
+    djangosaml2 marks its own ``dispatch`` exempt; overriding it drops the mark (``as_view`` copies it from
+    the class's ``dispatch``), so it is put back here: without it every answer is refused by the CSRF
+    check's Origin test, which Django's test client does not apply unless asked.
+    """
 
     def dispatch(self, request, *args, **kwargs):
         _enabled_or_404()

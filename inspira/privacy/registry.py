@@ -14,6 +14,7 @@ from inspira.privacy.areas import (
     core,
     efforts,
     events,
+    federation,
     panel,
     platform,
     programmes,
@@ -26,7 +27,8 @@ from inspira.privacy.scrub import Scrubber, Subject
 
 # Order matters only for the download's order of categories; erasure runs them all in one transaction.
 AREAS: list[Area] = [
-    accounts.AREA, schools.AREA, programmes.AREA, surveys.AREA, events.AREA, benchmarking.AREA, efforts.AREA,
+    accounts.AREA, federation.AREA, schools.AREA, programmes.AREA, surveys.AREA, events.AREA, benchmarking.AREA,
+    efforts.AREA,
     panel.AREA, certification.AREA,
     catalogue.AREA, visits.AREA, billing.AREA, core.AREA, platform.AREA,
 ]

@@ -3,23 +3,8 @@ from pathlib import Path
 import pytest
 from django.utils import translation
 
-from tests.federation.inprocess import Federation, make_keys
-
-
-@pytest.fixture(scope="session")
-def saml_keys(tmp_path_factory):
-    return make_keys(Path(tmp_path_factory.mktemp("saml-keys")))
-
-
-@pytest.fixture
-def saml_settings(settings, tmp_path, saml_keys):
-    """Sign-in through the federation switched on, with Inspira's key pair and an empty metadata cache."""
-    settings.INSPIRA_SAML_ENABLED = True
-    settings.SITE_URL = "http://testserver"
-    settings.INSPIRA_SAML_KEY_FILE, settings.INSPIRA_SAML_CERT_FILE = saml_keys.sp
-    settings.INSPIRA_SAML_FEDERATION_CERT = saml_keys.federation[1]
-    settings.INSPIRA_SAML_METADATA_CACHE = tmp_path / "saml" / "federation-metadata.xml"
-    return settings
+from tests.federation.idp.fixtures import saml_keys_fixture, saml_settings_fixture  # noqa: F401 (fixtures)
+from tests.federation.inprocess import Federation
 
 
 @pytest.fixture

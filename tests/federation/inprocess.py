@@ -8,15 +8,9 @@ Inspira's request, signed with its own key, and variants of it (tampered, expire
 import base64
 import copy
 from dataclasses import dataclass
-from datetime import timedelta
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
-from cryptography import x509
-from cryptography.hazmat.primitives import hashes, serialization
-from cryptography.hazmat.primitives.asymmetric import rsa
-from cryptography.x509.oid import NameOID
-from django.utils import timezone
 from saml2 import BINDING_HTTP_POST, BINDING_HTTP_REDIRECT, md, samlp
 from saml2.assertion import Policy
 from saml2.config import IdPConfig
@@ -25,6 +19,8 @@ from saml2.metadata import entities_descriptor, entity_descriptor
 from saml2.saml import NAME_FORMAT_URI, NAMEID_FORMAT_TRANSIENT
 from saml2.server import Server
 from saml2.sigver import security_context
+
+from tests.federation.idp.common import make_test_keys
 
 XMLSEC = "/usr/bin/xmlsec1"
 SITE = "http://testserver"
@@ -36,16 +32,8 @@ MFA_CTX = "https://refeds.org/profile/mfa"
 
 
 def key_pair(folder: Path, name: str, common_name: str) -> tuple[str, str]:
-    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
-    subject = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, common_name)])
-    now = timezone.now()
-    cert = (x509.CertificateBuilder().subject_name(subject).issuer_name(subject).public_key(key.public_key())
-            .serial_number(x509.random_serial_number()).not_valid_before(now - timedelta(days=1))
-            .not_valid_after(now + timedelta(days=365)).sign(key, hashes.SHA256()))
-    key_file, cert_file = folder / f"{name}-key.pem", folder / f"{name}-cert.pem"
-    key_file.write_bytes(key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
-                                           serialization.NoEncryption()))
-    cert_file.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
+    """(key file, certificate file): the harness's test keys (tests/federation/idp/common.py)."""
+    key_file, cert_file = make_test_keys(folder, name, common_name)
     return str(key_file), str(cert_file)
 
 

@@ -134,3 +134,53 @@ def test_the_deploy_check_refuses_a_generated_key_pair_and_a_missing_federation(
     result = _deploy_check({"INSPIRA_SAML_ENABLED": "1"})
     assert result.returncode != 0
     assert "inspira.E020" in result.stderr + result.stdout and "inspira.E022" in result.stderr + result.stdout
+
+
+# --- The people page: how each person signs in -------------------------------------------------------------
+
+def test_the_people_page_shows_linked_logins_by_the_providers_name(client_for, administrator, federation):
+    from inspira.accounts.models import SignIn
+    from inspira.federation.models import FederatedIdentity
+    from tests.factories import SignInFactory, UserFactory
+
+    linked = UserFactory(name="Kopplad Person")
+    linked.set_unusable_password()
+    linked.save()
+    # Linked at two providers, one of them also in a recorded session: each named once, by display name.
+    FederatedIdentity.objects.create(user=linked, idp_entity_id=federation.idp_id, eppn="k@kommun.example")
+    FederatedIdentity.objects.create(user=linked, idp_entity_id=federation.other_id, eppn="k@annan.example")
+    SignInFactory(user=linked, method=SignIn.Method.FEDERATION, idp_entity_id=federation.idp_id)
+    # A provider that has left the federation's metadata is named by its entity id.
+    gone = UserFactory(name="Lämnad Person")
+    FederatedIdentity.objects.create(user=gone, idp_entity_id="https://idp.borta.example/idp", eppn="l@borta.example")
+
+    response = client_for(administrator).get(reverse("accounts:people"))
+    rows = {person.pk: person.sign_in_methods for person in response.context["page_obj"]}
+    assert rows[linked.pk].identity_providers == ["Testkommunen", "Ålstads skolor"]
+    assert not rows[linked.pk].password
+    assert rows[gone.pk].identity_providers == ["https://idp.borta.example/idp"] and rows[gone.pk].password
+    assert not rows[administrator.pk].federation
+    content = response.content.decode()
+    assert "School federation: Testkommunen" in content and "School federation: Ålstads skolor" in content
+    assert "School federation: https://idp.borta.example/idp" in content
+
+
+def test_linked_logins_add_no_query_to_the_people_page(client_for, administrator, federation,
+                                                       django_assert_num_queries):
+    from inspira.accounts.models import SignIn
+    from inspira.federation.models import FederatedIdentity
+    from tests.factories import SignInFactory, UserFactory
+
+    client = client_for(administrator)
+    client.get(reverse("accounts:people"))  # the metadata file is read once per process, not per page
+    for i, person in enumerate(UserFactory.create_batch(30)):
+        idp = federation.idp_id if i % 2 else federation.other_id
+        FederatedIdentity.objects.create(user=person, idp_entity_id=idp, eppn=f"p{i}@kommun.example")
+        if i % 3 == 0:
+            SignInFactory(user=person, method=SignIn.Method.FEDERATION, idp_entity_id=idp)
+    # As tests/accounts/test_sessions.py counts it: session, person, two-factor device, count, page,
+    # memberships with their schools, how they sign in (sessions, devices and linked logins in one union).
+    with django_assert_num_queries(7):
+        response = client.get(reverse("accounts:people"))
+    shown = [p for p in response.context["page_obj"] if p != administrator]
+    assert len(shown) >= 20 and all(p.sign_in_methods.federation for p in shown)

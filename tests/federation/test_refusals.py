@@ -55,11 +55,12 @@ def test_an_answer_meant_for_another_service_is_refused(client, federation):
     _refused(client, response, "not meant for Inspira")
 
 
-def test_a_replayed_answer_is_refused(client, federation):
+def test_a_replayed_answer_is_refused(client, federation, settings):
     answer = federation.answer(_start(client, federation), ava=staff_ava())
     first = client.post("/saml2/acs/", {"SAMLResponse": answer})
     assert first.status_code == 302 and User.objects.count() == 1
-    client.logout()
+    client.logout()  # drops every cookie of the test client, the language's too
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
     User.objects.all().delete()
 
     again = client.post("/saml2/acs/", {"SAMLResponse": answer})

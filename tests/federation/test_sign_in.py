@@ -37,6 +37,24 @@ def test_a_new_person_gets_an_account_and_is_signed_in(client, saml_login, feder
     assert client.get(reverse("accounts:profile")).status_code == 200
 
 
+def test_the_answer_is_taken_without_inspiras_csrf_token_as_a_cross_site_post(federation):
+    """The identity provider's page posts the answer from another site, with no CSRF token or cookie of
+    Inspira's: the assertion consumer must be exempt (SAML's own checks stand in), under Django's real
+    CSRF checks, which the test client skips unless asked."""
+    from urllib.parse import urlencode
+
+    from django.test import Client
+
+    browser = Client(enforce_csrf_checks=True)
+    start = browser.get("/saml2/login/?" + urlencode({"idp": federation.idp_id, "next": "/konto/profil/"}))
+    answer = federation.answer(start["Location"], ava=staff_ava())
+    response = browser.post("/saml2/acs/", {"SAMLResponse": answer, "RelayState": "/konto/profil/"},
+                            HTTP_ORIGIN="https://idp.kommun.example")
+
+    assert response.status_code == 302 and response["Location"] == "/konto/profil/"
+    assert browser.session["_auth_user_id"] == str(User.objects.get(email="anna.larare@kommun.example").pk)
+
+
 def test_the_name_comes_from_given_name_and_surname_without_a_display_name(saml_login):
     ava = staff_ava()
     del ava["displayName"]
@@ -185,3 +203,33 @@ def test_the_sp_metadata_asks_for_no_personal_identity_number(client, saml_setti
     assert "urn:oid:1.3.6.1.4.1.5923.1.1.1.6" in xml  # eduPersonPrincipalName is requested
     assert "http://testserver/saml2/acs/" in xml and 'entityID="http://testserver/saml2/metadata/"' in xml
     assert not [name for name in PERSONAL_NUMBER_ATTRIBUTES if name in xml]
+
+
+def test_the_sp_metadata_requests_every_attribute_read_by_its_oid_and_friendly_name(client, saml_settings):
+    """An identity provider that filters by the SP's metadata (pysaml2's, Shibboleth's) releases only what
+    is requested, matched by the attribute's name: the OID. sisSchoolUnitCode is in no pysaml2 map, so
+    without Inspira's own entry it was requested as the bare name "sisSchoolUnitCode", which a real
+    identity provider does not release."""
+    from lxml import etree
+
+    from inspira.federation.attributes import REQUESTED
+
+    root = etree.fromstring(client.get("/saml2/metadata/").content)
+    requested = {(el.get("Name"), el.get("FriendlyName"), el.get("isRequired"))
+                 for el in root.iter("{urn:oasis:names:tc:SAML:2.0:metadata}RequestedAttribute")}
+    assert requested == {(oid, name, str(required).lower()) for name, oid, required in REQUESTED}
+    assert ("urn:oid:1.2.752.194.10.2.4", "sisSchoolUnitCode", "false") in requested
+
+
+def test_school_unit_codes_sent_by_oid_arrive_under_the_friendly_name(saml_settings):
+    from saml2.attribute_converter import list_to_local
+    from saml2.saml import NAME_FORMAT_URI, Attribute, AttributeValue
+
+    from inspira.federation.attributes import read_assertion
+    from inspira.federation.config import sp_config
+
+    attribute = Attribute(name="urn:oid:1.2.752.194.10.2.4", name_format=NAME_FORMAT_URI,
+                          attribute_value=[AttributeValue(text="12345678")])
+    ava = list_to_local(sp_config().attribute_converters, [attribute], allow_unknown_attributes=True)
+    assert ava == {"sisSchoolUnitCode": ["12345678"]}
+    assert read_assertion(ava).school_codes == ("12345678",)

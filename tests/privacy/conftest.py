@@ -34,6 +34,7 @@ EMAIL = "orjan.zettervall@skola.example.se"
 PHONE = "070-123 45 67"
 # What must be found nowhere after erasure: the surname is in the name and the address, in any escaping.
 TRACES = ("zettervall", "123 45 67")
+FEDERATION_IDP = "https://idp.skola.example.se/idp"
 
 
 @dataclass
@@ -110,6 +111,24 @@ def make_world(*, school, other_school, administrator, director) -> World:
     LogEntry.objects.create(user=administrator, content_type=ContentType.objects.get_for_model(User),
                             object_id=str(person.pk), object_repr=NAME, action_flag=CHANGE,
                             change_message=f'[{{"changed": {{"name": "{NAME}"}}}}]')
+
+    # Sign-in through Skolfederation: his login linked (his ePPN is his address), a membership the identity
+    # provider confirmed, the MFA it performed, and a trust setting the administrator changed.
+    from inspira.federation.models import (
+        FederatedIdentity,
+        FederationMembershipConfirmation,
+        FederationMfaDevice,
+        IdentityProviderTrust,
+    )
+
+    FederatedIdentity.objects.create(user=person, idp_entity_id=FEDERATION_IDP, eppn=EMAIL,
+                                     proposed_school_codes=[farsta.unit_code], last_login_at=at(2025, 10, 11))
+    FederationMembershipConfirmation.objects.create(membership=person.memberships.get(school=farsta),
+                                                    idp_entity_id=FEDERATION_IDP)
+    FederationMfaDevice.objects.create(user=person, idp_entity_id=FEDERATION_IDP, name=FEDERATION_IDP[:64],
+                                       confirmed=True)
+    IdentityProviderTrust.objects.create(entity_id=FEDERATION_IDP, name="Skolans kommun", trust_mfa=True,
+                                         updated_by=administrator)
     return World(person=person, principal=principal, host_contact=host_contact, administrator=administrator,
                  director=director, decision=decision, booking=booking)
 

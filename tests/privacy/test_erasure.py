@@ -37,7 +37,7 @@ def test_the_world_names_the_person_everywhere(world):
             "certification_contactlogentry", "certification_endorsement", "visits_booking", "visits_feedback",
             "visits_waitinglistentry", "visits_occasion", "billing_invoice", "schools_school",
             "axes_accesslog", "axes_accessattempt", "django_admin_log", "otp_totp_totpdevice",
-            "catalogue_sitedocumentation", "visits_bookingoutcomechange"} <= tables
+            "catalogue_sitedocumentation", "visits_bookingoutcomechange", "federation_federatedidentity"} <= tables
     assert Invoice.objects.filter(kind=Invoice.Kind.CREDIT_NOTE).exists()
     assert Invoice.objects.filter(buyer_reference=NAME).count() >= 2
 
@@ -52,6 +52,24 @@ def test_after_erasure_the_person_is_nowhere_in_the_database(world, client):
     assert kept_records() == before  # decisions, invoices, lines, fees, support: counts and amounts as they were
     assert result.counts["emails_cancelled"] == 1
     assert result.counts["invoices_contact_replaced"] >= 2
+
+
+def test_erasure_removes_the_federation_logins_so_they_no_longer_lead_to_the_account(world):
+    from inspira.federation.models import (
+        FederatedIdentity,
+        FederationMembershipConfirmation,
+        FederationMfaDevice,
+        IdentityProviderTrust,
+    )
+
+    result = person_erase(person=world.person, actor=world.administrator)
+
+    assert not FederatedIdentity.objects.filter(user=world.person).exists()
+    assert not FederationMembershipConfirmation.objects.exists()
+    assert not FederationMfaDevice.objects.filter(user=world.person).exists()
+    assert result.counts["federation_logins_removed"] == 1
+    # The administrator's trust setting is not the erased person's: it stays as it was.
+    assert IdentityProviderTrust.objects.get().updated_by == world.administrator
 
 
 def test_the_account_is_anonymised_and_closed(world, client):

@@ -10,7 +10,7 @@ from django.urls import reverse
 from inspira.core.models import AuditEvent
 from inspira.privacy.labels import COLUMN_LABELS
 from inspira.privacy.services import export_build
-from tests.privacy.conftest import EMAIL, NAME, PHONE
+from tests.privacy.conftest import EMAIL, FEDERATION_IDP, NAME, PHONE
 
 URL = reverse("privacy:export")
 
@@ -44,7 +44,8 @@ def test_the_download_holds_every_kind_of_data_about_the_person(world):
     assert len(c["invoices"]) >= 2  # the invoice and its credit note name him as the recipient's reference
     assert [s["school"] for s in c["school_details"]] == ["Katarina Norra skola"]
     assert [r["ip_address"] for r in c["logins"]] == ["10.0.0.1", "10.0.0.2"]
-    assert [d["name"] for d in c["two_factor_devices"]] == [f"{NAME}s telefon"]
+    # His authenticator app, and the MFA a login service performed for him (tests/privacy/conftest.py).
+    assert sorted(d["name"] for d in c["two_factor_devices"]) == sorted([f"{NAME}s telefon", FEDERATION_IDP])
     assert {a["role"] for a in c["certification_actions"]} == {"sökande", "vem", "rektor"}
 
 
@@ -56,6 +57,20 @@ def test_the_download_holds_nothing_private_about_others(world):
     assert "rektor.norra@example.se" not in json.dumps(data["categories"]["emails"])
     assert "Kim Kollega" not in json.dumps(data["categories"]["application_contacts"])
     assert world.director.email not in text
+
+
+def test_the_download_lists_the_federation_logins_and_what_they_did(world):
+    c = unzip(export_build(user=world.person)[1])[0]["categories"]
+    [login] = c["federation_logins"]
+    assert (login["identity_provider"], login["eppn"], login["last_signed_in"]) == (
+        FEDERATION_IDP, EMAIL, "2025-10-11T10:00:00+02:00")
+    assert login["linked"] and len(login["school_codes_acted_on"]) == 8  # Farsta's unit code
+    assert [m["school"] for m in c["federation_memberships"]] == ["Farsta grundskola"]
+    assert c["federation_memberships"][0]["identity_provider"] == FEDERATION_IDP
+    assert c["federation_actions"] == []
+    # The administrator who changed the trust in the login service finds that among what they did.
+    admin = unzip(export_build(user=world.administrator)[1])[0]["categories"]
+    assert [a["record"] for a in admin["federation_actions"]] == ["inloggningstjänstens förtroende"]
 
 
 def test_every_column_has_a_swedish_heading(world):

@@ -207,6 +207,28 @@ def teacher(idp: IdentityProvider, local: str = "lars.larare", **attributes) -> 
     }
 
 
+@pytest.fixture(scope="session", name="saml_keys")
+def saml_keys_fixture(tmp_path_factory):
+    """Test key pairs made once a session: Inspira's, identity providers' and a federation's (and an
+    impostor's), for the in-process messages of tests/federation/inprocess.py and Inspira's own pair."""
+    from tests.federation.inprocess import make_keys
+
+    return make_keys(Path(tmp_path_factory.mktemp("saml-keys")))
+
+
+@pytest.fixture(name="saml_settings")
+def saml_settings_fixture(settings, saml_keys):
+    """Inspira's service-provider settings for a test: its key pair (made once, not at first use in
+    VAR_DIR), at http://testserver, checking the aggregate with the in-process federation's certificate.
+    Sign-in through the federation is on and the metadata cache is the test's own, empty, for every test
+    (tests/conftest.py); ``saml_sp`` changes the address and the federation to the live ones."""
+    settings.SITE_URL = "http://testserver"
+    settings.INSPIRA_SAML_KEY_FILE, settings.INSPIRA_SAML_CERT_FILE = saml_keys.sp
+    settings.INSPIRA_SAML_FEDERATION_CERT = saml_keys.federation[1]
+    assert settings.INSPIRA_SAML_ENABLED and settings.INSPIRA_SAML_METADATA_CACHE, "set in tests/conftest.py"
+    return settings
+
+
 @pytest.fixture(scope="session", name="saml_federation")
 def saml_federation_fixture(tmp_path_factory):
     federation = Federation("tests.federation.idp.federation", tmp_path_factory.mktemp("saml-federation"))
@@ -273,11 +295,13 @@ class ServiceProvider:
 
 
 @pytest.fixture(name="saml_sp")
-def saml_sp_fixture(saml_processes, live_server, settings) -> ServiceProvider:
+def saml_sp_fixture(saml_processes, saml_settings, live_server) -> ServiceProvider:
     """Inspira's service provider on ``live_server``, a member of the federation, configured as production
-    would be: the federation's metadata URL and certificate, production's cookie settings. Its metadata is
-    fetched by the federation from ``/saml2/metadata/`` whenever the aggregate is built."""
+    would be: reached at the live server's address (SITE_URL, which its entity id and ACS are made of),
+    the federation's metadata URL and certificate, production's cookie settings. Its metadata is fetched by
+    the federation from ``/saml2/metadata/`` when it registers."""
     federation, idp = saml_processes
+    settings = saml_settings
     # Production's cookies (inspira/settings.py with DEBUG off): Secure, and Django's SameSite=Lax.
     # Chromium keeps Secure cookies from http://localhost, and the identity provider on 127.0.0.1 is
     # another site, so the ACS's POST is cross-site as in production (test_browser_cookies.py).
@@ -287,7 +311,7 @@ def saml_sp_fixture(saml_processes, live_server, settings) -> ServiceProvider:
     settings.CSRF_COOKIE_SAMESITE = "Lax"
     assert urlsplit(live_server.url).hostname != urlsplit(idp.base).hostname, (
         "the live server and the identity provider must be different sites (localhost and 127.0.0.1)")
-    settings.INSPIRA_SAML_ENABLED = True
+    settings.SITE_URL = live_server.url
     settings.INSPIRA_SAML_FEDERATION_METADATA_URL = federation.metadata_url
     settings.INSPIRA_SAML_FEDERATION_CERT = federation.cert
     sp = ServiceProvider(base=live_server.url, idp=idp, federation=federation)
