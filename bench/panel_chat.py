@@ -13,7 +13,10 @@ watching members, one request at a time, each request by the next of 50 logged-i
 their pages poll:
 
 - the bare view (the ceiling the other benches compare with);
-- ``panel:chat_feed`` without ``If-None-Match`` (a first poll or a change: the whole fragment, 200);
+- ``panel:chat_feed`` without ``If-None-Match`` (a member's first poll, or each member's poll after a change:
+  the fragment, 200, its page of questions from the cache, the member's own supports filled in);
+- the same just after a change (the chat's version dropped before each request): the first watcher's poll,
+  which renders the page of questions for all;
 - ``panel:chat_feed`` with the current ``ETag`` in ``If-None-Match`` (nothing changed: 304, the usual poll);
 - ``panel:chat`` (the page a member opens).
 
@@ -121,8 +124,9 @@ def build(*, run: str, seed: int = 16) -> dict:
             "supports": len(pairs)}
 
 
-def measure(clients, path: str, requests: int, *, status: int = 200, etag: bool = False) -> dict:
-    """``requests`` GETs, each by the next client in turn; with ``etag`` each sends the ETag it got."""
+def measure(clients, path: str, requests: int, *, status: int = 200, etag: bool = False, before=None) -> dict:
+    """``requests`` GETs, each by the next client in turn; with ``etag`` each sends the ETag it got;
+    ``before()``, if given, runs before each (untimed)."""
     from django.db import connection
 
     tags = {}
@@ -137,12 +141,16 @@ def measure(clients, path: str, requests: int, *, status: int = 200, etag: bool 
         return execute(sql, params, many, context)
 
     headers = {"If-None-Match": tags[0]} if etag else {}
+    if before:
+        before()
     with connection.execute_wrapper(count):
         clients[0].get(path, headers=headers)
     times = []
     for n in range(requests):
         i = n % len(clients)
         headers = {"If-None-Match": tags[i]} if etag else {}
+        if before:
+            before()
         t0 = time.perf_counter()
         response = clients[i].get(path, headers=headers)
         times.append((time.perf_counter() - t0) * 1000)
@@ -161,6 +169,8 @@ def child(requests: int, configured_db: bool) -> dict:
         from django.test import Client
         from django.urls import reverse
 
+        from inspira.panel import chats
+
         started = time.perf_counter()
         made = build(run=uuid.uuid4().hex[:6])
         built = time.perf_counter() - started
@@ -175,6 +185,8 @@ def child(requests: int, configured_db: bool) -> dict:
         pages = {
             "Bare view (ceiling)": measure(clients, "/bench/bare/", requests),
             "Chat feed, no If-None-Match (200)": measure(clients, feed, requests),
+            "Chat feed, the first poll after a change (200, renders)": measure(
+                clients, feed, requests, before=lambda: chats.chat_changed(chat.pk)),
             "Chat feed, If-None-Match (304)": measure(clients, feed, requests, status=304, etag=True),
             "Chat page": measure(clients, reverse("panel:chat", args=[chat.pk]), requests),
         }

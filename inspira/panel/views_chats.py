@@ -12,6 +12,7 @@ from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db.models import Count, Max, Q
 from django.http import HttpResponse
+from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
@@ -20,6 +21,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from inspira.accounts.permissions import require
+from inspira.core import pagecache
 from inspira.core.pagination import paginate
 from inspira.events.rules import EventInputError
 from inspira.panel import chats as services
@@ -52,6 +54,9 @@ def chats(request):
 
 
 FEED_PAGE_SIZE = 20
+# The shape of the feed's copy in the cache: a new one when it changes, so that a release never reads the
+# copies an earlier one left in a shared cache.
+FEED_FORMAT = 2
 _SUPPORT_MARK = re.compile(r"<!--support:(\d+)-->")
 _QUESTION_ID = "__question__"
 
@@ -61,16 +66,23 @@ def _feed_query(request) -> str:
     return hashlib.sha256(request.GET.urlencode().encode()).hexdigest()[:16]
 
 
-def _feed_shared(request, chat, *, may_support: bool) -> str:
+def _feed_shared(request, chat, *, may_support: bool) -> tuple[str, str, str]:
     """The feed as every watcher of the same kind sees it (a member who may support, or a coordinator or
     leader who may not): the pinned question and a page of questions, with a mark where each member's own
-    support (a form, or "you support this") goes. Nothing of the person in it: the page's links carry only
-    the query string, which is part of the copy's key."""
+    support goes, and the two things a mark becomes: "you support this", and the support form with a
+    placeholder for the form token. Nothing of the person in it: the page's links carry only the query
+    string, which is part of the copy's key."""
     questions = services.feed_questions(chat)
     page = paginate(request, questions, per_page=FEED_PAGE_SIZE).page
     pinned = next((q for q in page if q.pinned), None) or questions.filter(pinned=True).first()
-    return render_to_string("panel/chats/_feed.html", {
+    html = render_to_string("panel/chats/_feed.html", {
         "chat": chat, "page": page, "pinned": pinned, "may_support": may_support}, request=request)
+    if not may_support:
+        return html, "", ""
+    yours = render_to_string("panel/chats/_support.html", {"supported": True})
+    form = render_to_string("panel/chats/_support.html", {
+        "chat": chat, "question_id": _QUESTION_ID, "token": pagecache.TOKEN_PLACEHOLDER})
+    return html, yours, form
 
 
 def _feed_html(request, chat) -> str:
@@ -80,24 +92,23 @@ def _feed_html(request, chat) -> str:
     query) and form token are filled in for each. With the cache down it is rendered for each request."""
     may_support = permissions.is_member(request.user) and not services.has_ended(chat)
     version = services.chat_version(chat.pk)
-    html = None
+    shared = None
     if version is not None:
-        key = (f"panel:chat:{chat.pk}:feed:{version}:{translation.get_language()}:{int(may_support)}:"
-               f"{_feed_query(request)}")
+        key = (f"panel:chat:{chat.pk}:feed:{FEED_FORMAT}:{version}:{translation.get_language()}:"
+               f"{int(may_support)}:{_feed_query(request)}")
         with contextlib.suppress(Exception):  # a cache that is down must not stop the chat
-            html = cache.get(key)
-    if html is None:
-        html = _feed_shared(request, chat, may_support=may_support)
+            shared = cache.get(key)
+    if not (isinstance(shared, tuple) and len(shared) == 3):  # none yet (or one of an older release's)
+        shared = _feed_shared(request, chat, may_support=may_support)
         if version is not None:
             with contextlib.suppress(Exception):
-                cache.set(key, html, services.VERSION_SECONDS)
+                cache.set(key, shared, services.VERSION_SECONDS)
+    html, yours, form = shared
     if not may_support:
         return mark_safe(html)  # noqa: S308  (a rendered template, kept as it was)
     supported = set(ChatSupport.objects.filter(question__chat=chat, user=request.user)
                     .values_list("question_id", flat=True))
-    yours = render_to_string("panel/chats/_support.html", {"supported": True})
-    form = render_to_string("panel/chats/_support.html", {"chat": chat, "question_id": _QUESTION_ID},
-                            request=request)
+    form = form.replace(pagecache.TOKEN_PLACEHOLDER, get_token(request))
     # Safe: the marks sit in a rendered (escaped) template and are replaced by rendered templates, with a
     # question's id of digits only.
     return mark_safe(_SUPPORT_MARK.sub(  # noqa: S308
