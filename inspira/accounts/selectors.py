@@ -1,8 +1,7 @@
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from django.conf import settings
 from django.db.models import CharField, Prefetch, Q, QuerySet, Value
-from django.utils.translation import get_language
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from inspira.accounts.models import Membership, SignIn, User
@@ -84,30 +83,43 @@ SECOND_FACTOR = "second_factor"
 FEDERATION = "federation"
 
 
+@dataclass(frozen=True)
+class SignInSource:
+    """How an app higher up lets people sign in (inspira.federation: the logins linked at its identity
+    providers), told to this app when it starts, since accounts may not import it: ``facts(user_ids)``, a
+    queryset of (person id, FEDERATION, identity provider) rows to join the union below, and
+    ``names(entity_ids)``, {entity id: name} for those it knows."""
+
+    facts: Callable[[list[int]], QuerySet]
+    names: Callable[[set[str]], dict[str, str]]
+
+
+_SOURCES: list[SignInSource] = []
+
+
+def sign_in_source_add(source: SignInSource) -> None:
+    if source not in _SOURCES:
+        _SOURCES.append(source)
+
+
 def _sign_in_facts(user_ids) -> QuerySet:
     """(person id, fact, identity provider) rows, one query for any number of people: a confirmed
-    authenticator app, every identity provider a recorded session came through, and every identity
-    provider the person's login is linked at (inspira.federation's ``FederatedIdentity``: recorded
-    sessions end, and a linked login says how the person signs in even before its first session)."""
-    from inspira.federation.models import FederatedIdentity
-
+    authenticator app, every identity provider a recorded session came through, and what the apps' sign-in
+    sources add (recorded sessions end, and a linked login says how the person signs in even before its
+    first session)."""
     fact = lambda value: Value(value, output_field=CharField())  # noqa: E731
     devices = (TOTPDevice.objects.filter(user_id__in=user_ids, confirmed=True).order_by()
                .annotate(fact=fact(SECOND_FACTOR), idp=fact("")).values_list("user_id", "fact", "idp"))
     federation = (SignIn.objects.filter(user_id__in=user_ids, method=SignIn.Method.FEDERATION).order_by()
                   .annotate(fact=fact(FEDERATION)).values_list("user_id", "fact", "idp_entity_id"))
-    linked = (FederatedIdentity.objects.filter(user_id__in=user_ids).order_by()
-              .annotate(fact=fact(FEDERATION)).values_list("user_id", "fact", "idp_entity_id"))
-    return devices.union(federation, linked)
+    return devices.union(federation, *(source.facts(user_ids) for source in _SOURCES))
 
 
 def sign_in_methods(users) -> dict[int, SignInMethods]:
     """Person id -> how they sign in, for ``users`` (loaded with their password hash), in one query.
 
-    Identity providers are named as the federation's cached metadata names them (read from the file,
-    not the database), by their entity id when it no longer lists them."""
-    from inspira.federation.metadata import identity_providers
-
+    Identity providers are named as the sign-in sources name them (the federation: from its cached
+    metadata, a file, not the database), by their entity id when none does."""
     users = list(users)
     methods = {user.pk: SignInMethods(password=user.has_usable_password()) for user in users}
     if not methods:
@@ -118,10 +130,13 @@ def sign_in_methods(users) -> dict[int, SignInMethods]:
             methods[user_id].second_factor = True
         elif idp:
             entity_ids.setdefault(user_id, set()).add(idp)
-    known = identity_providers(get_language() or settings.LANGUAGE_CODE) if entity_ids else {}
+    known: dict[str, str] = {}
+    if entity_ids:
+        every = set().union(*entity_ids.values())
+        for source in _SOURCES:
+            known.update(source.names(every))
     for user_id, ids in entity_ids.items():
-        names = {known[idp].name if idp in known else idp for idp in ids}
-        methods[user_id].identity_providers = sorted(names, key=fold)
+        methods[user_id].identity_providers = sorted({known.get(idp, idp) for idp in ids}, key=fold)
     return methods
 
 
