@@ -162,3 +162,18 @@ def pytest_collection_modifyitems(config, items):
         if (names & CLIENT_FIXTURES and not any(part in str(item.path) for part in BOTH_PASSES)
                 and item.get_closest_marker("skipif") is None and "transactional_db" not in names):
             item.add_marker(pytest.mark.pages)
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """One headless Chromium per test process, for every test that drives one (tests/browser, and the
+    federation harness's cookie checks): Playwright's sync API runs one instance per thread, so a second
+    ``sync_playwright()`` in the same process fails."""
+    from playwright.sync_api import sync_playwright
+
+    from tests.chromium import CHROMIUM, CHROMIUM_ARGS
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()

@@ -1,4 +1,4 @@
-"""Fixtures for the browser tests: one headless Chromium per session, a fresh page per test,
+"""Fixtures for the browser tests: a fresh page per test (in the one Chromium of tests/conftest.py),
 and the people of every role. Helpers that tests call are in ``helpers.py``."""
 
 import importlib
@@ -11,17 +11,11 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 import pytest  # noqa: E402
 from django.apps import apps  # noqa: E402
 from django.utils import timezone  # noqa: E402
-from playwright.sync_api import sync_playwright  # noqa: E402
 
 from inspira.accounts.models import Membership  # noqa: E402
 from inspira.core.models import OutboxItem  # noqa: E402
 from tests.factories import FeeRuleFactory, MembershipFactory, UserFactory, member  # noqa: E402
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-    "--disable-sync", "--disable-quic", "--no-first-run",
-]
 school_forms_migration = importlib.import_module("inspira.schools.migrations.0002_school_forms")
 programmes_migration = importlib.import_module("inspira.programmes.migrations.0002_the_five_programmes")
 areas_migration = importlib.import_module("inspira.efforts.migrations.0002_areas")
@@ -29,14 +23,6 @@ panel_migration = importlib.import_module("inspira.panel.migrations.0002_subject
 
 # Playwright waits for elements on its own; a page that needs longer than this is broken.
 TIMEOUT_MS = 5000
-
-
-@pytest.fixture(scope="session")
-def browser():
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
 
 
 def new_page(browser, live_server):

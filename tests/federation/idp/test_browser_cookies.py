@@ -28,9 +28,6 @@ from urllib.parse import parse_qs
 from wsgiref.simple_server import WSGIRequestHandler, make_server
 
 import pytest
-from playwright.sync_api import sync_playwright
-
-from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS
 
 pytestmark = pytest.mark.browser
 
@@ -82,12 +79,10 @@ def ports():
         server.server_close()
 
 
-@pytest.fixture(scope="module")
-def chromium():
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
+@pytest.fixture
+def chromium(browser):
+    """The test process's one Chromium (tests/conftest.py): a second Playwright in the same process fails."""
+    return browser
 
 
 def cookies_on_cross_post(chromium, *, sp: str, idp: str) -> tuple[list[str], list[str]]:
