@@ -61,6 +61,17 @@ def may_view_chat(user, chat) -> bool:
     return is_member(user) or may_lead_chat(user, chat) or may_moderate_chat(user, chat)
 
 
+def may_read_transcript(user, chat) -> bool:
+    """A chat's transcript: for those who may watch the chat once it is published, before that for its
+    moderators."""
+    return may_view_chat(user, chat) and (chat.transcript_published_at is not None or may_moderate_chat(user, chat))
+
+
+def may_follow_up(user, chat) -> bool:
+    """A chat's follow-ups page: the coordinators, and the owners of its follow-ups (their own only)."""
+    return may_coordinate(user) or (_active(user) and chat.questions.filter(owner=user).exists())
+
+
 # --- submissions: raised questions and good examples ---------------------------------------------------
 
 def may_raise(user) -> bool:

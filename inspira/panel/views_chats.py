@@ -157,8 +157,9 @@ def chat(request, pk: int):
         return redirect("panel:chat", pk=chat.pk)
     ended = services.has_ended(chat)
     return render(request, "panel/chats/chat.html", {
-        "chat": chat, "feed": _feed_html(request, chat),
-        "ended": ended, "owns_followups": ended and chat.questions.filter(owner=request.user).exists(),
+        "chat": chat, "feed": _feed_html(request, chat), "ended": ended,
+        "may_read_transcript": ended and permissions.may_read_transcript(request.user, chat),
+        "may_follow_up": ended and permissions.may_follow_up(request.user, chat),
         "may_ask": permissions.is_member(request.user) and not ended,
         "may_moderate": permissions.may_moderate_chat(request.user, chat),
         "may_lead": permissions.may_lead_chat(request.user, chat)})
@@ -241,8 +242,7 @@ def chat_lead(request, pk: int):
 @require_GET
 def chat_transcript(request, pk: int):
     chat = _chat(pk)
-    require(permissions.may_view_chat(request.user, chat))
-    require(chat.transcript_published_at is not None or permissions.may_moderate_chat(request.user, chat))
+    require(permissions.may_read_transcript(request.user, chat))
     return render(request, "panel/chats/transcript.html",
                   {"chat": chat, "questions": paginate(request, services.transcript(chat))})
 
@@ -295,8 +295,8 @@ def chat_followups(request, pk: int):
     """Approved questions left unanswered after the chat: owners and deadlines (coordinators), and the
     owners' written answers, which appear on the transcript."""
     chat = _chat(pk)
+    require(permissions.may_follow_up(request.user, chat))
     coordinating = permissions.may_coordinate(request.user)
-    require(coordinating or chat.questions.filter(owner=request.user).exists())
     if request.method == "POST":
         question = _question(chat, request.POST.get("question"))
         action = request.POST.get("action")
